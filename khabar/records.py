@@ -1,0 +1,80 @@
+"""Plain data records that flow through khabar.
+
+Readers produce :class:`RawRecord` (or :class:`Rejection` for input that cannot be used), the pipeline turns a
+raw record into an :class:`Analysis`, and the archive stores both. Every annotation in an analysis is a span of
+character offsets into the *normalized* text (``Analysis.text``); ``offset_map`` leads back to the original.
+The JSON shape of :class:`Analysis` is the public contract documented in ``docs/schema.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(slots=True)
+class RawRecord:
+    """One article as a reader found it, before any normalization.
+
+    ``origin`` is ``"path#record_no"`` so every message can point at the exact input record.
+    """
+
+    text: str
+    origin: str
+    record_no: int
+    external_id: str | None = None
+    url: str | None = None
+    source: str | None = None
+    title: str | None = None
+    published: str | None = None
+    encoding: str | None = None
+
+
+@dataclass(slots=True)
+class Rejection:
+    """A record that could not be used, with the reason a person can act on."""
+
+    origin: str
+    record_no: int | None
+    reason: str
+    excerpt: str = ""
+
+    def describe(self) -> str:
+        where = self.origin if self.record_no is None else f"{self.origin} record {self.record_no}"
+        return f"{where}: {self.reason}"
+
+
+@dataclass(slots=True)
+class Analysis:
+    """The analysis record of one article (see docs/schema.md)."""
+
+    id: str
+    identity: str
+    source: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    published_jalali: str | None
+    text: str
+    original_text: str
+    offset_map: list[list[int]]
+    sentences: list[list[int]] = field(default_factory=list)
+    tokens: list[list[int]] = field(default_factory=list)
+    entities: list[dict[str, Any]] = field(default_factory=list)
+    quotes: list[dict[str, Any]] = field(default_factory=list)
+    amounts: list[dict[str, Any]] = field(default_factory=list)
+    dates: list[dict[str, Any]] = field(default_factory=list)
+    places: list[dict[str, Any]] = field(default_factory=list)
+    topics: list[dict[str, Any]] = field(default_factory=list)
+    external_id: str | None = None
+    origin: str | None = None
+    encoding: str | None = None
+    schema_version: int = 1
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> Analysis:
+        known = {name for name in cls.__dataclass_fields__}
+        return cls(**{key: value for key, value in data.items() if key in known})
