@@ -69,6 +69,7 @@ class Analysis:
     external_id: str | None = None
     origin: str | None = None
     encoding: str | None = None
+    published_raw: str | None = None
     schema_version: int = 1
 
     def to_dict(self) -> dict[str, Any]:

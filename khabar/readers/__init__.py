@@ -1,0 +1,141 @@
+"""Read article files of every supported kind into :class:`~khabar.records.RawRecord` objects.
+
+:func:`read_paths` is the one entry point: give it files and folders, get back a stream of records and
+:class:`~khabar.records.Rejection` objects. Bad input never stops the stream — an undecodable file, a broken JSON
+line, an empty or oversize text each become a rejection that says why, and the good records around it still
+come through. Only a path that does not exist raises, before anything is read, because that is a typo the user
+should fix first.
+
+One module per input kind: :mod:`~khabar.readers.seed` (``.txt``), :mod:`~khabar.readers.jsonl` (``.jsonl``,
+``.ndjson``, ``.json``) and :mod:`~khabar.readers.csv` (``.csv``); each also gzip-compressed (``x.jsonl.gz``).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import gzip
+import os
+import zlib
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import BinaryIO, cast
+
+from khabar.errors import InputError
+from khabar.readers import csv as csv_reader
+from khabar.readers import jsonl, seed
+from khabar.records import RawRecord, Rejection
+
+Reader = Callable[[str, BinaryIO], Iterator[RawRecord | Rejection]]
+
+READERS: dict[str, Reader] = {
+    ".txt": seed.read,
+    ".jsonl": jsonl.read_lines,
+    ".ndjson": jsonl.read_lines,
+    ".json": jsonl.read_json,
+    ".csv": csv_reader.read,
+}
+"""Inner file suffix → reader; ``.gz`` is unwrapped first."""
+
+SUPPORTED_SUFFIXES: tuple[str, ...] = (*READERS, *(f"{suffix}.gz" for suffix in READERS))
+
+DEFAULT_MAX_CHARS = 200_000
+EXCERPT_CHARS = 200
+
+__all__ = ["DEFAULT_MAX_CHARS", "SUPPORTED_SUFFIXES", "read_paths"]
+
+
+def read_paths(
+    paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS
+) -> Iterator[RawRecord | Rejection]:
+    """Read files and folders (walked recursively, in sorted order) into records and rejections.
+
+    Raises :class:`~khabar.errors.InputError` at once, before reading anything, when a path does not exist.
+    """
+    checked = [Path(path) for path in paths]
+    missing = [str(path) for path in checked if not path.exists()]
+    if missing:
+        raise InputError(f"no such file or folder: {', '.join(missing)}; check the path and try again")
+    if max_chars < 1:
+        raise InputError(f"max_chars must be at least 1, not {max_chars}")
+    return _read_all(checked, max_chars)
+
+
+def _suffix_of(path: Path) -> str:
+    """The suffix that picks the reader, ``.gz`` included: ``news.2025.jsonl.gz`` → ``.jsonl.gz``."""
+    suffixes = [suffix.lower() for suffix in path.suffixes]
+    if len(suffixes) >= 2 and suffixes[-1] == ".gz":
+        return "".join(suffixes[-2:])
+    return suffixes[-1] if suffixes else ""
+
+
+def _read_all(paths: list[Path], max_chars: int) -> Iterator[RawRecord | Rejection]:
+    for path in paths:
+        if not path.is_dir():
+            yield from _read_file(path, max_chars)
+            continue
+        files = list(_walk(path))
+        if not files:
+            reason = f"no supported files in this folder (looked for {', '.join(SUPPORTED_SUFFIXES)})"
+            yield Rejection(origin=str(path), record_no=None, reason=reason)
+        for file in files:
+            yield from _read_file(file, max_chars)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Supported files under ``folder`` in sorted order, skipping hidden files and folders."""
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(name for name in dirs if not name.startswith("."))
+        for name in sorted(files):
+            path = Path(root, name)
+            if not name.startswith(".") and _suffix_of(path) in SUPPORTED_SUFFIXES:
+                yield path
+
+
+def _read_file(path: Path, max_chars: int) -> Iterator[RawRecord | Rejection]:
+    origin = str(path)
+    suffix = _suffix_of(path)
+    reader = READERS.get(suffix.removesuffix(".gz"))
+    if reader is None:
+        reason = (
+            f"unsupported file type {suffix or '(no suffix)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
+        )
+        yield Rejection(origin=origin, record_no=None, reason=reason)
+        return
+    found = False
+    try:
+        with _open(path, compressed=suffix.endswith(".gz")) as stream:
+            for item in reader(origin, stream):
+                found = True
+                yield _screen(item, max_chars)
+    except (OSError, EOFError, zlib.error) as exc:
+        # A truncated .gz or an unreadable file: what was read so far has been yielded already.
+        kind = "gzip file" if suffix.endswith(".gz") else "file"
+        yield Rejection(origin=origin, record_no=None, reason=f"cannot read the {kind}: {exc}")
+        return
+    if not found:
+        yield Rejection(origin=origin, record_no=None, reason="no records in this file: it is empty or blank")
+
+
+def _open(path: Path, *, compressed: bool) -> BinaryIO:
+    return cast(BinaryIO, gzip.open(path, "rb")) if compressed else path.open("rb")
+
+
+def _screen(item: RawRecord | Rejection, max_chars: int) -> RawRecord | Rejection:
+    """Apply the rules every format shares: no empty or oversize texts, short excerpts."""
+    if isinstance(item, Rejection):
+        if len(item.excerpt) <= EXCERPT_CHARS:
+            return item
+        return dataclasses.replace(item, excerpt=item.excerpt[:EXCERPT_CHARS])
+    if not item.text.strip():
+        return Rejection(
+            origin=item.origin,
+            record_no=item.record_no,
+            reason="empty text: nothing to analyze",
+            excerpt=item.title or "",
+        )
+    if len(item.text) > max_chars:
+        reason = f"text is {len(item.text):,} characters long, over the limit of {max_chars:,} (max_chars)"
+        return Rejection(
+            origin=item.origin, record_no=item.record_no, reason=reason, excerpt=item.text[:EXCERPT_CHARS]
+        )
+    return item

@@ -1,0 +1,230 @@
+"""The HTTP face of khabar: a JSON API under ``/api`` and the HTML pages, both thin layers over :mod:`khabar.service`.
+
+``create_app`` opens the archive once; handlers only parse parameters, call a use case and return its ``to_dict()``.
+Every :class:`~khabar.errors.KhabarError` becomes ``{"error": message}`` with the error's own HTTP status (the pages
+get the same message as HTML), so a malformed query is a 400 with the parser's explanation, never a traceback.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request, UploadFile
+from fastapi.responses import JSONResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, ConfigDict
+
+from khabar import service
+from khabar.errors import InputError, KhabarError
+from khabar.store import open_archive
+from khabar.store.base import Archive
+from khabar.web import pages
+
+STATIC = Path(pages.__file__).parent / "static"
+
+
+# -- output schemas (the shapes of the records' to_dict(), for the OpenAPI docs) ---------------------------------
+class SnippetOut(BaseModel):
+    text: str
+    start: int
+    highlights: list[list[int]]
+
+
+class HitOut(BaseModel):
+    id: str
+    title: str | None
+    source: str | None
+    url: str | None
+    published: str | None
+    published_jalali: str | None
+    score: float | None
+    snippet: SnippetOut
+
+
+class SearchRequestOut(BaseModel):
+    query: str | None
+    since: str | None
+    until: str | None
+    source: str | None
+    limit: int
+    offset: int
+
+
+class SearchPageOut(BaseModel):
+    request: SearchRequestOut
+    total: int
+    terms: list[str]
+    hits: list[HitOut]
+
+
+class AnalysisOut(BaseModel):
+    """The analysis record (docs/schema.md); fields added to the schema later pass through unchanged."""
+
+    model_config = ConfigDict(extra="allow")
+
+    id: str
+    identity: str
+    source: str | None
+    url: str | None
+    title: str | None
+    published: str | None
+    published_jalali: str | None
+    text: str
+    original_text: str
+    offset_map: list[list[int]]
+    entities: list[dict[str, Any]]
+    quotes: list[dict[str, Any]]
+    amounts: list[dict[str, Any]]
+    dates: list[dict[str, Any]]
+
+
+class RejectionOut(BaseModel):
+    origin: str
+    record_no: int | None
+    reason: str
+
+
+class IngestSummaryOut(BaseModel):
+    added: int
+    duplicates: int
+    rejected: int
+    undated: int
+    encodings: dict[str, int]
+    rejections: list[RejectionOut]
+
+
+class StoredRejectionOut(RejectionOut):
+    excerpt: str
+    rejected_at: str
+
+
+class StatsOut(BaseModel):
+    articles: int
+    sources: dict[str, int]
+    undated: int
+    first_day: str | None
+    last_day: str | None
+    first_day_jalali: str | None
+    last_day_jalali: str | None
+    entities: int
+    quotes: int
+    rejected: int
+
+
+class ErrorOut(BaseModel):
+    error: str
+
+
+# -- input schema of POST /api/articles (documentation only: the body is checked by service.ingest_mappings) ---
+_ARTICLE_IN = {
+    "type": "object",
+    "description": "One article with the field names of JSON Lines input (other accepted names work too).",
+    "properties": {
+        "text": {"type": "string", "description": "The article text (or `content`, `body`)."},
+        "title": {"type": "string"},
+        "url": {"type": "string"},
+        "source": {"type": "string", "example": "ILNA"},
+        "date": {"type": "string", "description": "Gregorian or Jalali (or `published`).", "example": "1404-07-17"},
+        "id": {"type": "string", "description": "The publisher's own identifier."},
+    },
+    "additionalProperties": True,
+}
+_ARTICLES_BODY = {
+    "requestBody": {
+        "required": True,
+        "content": {
+            "application/json": {"schema": {"oneOf": [_ARTICLE_IN, {"type": "array", "items": _ARTICLE_IN}]}}
+        },
+    }
+}
+_ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+
+
+def archive(request: Request) -> Archive:
+    return request.app.state.archive
+
+
+ArchiveDep = Annotated[Archive, Depends(archive)]
+api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+
+
+@api.get("/search", response_model=SearchPageOut)
+def search(
+    store: ArchiveDep,
+    q: Annotated[str | None, Query(description='Words, "phrases", AND, OR, NOT, parentheses; empty: newest.')] = None,
+    since: Annotated[str | None, Query(alias="from", description="From this day: 2025-10-01 or 1404-07-01.")] = None,
+    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
+    source: Annotated[str | None, Query(description="Only this source, e.g. ILNA.")] = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> dict[str, Any]:
+    page = service.search(store, q, since=since, until=until, source=source, limit=limit, offset=offset)
+    return page.to_dict()
+
+
+@api.get("/articles/{article_id}", response_model=AnalysisOut)
+def article(store: ArchiveDep, article_id: str) -> dict[str, Any]:
+    return service.article(store, article_id).to_dict()
+
+
+@api.post("/articles", response_model=IngestSummaryOut, openapi_extra=_ARTICLES_BODY)
+def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, Any]:
+    """Analyze and store one article (a JSON object) or several (a list of objects)."""
+    if isinstance(body, dict):
+        body = [body]
+    if not isinstance(body, list):
+        raise InputError(f"expected a JSON object or a list of objects, got {type(body).__name__}")
+    return service.ingest_mappings(store, body).to_dict()
+
+
+@api.post("/ingest", response_model=IngestSummaryOut)
+def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
+    """Ingest an uploaded file in any format the readers take (.txt, .jsonl, .json, .csv, and .gz of them).
+
+    The readers choose by file name, so the upload is saved under its own name in a private temporary folder.
+    """
+    name = Path(file.filename or "").name
+    if not name or name.startswith("."):
+        raise InputError("the uploaded file needs a name with its format's suffix, e.g. news.jsonl")
+    with tempfile.TemporaryDirectory(prefix="khabar-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as target:
+            shutil.copyfileobj(file.file, target)
+        return service.ingest_paths(store, [path]).to_dict()
+
+
+@api.get("/stats", response_model=StatsOut)
+def stats(store: ArchiveDep) -> dict[str, Any]:
+    return service.stats(store).to_dict()
+
+
+@api.get("/rejected", response_model=list[StoredRejectionOut])
+def rejected(store: ArchiveDep, limit: int = 100) -> list[dict[str, Any]]:
+    return [asdict(row) for row in service.rejections(store, limit)]
+
+
+def _khabar_error(request: Request, error: Exception) -> Response:
+    """The one mapping from khabar's errors to responses: JSON under /api, an HTML page elsewhere."""
+    status = getattr(error, "http_status", 500)
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": str(error)}, status_code=status)
+    return pages.error_page(request, str(error), status)
+
+
+def create_app(db: str) -> FastAPI:
+    """Build the application over the archive at ``db`` (opened, and migrated if needed, once per app)."""
+    app = FastAPI(
+        title="khabar",
+        summary="Search and read a Persian news archive. Every HTML page has a JSON twin here.",
+        version="0.1.0",
+    )
+    app.state.archive = open_archive(db)
+    app.add_exception_handler(KhabarError, _khabar_error)
+    app.include_router(api)
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    return app

@@ -1,0 +1,202 @@
+"""The ``khabar`` command. Each command parses its options and calls :mod:`khabar.service`; nothing else."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from rich.text import Text
+
+from khabar import service
+from khabar.errors import KhabarError
+from khabar.records import Analysis, Rejection
+from khabar.store import DEFAULT_DB, open_archive
+
+app = typer.Typer(
+    name="khabar",
+    help="Persian news → searchable, structured knowledge: ingest, analyze, archive, search, serve.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+out = Console(soft_wrap=True)
+err = Console(stderr=True, soft_wrap=True)
+
+DbOption = Annotated[
+    str, typer.Option("--db", envvar="KHABAR_DB", help="Archive: a SQLite file path.", show_default=True)
+]
+PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, and .gz).")]
+
+
+def _fail(error: KhabarError) -> typer.Exit:
+    err.print(f"[bold red]error:[/] {escape(str(error))}")
+    return typer.Exit(error.exit_code)
+
+
+@app.command()
+def analyze(paths: PathsArgument) -> None:
+    """Print the analysis record of every article as JSON Lines (rejections go to standard error)."""
+    rejected = 0
+    try:
+        for item in service.analyze_paths(paths):
+            if isinstance(item, Rejection):
+                rejected += 1
+                err.print(f"[yellow]rejected[/] {escape(item.describe())}")
+                continue
+            sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
+    except KhabarError as error:
+        raise _fail(error) from None
+    if rejected:
+        raise typer.Exit(1)
+
+
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        speed = task.completed / task.elapsed if task.elapsed else 0
+        return Text(f"{speed:,.0f} articles/s", style="cyan")
+
+
+@app.command()
+def ingest(
+    paths: PathsArgument,
+    db: DbOption = DEFAULT_DB,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+) -> None:
+    """Read, normalize, analyze and store articles. Running it again adds nothing new."""
+    started = time.perf_counter()
+    progress = Progress(
+        SpinnerColumn(), TextColumn("ingesting"), BarColumn(), TextColumn("{task.completed:,} records"),
+        _RateColumn(), TimeElapsedColumn(), console=err, disable=quiet, transient=True,
+    )
+
+    def on_record(item: Analysis | Rejection, added: bool) -> None:
+        if isinstance(item, Rejection):
+            progress.console.print(f"[yellow]rejected[/] {escape(item.describe())}")
+        progress.advance(task)
+
+    try:
+        archive = open_archive(db)
+        with progress:
+            task = progress.add_task("ingest", total=None)
+            summary = service.ingest_paths(archive, paths, on_record=on_record)
+    except KhabarError as error:
+        raise _fail(error) from None
+    elapsed = time.perf_counter() - started
+    rate = summary.seen / elapsed if elapsed else 0
+    encodings = ", ".join(f"{name} {count}" for name, count in summary.encodings.items())
+    err.print(
+        f"[bold]{summary.added:,} added[/], {summary.duplicates:,} duplicates, {summary.rejected:,} rejected"
+        f" ({summary.undated:,} added without a date) in {elapsed:.1f}s, {rate:,.0f} articles/s"
+        + (f"; encodings: {encodings}" if encodings else "")
+        + f" → {db}"
+    )
+
+
+@app.command()
+def search(
+    query: Annotated[str, typer.Argument(help='Words, "phrases", AND, OR, NOT, parentheses.')],
+    db: DbOption = DEFAULT_DB,
+    since: Annotated[str | None, typer.Option("--from", help="From this day: 2025-10-01 or Jalali 1404-07-01.")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
+    source: Annotated[str | None, typer.Option(help="Only this source, e.g. ILNA.")] = None,
+    limit: Annotated[int, typer.Option(help="How many results.")] = 10,
+    offset: Annotated[int, typer.Option(help="Skip this many results.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the result page as JSON.")] = False,
+) -> None:
+    """Search the archive, best matches first (BM25), with highlighted snippets."""
+    try:
+        page = service.search(open_archive(db), query, since=since, until=until, source=source, limit=limit,
+                              offset=offset)
+    except KhabarError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.print_json(data=page.to_dict(), ensure_ascii=False)
+        return
+    out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query)}[/]")
+    for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
+        when = f"{hit.published_jalali} ({hit.published[:10]})" if hit.published else "undated"
+        out.print(f"\n[bold]{rank}. {escape(hit.title or '')}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]")
+        out.print(_marked(hit.snippet.text, hit.snippet.highlights))
+
+
+def _marked(text: str, highlights: list[list[int]]) -> Text:
+    rendered = Text(text)
+    for start, end in highlights:
+        rendered.stylize("bold black on yellow", start, end)
+    return rendered
+
+
+@app.command()
+def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """What the archive holds: articles, sources, date range (both calendars), entities, quotes, rejections."""
+    try:
+        result = service.stats(open_archive(db))
+    except KhabarError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.print_json(data=result.to_dict(), ensure_ascii=False)
+        return
+    table = Table(show_header=False, box=None)
+    table.add_row("articles", f"{result.articles:,}")
+    table.add_row("sources", ", ".join(f"{name} {count:,}" for name, count in result.sources.items()) or "–")
+    if result.first_day:
+        table.add_row("dates", f"{result.first_day} … {result.last_day}")
+        table.add_row("dates (Jalali)", f"{result.first_day_jalali} … {result.last_day_jalali}")
+    table.add_row("without a date", f"{result.undated:,}")
+    table.add_row("entities", f"{result.entities:,}")
+    table.add_row("quotes", f"{result.quotes:,}")
+    table.add_row("rejected records", f"{result.rejected:,}")
+    out.print(table)
+
+
+@app.command()
+def rejected(
+    db: DbOption = DEFAULT_DB,
+    limit: Annotated[int, typer.Option(help="How many to list.")] = 100,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """List rejected records with their reasons."""
+    try:
+        rows = service.rejections(open_archive(db), limit)
+    except KhabarError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.print_json(data=[asdict(row) for row in rows], ensure_ascii=False)
+        return
+    if not rows:
+        out.print("no rejected records")
+    for row in rows:
+        where = row.origin if row.record_no is None else f"{row.origin} record {row.record_no}"
+        out.print(f"[yellow]{escape(where)}[/]: {escape(row.reason)}")
+
+
+@app.command()
+def serve(
+    db: DbOption = DEFAULT_DB,
+    host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+) -> None:
+    """Serve the web UI and the JSON API (OpenAPI docs at /docs)."""
+    import uvicorn
+
+    from khabar.api.app import create_app
+
+    try:
+        application = create_app(db)
+    except KhabarError as error:
+        raise _fail(error) from None
+    err.print(f"khabar is serving {db} at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)")
+    uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def main() -> None:
+    app()

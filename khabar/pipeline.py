@@ -1,0 +1,104 @@
+"""The analysis pipeline: a raw record becomes an analysis record through small, pure steps.
+
+``prepare`` builds the record (normalized text with its offset map, identity, dates, source); then each
+:class:`Step` adds what it provides. Steps declare what they need, so a wrong order fails when the pipeline is
+built, not in the middle of an ingest. Everything here is a plain function over plain records, so it runs the
+same in a worker process.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+
+from khabar.dates import parse_published
+from khabar.records import Analysis, RawRecord, Rejection
+from khabar.sources import infer_source
+from khabar.text.normalize import normalize, normalize_text
+from khabar.text.tokens import split_sentences, tokenize
+
+PREPARED = frozenset({"text", "offset_map", "published", "source"})
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    name: str
+    run: Callable[[Analysis], Analysis]
+    requires: frozenset[str] = frozenset()
+    provides: frozenset[str] = frozenset()
+
+
+def _sentences(analysis: Analysis) -> Analysis:
+    analysis.sentences = [list(span) for span in split_sentences(analysis.text)]
+    return analysis
+
+
+def _tokens(analysis: Analysis) -> Analysis:
+    analysis.tokens = [list(span) for span in tokenize(analysis.text)]
+    return analysis
+
+
+DEFAULT_STEPS: tuple[Step, ...] = (
+    Step("sentences", _sentences, frozenset({"text"}), frozenset({"sentences"})),
+    Step("tokens", _tokens, frozenset({"text"}), frozenset({"tokens"})),
+)
+
+
+class Pipeline:
+    def __init__(self, steps: Iterable[Step] = DEFAULT_STEPS) -> None:
+        self.steps = tuple(steps)
+        available = set(PREPARED)
+        for step in self.steps:
+            missing = step.requires - available
+            if missing:
+                raise ValueError(f"step {step.name!r} needs {sorted(missing)}, which no earlier step provides")
+            available |= step.provides
+
+    def __call__(self, raw: RawRecord) -> Analysis:
+        analysis = prepare(raw)
+        for step in self.steps:
+            analysis = step.run(analysis)
+        return analysis
+
+    def stream(self, items: Iterable[RawRecord | Rejection]) -> Iterator[Analysis | Rejection]:
+        """Analyze readers' output; a record that makes a step fail becomes a rejection, never an abort."""
+        for item in items:
+            if isinstance(item, Rejection):
+                yield item
+                continue
+            try:
+                yield self(item)
+            except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
+                yield Rejection(item.origin, item.record_no, f"analysis failed: {type(error).__name__}: {error}",
+                                item.text[:200])
+
+
+def prepare(raw: RawRecord) -> Analysis:
+    normalized = normalize(raw.text)
+    url = raw.url.strip() if raw.url and raw.url.strip() else None
+    identity = identity_of(url, normalized.text)
+    published = parse_published(raw.published)
+    return Analysis(
+        id=hashlib.sha256(identity.encode()).hexdigest()[:16],
+        identity=identity,
+        source=(raw.source.strip() if raw.source and raw.source.strip() else None) or infer_source(normalized.text),
+        url=url,
+        title=normalize_text(raw.title).strip() or None if raw.title else None,
+        published=published.iso if published else None,
+        published_jalali=published.jalali if published else None,
+        text=normalized.text,
+        original_text=raw.text,
+        offset_map=normalized.offset_map(),
+        external_id=raw.external_id,
+        origin=f"{raw.origin}#{raw.record_no}",
+        encoding=raw.encoding,
+        published_raw=raw.published,
+    )
+
+
+def identity_of(url: str | None, normalized_text: str) -> str:
+    """The URL (without fragment) when there is one, otherwise a hash of the normalized text."""
+    if url:
+        return "url:" + url.split("#", 1)[0]
+    return "text:" + hashlib.sha256(normalized_text.encode()).hexdigest()

@@ -1,0 +1,138 @@
+"""JSON Lines (``.jsonl``, ``.ndjson``) and JSON (``.json``) files of articles.
+
+JSON Lines is read line by line and each line is decoded on its own, so one broken or mis-encoded line is
+rejected alone (its ``record_no`` is its line number) and the file never has to fit in memory. A ``.json`` file may
+hold an array of article objects, an object holding one such array (``{"articles": [...]}``), or a single article
+object; a ``.json`` file that turns out to be JSON Lines is read as such. Keys are mapped to record fields by
+:mod:`khabar.readers.fields`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import json
+from collections.abc import Iterator
+from typing import Any, BinaryIO
+
+from khabar.readers.decoding import DecodeFailure, decode, preview
+from khabar.readers.fields import FALLBACK_TEXT_FIELDS, FIELDS, record_from_mapping
+from khabar.records import RawRecord, Rejection
+
+_TEXT_KEYS = frozenset(name.lower() for name in FIELDS["text"] + FALLBACK_TEXT_FIELDS)
+
+
+def read_lines(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
+    """Yield one record per non-blank line of a JSON Lines file."""
+    first = stream.readline()
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # UTF-16 cannot be split on b"\n" (each newline is two bytes), so decode the file as a whole.
+        data = first + stream.read()
+        try:
+            text, encoding = decode(data)
+        except DecodeFailure as exc:
+            yield Rejection(origin=origin, record_no=None, reason=str(exc), excerpt=preview(data))
+            return
+        yield from _records_from_text(origin, text, encoding)
+        return
+
+    has_bom = first.startswith(codecs.BOM_UTF8)
+    for line_no, raw in enumerate(_chain(first, stream), start=1):
+        if not raw.strip():
+            continue
+        try:
+            line, encoding = decode(raw)
+        except DecodeFailure as exc:
+            yield Rejection(origin=origin, record_no=line_no, reason=str(exc), excerpt=preview(raw))
+            continue
+        if has_bom and encoding == "utf-8":
+            encoding = "utf-8-sig"  # the BOM on line 1 speaks for the whole file
+        yield _record_from_line(line, origin, line_no, encoding)
+
+
+def read_json(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
+    """Yield the records of a ``.json`` file: an array, an object holding an array, or one object."""
+    data = stream.read()
+    try:
+        text, encoding = decode(data)
+    except DecodeFailure as exc:
+        yield Rejection(origin=origin, record_no=None, reason=str(exc), excerpt=preview(data))
+        return
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        if exc.msg == "Extra data":  # more than one value: this is JSON Lines under a .json name
+            yield from _records_from_text(origin, text, encoding)
+        else:
+            yield Rejection(origin=origin, record_no=None, reason=f"broken JSON: {exc}", excerpt=text[:200])
+        return
+
+    items = _items(value)
+    if isinstance(items, str):
+        yield Rejection(origin=origin, record_no=None, reason=items, excerpt=text[:200])
+        return
+    for record_no, item in enumerate(items, start=1):
+        yield _record_from_value(item, origin, record_no, encoding)
+
+
+def _items(value: Any) -> list[Any] | str:
+    """The article values in a parsed ``.json`` document, or the reason there are none."""
+    if isinstance(value, list):
+        return value
+    if not isinstance(value, dict):
+        return f"the file holds {_kind(value)}, not an article object or an array of them"
+    if _TEXT_KEYS & {str(key).lower() for key in value}:
+        return [value]
+    arrays = [
+        key for key, item in value.items() if isinstance(item, list) and any(_is_article(i) for i in item)
+    ]
+    if len(arrays) > 1:
+        return f"the object holds several arrays of articles ({', '.join(arrays)}); keep one per file"
+    return value[arrays[0]] if arrays else [value]
+
+
+def _is_article(value: Any) -> bool:
+    return isinstance(value, dict) and bool(_TEXT_KEYS & {str(key).lower() for key in value})
+
+
+def _records_from_text(origin: str, text: str, encoding: str) -> Iterator[RawRecord | Rejection]:
+    # Split on "\n" only: JSON strings may hold U+2028 and friends, which str.splitlines() would break on.
+    for line_no, line in enumerate(text.split("\n"), start=1):
+        if line.strip():
+            yield _record_from_line(line, origin, line_no, encoding)
+
+
+def _record_from_line(line: str, origin: str, line_no: int, encoding: str) -> RawRecord | Rejection:
+    try:
+        value = json.loads(line)
+    except json.JSONDecodeError as exc:
+        return Rejection(
+            origin=origin, record_no=line_no, reason=f"broken JSON line: {exc}", excerpt=line[:200]
+        )
+    return _record_from_value(value, origin, line_no, encoding)
+
+
+def _record_from_value(value: Any, origin: str, record_no: int, encoding: str) -> RawRecord | Rejection:
+    if not isinstance(value, dict):
+        reason = f"the JSON value is {_kind(value)}, not an object"
+        return Rejection(
+            origin=origin,
+            record_no=record_no,
+            reason=reason,
+            excerpt=json.dumps(value, ensure_ascii=False)[:200],
+        )
+    return record_from_mapping(value, origin, record_no, encoding)
+
+
+def _kind(value: Any) -> str:
+    if isinstance(value, list):
+        return "an array"
+    if isinstance(value, str):
+        return "a string"
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    return "a number"
+
+
+def _chain(first: bytes, stream: BinaryIO) -> Iterator[bytes]:
+    yield first
+    yield from stream

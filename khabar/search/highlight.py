@@ -1,0 +1,57 @@
+"""Where a query matches a text, and a short passage around the best match.
+
+Matches are found with the same analyzer as the index, so a query for ``همکاري`` highlights ``همکاریهای`` in the
+text as it is written. Highlights are offsets, never markup: each view (terminal, HTML, JSON) renders them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from khabar.text.terms import terms
+
+
+@dataclass(slots=True)
+class Snippet:
+    text: str
+    start: int  # offset of the passage in the article's normalized text
+    highlights: list[list[int]] = field(default_factory=list)  # offsets into ``text``
+
+    def to_dict(self) -> dict:
+        return {"text": self.text, "start": self.start, "highlights": self.highlights}
+
+
+def match_spans(text: str, wanted: set[str]) -> list[list[int]]:
+    return [[term.start, term.end] for term in terms(text) if term.text in wanted]
+
+
+def snippet(text: str, wanted: set[str], width: int = 240) -> Snippet:
+    """The passage of about ``width`` characters holding the most matches, cut at word boundaries."""
+    spans = match_spans(text, wanted)
+    if not spans:
+        end = _word_end(text, min(len(text), width))
+        return Snippet(text[:end], 0, [])
+    best_start, best_count = spans[0][0], 0
+    for first in range(len(spans)):
+        count = sum(1 for span in spans[first:] if span[1] <= spans[first][0] + width)
+        if count > best_count:
+            best_start, best_count = spans[first][0], count
+    start = _word_start(text, max(0, best_start - width // 4))
+    end = _word_end(text, min(len(text), start + width))
+    inside = [[s - start, e - start] for s, e in spans if s >= start and e <= end]
+    return Snippet(text[start:end], start, inside)
+
+
+def _word_start(text: str, position: int) -> int:
+    if position == 0:
+        return 0
+    space = text.rfind(" ", 0, position)
+    newline = text.rfind("\n", 0, position)
+    return max(space, newline) + 1
+
+
+def _word_end(text: str, position: int) -> int:
+    if position >= len(text):
+        return len(text)
+    candidates = [index for index in (text.find(" ", position), text.find("\n", position)) if index != -1]
+    return min(candidates) if candidates else len(text)

@@ -1,0 +1,169 @@
+"""The search query language: words, "phrases" (or «phrases»), AND, OR, NOT and parentheses.
+
+A query is parsed into a small tree, every word analyzed with the same analyzer as the index
+(:mod:`khabar.text.terms`), and the tree rendered as the backend's match expression. Words side by side mean
+AND. A malformed query raises :class:`~khabar.errors.QueryError` with a message that says how to fix it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from khabar.errors import QueryError
+from khabar.text.terms import SUFFIX_WORDS, term_texts
+
+OPERATORS = ("AND", "OR", "NOT")
+
+
+@dataclass(frozen=True, slots=True)
+class Phrase:
+    """One or more index terms that must appear in this order (a single word is a one-term phrase)."""
+
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    items: tuple[Node, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    keep: Node
+    exclude: Node
+
+
+Node = Phrase | And | Or | Not
+
+_LEXEME = re.compile(r'\s*(?:(?P<phrase>"[^"]*"|«[^»]*»)|(?P<paren>[()])|(?P<word>[^\s()"«»]+)|(?P<open>["«]))')
+
+
+def parse(query: str) -> Node:
+    lexemes = _lex(query)
+    if not lexemes:
+        raise QueryError("the query is empty: type one or more words")
+    parser = _Parser(lexemes)
+    node = parser.expression()
+    if parser.position < len(lexemes):
+        kind, value = lexemes[parser.position]
+        hint = "a ')' has no matching '('" if value == ")" else f"unexpected {value!r}"
+        raise QueryError(f"cannot read the query: {hint}")
+    return node
+
+
+def highlight_terms(node: Node) -> set[str]:
+    """Terms worth highlighting: every term that is not excluded by NOT."""
+    if isinstance(node, Phrase):
+        return set(node.terms)
+    if isinstance(node, Not):
+        return highlight_terms(node.keep)
+    return set().union(*(highlight_terms(item) for item in node.items))
+
+
+def to_fts5(node: Node) -> str:
+    """Render as an SQLite FTS5 match expression, fully parenthesized and quoted."""
+    if isinstance(node, Phrase):
+        return '"' + " ".join(node.terms) + '"'
+    if isinstance(node, Not):
+        return f"({to_fts5(node.keep)} NOT {to_fts5(node.exclude)})"
+    joiner = " AND " if isinstance(node, And) else " OR "
+    return "(" + joiner.join(to_fts5(item) for item in node.items) + ")"
+
+
+def _lex(query: str) -> list[tuple[str, str]]:
+    lexemes: list[tuple[str, str]] = []
+    position = 0
+    while position < len(query):
+        match = _LEXEME.match(query, position)
+        if match is None:  # only trailing white space is left
+            break
+        position = match.end()
+        if match["open"]:
+            raise QueryError(f"the quotation mark {match['open']} is never closed: close the phrase or remove it")
+        if match["phrase"]:
+            lexemes.append(("phrase", match["phrase"][1:-1]))
+        elif match["paren"]:
+            lexemes.append(("paren", match["paren"]))
+        elif match["word"]:
+            word = match["word"]
+            lexemes.append(("operator" if word in OPERATORS else "word", word))
+    return lexemes
+
+
+class _Parser:
+    """Recursive descent: OR binds loosest, then AND (explicit or implied), then NOT."""
+
+    def __init__(self, lexemes: list[tuple[str, str]]) -> None:
+        self.lexemes = lexemes
+        self.position = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.lexemes[self.position] if self.position < len(self.lexemes) else None
+
+    def expression(self) -> Node:
+        items = [self.conjunction()]
+        while self.peek() == ("operator", "OR"):
+            self.position += 1
+            items.append(self.conjunction("OR"))
+        return items[0] if len(items) == 1 else Or(tuple(items))
+
+    def conjunction(self, after: str | None = None) -> Node:
+        items = [self.negation(after)]
+        while (lexeme := self.peek()) is not None and lexeme != ("operator", "OR") and lexeme != ("paren", ")"):
+            operator = None
+            if lexeme == ("operator", "AND"):
+                self.position += 1
+                operator = "AND"
+            items.append(self.negation(operator))
+        flat: list[Node] = []
+        for item in items:
+            flat.extend(item.items if isinstance(item, And) else (item,))
+        return flat[0] if len(flat) == 1 else And(tuple(flat))
+
+    def negation(self, after: str | None) -> Node:
+        node = self.primary(after)
+        while self.peek() == ("operator", "NOT"):
+            self.position += 1
+            node = Not(node, self.primary("NOT"))
+        return node
+
+    def primary(self, after: str | None) -> Node:
+        lexeme = self.peek()
+        if lexeme is None:
+            raise QueryError(f"{after} needs a word after it" if after else "the query ends too early")
+        kind, value = lexeme
+        if kind == "operator":
+            if value == "NOT" and after is None:
+                raise QueryError("NOT needs words before it: write for example  مواد NOT مخدر")
+            raise QueryError(f"{value} cannot follow {after}" if after else f"{value} needs words before it")
+        self.position += 1
+        if kind == "paren":
+            if value == ")":
+                raise QueryError("a ')' has no matching '('")
+            node = self.expression()
+            if self.peek() != ("paren", ")"):
+                raise QueryError("a '(' is never closed: add ')'")
+            self.position += 1
+            return node
+        if kind == "phrase":
+            terms = tuple(term_texts(value))
+            if not terms:
+                raise QueryError(f"the phrase {value!r} has no searchable words")
+            return Phrase(terms)
+        # Plain words: gather neighbours so a prefix or suffix typed apart (همکاری ها) joins its word.
+        # After NOT only the next word is excluded (with a suffix written apart), as in «مواد NOT مخدر ها ایران».
+        words = [value]
+        while (nxt := self.peek()) is not None and nxt[0] == "word" and (after != "NOT" or nxt[1] in SUFFIX_WORDS):
+            words.append(nxt[1])
+            self.position += 1
+        terms = term_texts(" ".join(words))
+        if not terms:
+            raise QueryError(f"{' '.join(words)!r} has no searchable words")
+        phrases = tuple(Phrase((term,)) for term in terms)
+        return phrases[0] if len(phrases) == 1 else And(phrases)

@@ -1,0 +1,148 @@
+"""The use cases. The CLI, the HTTP API and the web pages all call these functions and render what they return."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from khabar.dates import parse_user_date
+from khabar.errors import InputError
+from khabar.pipeline import Pipeline
+from khabar.readers import read_paths
+from khabar.readers.fields import record_from_mapping
+from khabar.records import Analysis, RawRecord, Rejection
+from khabar.store.base import Archive, SearchPage, SearchRequest, Stats, StoredRejection
+
+COMMIT_EVERY = 200
+MAX_LIMIT = 200
+
+
+@cache
+def pipeline() -> Pipeline:
+    """The analysis pipeline, built once per process (models, when steps gain them, load here lazily)."""
+    return Pipeline()
+
+
+@dataclass(slots=True)
+class IngestSummary:
+    added: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    undated: int = 0
+    encodings: Counter = field(default_factory=Counter)
+    rejections: list[Rejection] = field(default_factory=list)
+
+    @property
+    def seen(self) -> int:
+        return self.added + self.duplicates + self.rejected
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "added": self.added,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "undated": self.undated,
+            "encodings": dict(self.encodings),
+            "rejections": [
+                {"origin": r.origin, "record_no": r.record_no, "reason": r.reason} for r in self.rejections
+            ],
+        }
+
+
+def analyze_paths(paths: Iterable[str | Path]) -> Iterator[Analysis | Rejection]:
+    return pipeline().stream(read_paths(paths))
+
+
+def ingest(
+    archive: Archive,
+    items: Iterable[RawRecord | Rejection],
+    *,
+    on_record: Callable[[Analysis | Rejection, bool], None] | None = None,
+) -> IngestSummary:
+    """Analyze and store every record; rejections are stored too. Committed in batches and at the end.
+
+    ``on_record(item, added)`` is called after each record (for progress bars and messages).
+    """
+    summary = IngestSummary()
+    try:
+        for count, item in enumerate(pipeline().stream(items), start=1):
+            added = False
+            if isinstance(item, Rejection):
+                archive.reject(item)
+                summary.rejected += 1
+                summary.rejections.append(item)
+            else:
+                added = archive.add(item)
+                if added:
+                    summary.added += 1
+                    summary.undated += item.published is None
+                    if item.encoding:
+                        summary.encodings[item.encoding] += 1
+                else:
+                    summary.duplicates += 1
+            if on_record is not None:
+                on_record(item, added)
+            if count % COMMIT_EVERY == 0:
+                archive.commit()
+    finally:
+        archive.commit()
+    return summary
+
+
+def ingest_paths(archive: Archive, paths: Iterable[str | Path], **options: Any) -> IngestSummary:
+    return ingest(archive, read_paths(paths), **options)
+
+
+def ingest_mappings(archive: Archive, mappings: list[Any], origin: str = "api") -> IngestSummary:
+    """Ingest articles given as JSON objects (the same field names as JSON Lines files)."""
+    records: list[RawRecord | Rejection] = []
+    for number, mapping in enumerate(mappings, start=1):
+        if not isinstance(mapping, dict):
+            records.append(Rejection(origin, number, f"expected a JSON object, got {type(mapping).__name__}"))
+            continue
+        records.append(record_from_mapping(mapping, origin, number, "utf-8"))
+    return ingest(archive, records)
+
+
+def search(
+    archive: Archive,
+    query: str | None,
+    *,
+    since: str | None = None,
+    until: str | None = None,
+    source: str | None = None,
+    limit: int = 20,
+    offset: int = 0,
+) -> SearchPage:
+    """Search (or, with no query, browse newest first). Dates may be Gregorian or Jalali, in any digits."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise InputError("offset cannot be negative")
+    request = SearchRequest(
+        query=(query or "").strip() or None,
+        since=parse_user_date(since) if since else None,
+        until=parse_user_date(until) if until else None,
+        source=(source or "").strip() or None,
+        limit=limit,
+        offset=offset,
+    )
+    if request.since and request.until and request.since > request.until:
+        raise InputError(f"the date range is empty: {since} comes after {until}")
+    return archive.search(request)
+
+
+def article(archive: Archive, article_id: str) -> Analysis:
+    return archive.get(article_id)
+
+
+def stats(archive: Archive) -> Stats:
+    return archive.stats()
+
+
+def rejections(archive: Archive, limit: int = 100) -> list[StoredRejection]:
+    return archive.rejections(limit)

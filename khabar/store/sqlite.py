@@ -1,0 +1,203 @@
+"""The embedded default archive: one SQLite file in WAL mode, searched through FTS5.
+
+Each thread gets its own connection (WAL lets readers run while an ingest writes). The full-text index holds
+the terms of khabar's own Persian analyzer, never raw text, so orthographic variants meet in the index.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+from khabar.dates import jalali, parse_published
+from khabar.errors import ArchiveError, NotFound, QueryError
+from khabar.records import Analysis, Rejection
+from khabar.search.highlight import snippet
+from khabar.search.query import highlight_terms, parse, to_fts5
+from khabar.store.base import Hit, SearchPage, SearchRequest, Stats, StoredRejection
+from khabar.store.migrations import migrations
+from khabar.text.terms import term_texts
+
+_COLUMNS_OUTSIDE_JSON = ("id", "identity", "source", "url", "title", "published", "published_jalali", "text",
+                         "original_text")
+
+
+class SQLiteArchive:
+    def __init__(self, path: str | Path) -> None:
+        self.path = str(path)
+        if self.path != ":memory:":
+            parent = Path(self.path).parent
+            if not parent.exists():
+                raise ArchiveError(f"cannot create the archive {self.path}: the folder {parent} does not exist")
+        self._local = threading.local()
+        self._migrate()
+
+    # -- connections -------------------------------------------------------------------------------------------
+    @property
+    def db(self) -> sqlite3.Connection:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            try:
+                connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                connection.row_factory = sqlite3.Row
+                connection.execute("PRAGMA journal_mode=WAL")
+                connection.execute("PRAGMA synchronous=NORMAL")
+                connection.execute("PRAGMA foreign_keys=ON")
+            except sqlite3.DatabaseError as error:
+                raise ArchiveError(f"cannot open the archive {self.path}: {error}") from None
+            self._local.connection = connection
+        return connection
+
+    def _migrate(self) -> None:
+        db = self.db
+        try:
+            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+        except sqlite3.DatabaseError as error:
+            raise ArchiveError(f"{self.path} is not a khabar archive (SQLite said: {error})") from None
+        done = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
+        for name, sql in migrations():
+            if name in done:
+                continue
+            with db:  # one transaction per migration
+                db.execute("BEGIN")
+                for statement in _statements(sql):
+                    db.execute(statement)
+                db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
+
+    def close(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is not None:
+            connection.close()
+            self._local.connection = None
+
+    # -- writing -----------------------------------------------------------------------------------------------
+    def add(self, analysis: Analysis) -> bool:
+        record = analysis.to_dict()
+        rest = {key: value for key, value in record.items() if key not in _COLUMNS_OUTSIDE_JSON}
+        published = parse_published(analysis.published)
+        cursor = self.db.execute(
+            """INSERT OR IGNORE INTO articles (id, identity, source, url, title, published, published_day,
+                   published_jalali, text, original_text, analysis, entity_count, quote_count, ingested_at)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (analysis.id, analysis.identity, analysis.source, analysis.url, analysis.title, analysis.published,
+             published.day.isoformat() if published else None, analysis.published_jalali, analysis.text,
+             analysis.original_text, json.dumps(rest, ensure_ascii=False), len(analysis.entities),
+             len(analysis.quotes), _now()),
+        )
+        if cursor.rowcount == 0:
+            return False
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (cursor.lastrowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
+        )
+        return True
+
+    def reject(self, rejection: Rejection) -> None:
+        self.db.execute(
+            "INSERT OR IGNORE INTO rejected (origin, record_no, reason, excerpt, rejected_at) VALUES (?, ?, ?, ?, ?)",
+            (rejection.origin, rejection.record_no or 0, rejection.reason, rejection.excerpt, _now()),
+        )
+
+    def commit(self) -> None:
+        self.db.commit()
+
+    # -- reading -----------------------------------------------------------------------------------------------
+    def get(self, article_id: str) -> Analysis:
+        row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {article_id!r} in {self.path}")
+        return _analysis(row)
+
+    def search(self, request: SearchRequest) -> SearchPage:
+        where, params = ["1 = 1"], []
+        if request.since:
+            where.append("a.published_day >= ?")
+            params.append(request.since.isoformat())
+        if request.until:
+            where.append("a.published_day <= ?")
+            params.append(request.until.isoformat())
+        if request.source:
+            where.append("a.source = ? COLLATE NOCASE")
+            params.append(request.source)
+        if not (request.query or "").strip():
+            return self._browse(request, " AND ".join(where), params)
+        tree = parse(request.query)
+        match = to_fts5(tree)
+        wanted = highlight_terms(tree)
+        sql_from = "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
+        condition = "articles_fts MATCH ? AND " + " AND ".join(where)
+        try:
+            total = self.db.execute(f"SELECT count(*) {sql_from} WHERE {condition}", [match, *params]).fetchone()[0]
+            rows = self.db.execute(
+                f"""SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score {sql_from} WHERE {condition}
+                    ORDER BY score LIMIT ? OFFSET ?""",
+                [match, *params, request.limit, request.offset],
+            ).fetchall()
+        except sqlite3.OperationalError as error:  # the parser should prevent this; never show a traceback
+            raise QueryError(f"the search engine cannot run this query ({error})") from None
+        hits = [_hit(row, snippet(row["text"], wanted), -row["score"]) for row in rows]
+        return SearchPage(request, total, hits, sorted(wanted))
+
+    def _browse(self, request: SearchRequest, condition: str, params: list) -> SearchPage:
+        total = self.db.execute(f"SELECT count(*) FROM articles a WHERE {condition}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"""SELECT a.* FROM articles a WHERE {condition}
+                ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC LIMIT ? OFFSET ?""",
+            [*params, request.limit, request.offset],
+        ).fetchall()
+        return SearchPage(request, total, [_hit(row, snippet(row["text"], set()), None) for row in rows], [])
+
+    def stats(self) -> Stats:
+        db = self.db
+        articles, undated, first, last, entities, quotes = db.execute(
+            """SELECT count(*), sum(published_day IS NULL), min(published_day), max(published_day),
+                      coalesce(sum(entity_count), 0), coalesce(sum(quote_count), 0) FROM articles"""
+        ).fetchone()
+        sources = {
+            row[0] or "(unknown)": row[1]
+            for row in db.execute("SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC")
+        }
+        rejected = db.execute("SELECT count(*) FROM rejected").fetchone()[0]
+        return Stats(
+            articles=articles, sources=sources, undated=undated or 0, first_day=first, last_day=last,
+            first_day_jalali=jalali(datetime.fromisoformat(first).date()) if first else None,
+            last_day_jalali=jalali(datetime.fromisoformat(last).date()) if last else None,
+            entities=entities, quotes=quotes, rejected=rejected,
+        )
+
+    def rejections(self, limit: int = 100) -> list[StoredRejection]:
+        rows = self.db.execute(
+            "SELECT origin, record_no, reason, excerpt, rejected_at FROM rejected ORDER BY rowid LIMIT ?", (limit,)
+        ).fetchall()
+        return [StoredRejection(r["origin"], r["record_no"] or None, r["reason"], r["excerpt"], r["rejected_at"])
+                for r in rows]
+
+
+def _analysis(row: sqlite3.Row) -> Analysis:
+    data = json.loads(row["analysis"])
+    data.update({key: row[key] for key in _COLUMNS_OUTSIDE_JSON})
+    return Analysis.from_dict(data)
+
+
+def _hit(row: sqlite3.Row, passage, score: float | None) -> Hit:
+    return Hit(row["id"], row["title"], row["source"], row["url"], row["published"], row["published_jalali"],
+               score, passage)
+
+
+def _statements(sql: str) -> list[str]:
+    """Split a migration into statements (sqlite3 runs one at a time inside our own transaction)."""
+    statements, current = [], ""
+    for line in sql.splitlines(keepends=True):
+        current += line
+        if sqlite3.complete_statement(current):
+            if current.strip():
+                statements.append(current.strip())
+            current = ""
+    return statements
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")

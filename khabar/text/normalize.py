@@ -1,0 +1,189 @@
+"""Persian text normalization that remembers where every character came from.
+
+Normalization is a list of small named rules applied in order. Each rule either maps characters one to one
+(``str.translate``; offsets do not move) or rewrites matches of a compiled pattern (offsets are tracked). The
+result carries, for every character of the normalized text, the index of the original character it came from,
+so a span found in the normalized text can be highlighted in the original (the thing hazm's normalizer loses).
+
+The one normalizer is used for indexing, querying and display alike; ``khabar.text.terms`` folds further for
+search. Issue-level detail (ZWNJ restoration from data) lives in later rules; every rule can be switched off.
+"""
+
+from __future__ import annotations
+
+import re
+from bisect import bisect_right
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+ZWNJ = "\u200c"
+
+ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ٱ": "ا", "ٮ": "ب", "ڪ": "ک", "ھ": "ه", "ە": "ه"})
+ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
+# Letters that never join to the following letter: a ZWNJ after them is invisible noise.
+NON_JOINING = "اآأإٱدذرزژوؤة"
+PERSIAN_LETTER = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u0629"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One normalization step. ``table`` rules keep offsets; ``pattern`` rules rewrite matches."""
+
+    name: str
+    description: str
+    table: dict[int, str] | None = None
+    pattern: re.Pattern[str] | None = None
+    replacement: str | Callable[[re.Match[str]], str] = ""
+
+
+def _translate_rule(name: str, description: str, *tables: dict[int, str]) -> Rule:
+    merged: dict[int, str] = {}
+    for table in tables:
+        merged.update(table)
+    return Rule(name, description, table=merged)
+
+
+def _pattern_rule(name: str, description: str, pattern: str, replacement: str | Callable = "") -> Rule:
+    return Rule(name, description, pattern=re.compile(pattern), replacement=replacement)
+
+
+_SPACE_BEFORE_PUNCT = r" +(?=[،؛؟!:.»)\]])"
+_SPACE_AFTER_OPENING = r"(?<=[«(\[]) +"
+_NO_SPACE_AFTER_PUNCT = rf"(?<=[،؛؟])(?=[{PERSIAN_LETTER}a-zA-Z«])"
+
+RULES: tuple[Rule, ...] = (
+    _pattern_rule(
+        "invisible",
+        "drop direction marks, BOM, soft hyphen, zero-width joiner/space; other spaces become plain spaces",
+        r"[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]",
+    ),
+    _translate_rule(
+        "spaces",
+        "no-break and typographic spaces, tabs become plain spaces",
+        {ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"},
+    ),
+    _translate_rule("arabic_letters", "Arabic yeh/kaf and variants become Persian ی/ک", ARABIC_LETTERS),
+    _translate_rule("digits", "Arabic-Indic digits become Persian digits (Latin digits are kept)", ARABIC_INDIC_DIGITS),
+    _pattern_rule("diacritics", "drop harakat and tatweel", r"[\u064b-\u065f\u0670\u0640]"),
+    _pattern_rule("zwnj_runs", "collapse repeated ZWNJ", ZWNJ + "{2,}", ZWNJ),
+    _pattern_rule(
+        "zwnj_edges",
+        "drop ZWNJ next to spaces, line breaks, punctuation, text edges and after non-joining letters",
+        rf"(?:(?<=[\s{NON_JOINING}])|^){ZWNJ}|{ZWNJ}(?=\s|$|[^\w])",
+    ),
+    _pattern_rule("line_breaks", "Windows and old Mac line breaks become \\n", r"\r\n?", "\n"),
+    _pattern_rule("space_runs", "collapse runs of spaces", r" {2,}", " "),
+    _pattern_rule("line_edges", "trim spaces at line starts and ends", r"(?m)^ +| +$"),
+    _pattern_rule("blank_lines", "at most one blank line between paragraphs", r"\n{3,}", "\n\n"),
+    _pattern_rule(
+        "zwnj_prefix",
+        "write the verbal prefix می/نمی separated by a space as می‌/نمی‌",
+        rf"(?<![{PERSIAN_LETTER}{ZWNJ}])(ن?می) (?=[{PERSIAN_LETTER}]{{2,}})",
+        lambda m: m.group(1) + ZWNJ,
+    ),
+    _pattern_rule(
+        "zwnj_suffix",
+        "attach a plural suffix separated by a space: کشور ها → کشورها, همکاری ها → همکاری‌ها",
+        rf"(?<=[{PERSIAN_LETTER}]) (ها(?:ی(?:ی|م|ت|ش|مان|تان|شان)?)?)(?![{PERSIAN_LETTER}{ZWNJ}])",
+        lambda m: m.group(1)
+        if m.string[m.start() - 1] in NON_JOINING
+        else ZWNJ + m.group(1),
+    ),
+    _pattern_rule("space_before_punctuation", "no space before ، ؛ ؟ ! : . » )", _SPACE_BEFORE_PUNCT),
+    _pattern_rule("space_after_opening", "no space after « (", _SPACE_AFTER_OPENING),
+    _pattern_rule("space_after_punctuation", "a space after ، ؛ ؟ when a word follows", _NO_SPACE_AFTER_PUNCT, " "),
+)
+RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)
+
+
+@dataclass(slots=True)
+class Normalized:
+    """Normalized text plus, per character, the index of the original character it came from."""
+
+    text: str
+    original: str
+    origins: list[int]  # len(text) + 1; the last entry is len(original)
+
+    def to_original(self, start: int, end: int) -> tuple[int, int]:
+        """Map a span of the normalized text to the span of the original text it covers."""
+        if start >= end:
+            point = self.origins[start]
+            return point, point
+        return self.origins[start], self.origins[end - 1] + 1
+
+    def offset_map(self) -> list[list[int]]:
+        """Compress ``origins`` to breakpoints ``[normalized, original]`` where the shift changes."""
+        points: list[list[int]] = []
+        shift = None
+        for index, origin in enumerate(self.origins):
+            if origin - index != shift:
+                shift = origin - index
+                points.append([index, origin])
+        return points
+
+
+def original_offset(offset_map: list[list[int]], offset: int) -> int:
+    """Original-text offset of a normalized-text offset, from a stored ``offset_map``."""
+    if not offset_map:
+        return offset
+    position = bisect_right(offset_map, [offset, float("inf")]) - 1
+    normalized, original = offset_map[max(position, 0)]
+    return original + (offset - normalized)
+
+
+def normalize(text: str, *, skip: Iterable[str] = ()) -> Normalized:
+    """Normalize ``text`` with every rule except those named in ``skip``."""
+    skipped = set(skip)
+    unknown = skipped - set(RULE_NAMES)
+    if unknown:
+        raise ValueError(f"unknown normalization steps: {', '.join(sorted(unknown))}; known: {', '.join(RULE_NAMES)}")
+    current = text
+    origins = list(range(len(text) + 1))
+    for rule in RULES:
+        if rule.name in skipped:
+            continue
+        if rule.table is not None:
+            current = current.translate(rule.table)
+        else:
+            current, origins = _rewrite(current, origins, rule)
+    return Normalized(current, text, origins)
+
+
+def normalize_text(text: str, *, skip: Iterable[str] = ()) -> str:
+    return normalize(text, skip=skip).text
+
+
+def _rewrite(text: str, origins: list[int], rule: Rule) -> tuple[str, list[int]]:
+    assert rule.pattern is not None
+    pieces: list[str] = []
+    new_origins: list[int] = []
+    last = 0
+    replacement = rule.replacement
+    for match in rule.pattern.finditer(text):
+        start, end = match.span()
+        new = replacement(match) if callable(replacement) else match.expand(replacement) if replacement else ""
+        pieces.append(text[last:start])
+        new_origins.extend(origins[last:start])
+        new_origins.extend(_align(text[start:end], new, origins[start : end + 1]))
+        pieces.append(new)
+        last = end
+    if last == 0 and not pieces:
+        return text, origins
+    pieces.append(text[last:])
+    new_origins.extend(origins[last:])
+    return "".join(pieces), new_origins
+
+
+def _align(old: str, new: str, origins: list[int]) -> list[int]:
+    """Origins for the characters of ``new`` replacing ``old``: shared prefix and suffix keep their own."""
+    if len(old) == len(new):
+        return origins[: len(new)]
+    limit = min(len(old), len(new))
+    prefix = 0
+    while prefix < limit and old[prefix] == new[prefix]:
+        prefix += 1
+    suffix = 0
+    while suffix < limit - prefix and old[-1 - suffix] == new[-1 - suffix]:
+        suffix += 1
+    middle = len(new) - prefix - suffix
+    return origins[:prefix] + [origins[prefix]] * middle + origins[len(old) - suffix : len(old)]

@@ -1,0 +1,114 @@
+"""The search analyzer: words of a text as folded, lightly stemmed index terms with their spans.
+
+Indexing, querying and highlighting all call :func:`terms`, so every orthographic variant a user may type finds
+the others: Arabic ي/ك and Persian ی/ک, أ/إ/آ and ا, ۀ/ة and ه, any digit script, diacritics and tatweel,
+a ZWNJ written, omitted or replaced by a space (``همکاری‌ها`` = ``همکاریها`` = ``همکاری ها``), the verbal prefix
+می/نمی joined, split or ZWNJ-attached, and plural/possessive suffixes (``همکاری`` finds ``همکاریهای``).
+
+A term keeps the span of the word(s) it came from, so matches can be highlighted in the text itself.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from khabar.text.normalize import ZWNJ
+from khabar.text.tokens import TOKEN
+
+_FOLD = str.maketrans(
+    {
+        **{ord(c): "ی" for c in "يىئ"},
+        **{ord(c): "ک" for c in "كڪ"},
+        **{ord(c): "ا" for c in "أإآٱ"},
+        **{ord(c): "ه" for c in "ةۀھە"},
+        ord("ؤ"): "و",
+        **{ord(c): str(i) for i, c in enumerate("۰۱۲۳۴۵۶۷۸۹")},
+        **{ord(c): str(i) for i, c in enumerate("٠١٢٣٤٥٦٧٨٩")},
+        **{ord(c): None for c in "\u0640\u200c\u200d\u200e\u200f\ufeff٬,'’"},
+        **{cp: None for cp in range(0x064B, 0x0660)},
+        0x0670: None,
+        ord("٫"): ".",
+    }
+)
+
+VERB_PREFIXES = frozenset({"می", "نمی"})
+SUFFIX_WORDS = frozenset({"ها", "های", "هایی", "هایم", "هایت", "هایش", "هایمان", "هایتان", "هایشان", "ترین"})
+# Longest first so that هایشان is tried before ها.
+STEM_SUFFIXES: tuple[tuple[str, int], ...] = (
+    ("هایشان", 2),
+    ("هایتان", 2),
+    ("هایمان", 2),
+    ("هایی", 2),
+    ("هایم", 2),
+    ("هایت", 2),
+    ("هایش", 2),
+    ("های", 2),
+    ("ترین", 3),
+    ("ها", 2),
+)
+NOT_PLURAL = frozenset({"تنها", "تنهایی", "انتها", "انتهای", "انتهایی", "اژدها", "نهایی", "نهایت"})
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    start: int
+    end: int
+
+
+def fold(word: str) -> str:
+    """Fold one word to its search form (letters, digits, ZWNJ, diacritics, case)."""
+    return word.translate(_FOLD).lower()
+
+
+def stem(word: str) -> str:
+    """Strip one plural/possessive/superlative suffix when a real stem is left."""
+    if word in NOT_PLURAL:
+        return word
+    for suffix, shortest_stem in STEM_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= shortest_stem:
+            return word[: -len(suffix)]
+    return word
+
+
+def terms(text: str) -> list[Term]:
+    """Index terms of ``text`` (normalized or not) in order, with their character spans."""
+    words: list[Term] = []
+    for match in TOKEN.finditer(text):
+        folded = fold(match.group())
+        if not folded or not any(ch.isalnum() for ch in folded):
+            continue
+        words.append(Term(folded, match.start(), match.end()))
+    merged = _merge_split_affixes(words, text)
+    return [Term(stem(term.text), term.start, term.end) for term in merged]
+
+
+def term_texts(text: str) -> list[str]:
+    return [term.text for term in terms(text)]
+
+
+def _merge_split_affixes(words: list[Term], text: str) -> list[Term]:
+    """Join a verbal prefix or a suffix that stands as a word of its own (``می کنیم``, ``همکاری ها``)."""
+    merged: list[Term] = []
+    index = 0
+    while index < len(words):
+        word = words[index]
+        nxt = words[index + 1] if index + 1 < len(words) else None
+        if word.text in VERB_PREFIXES and nxt is not None and _adjacent(text, word, nxt) and nxt.text.isalpha():
+            merged.append(Term(word.text + nxt.text, word.start, nxt.end))
+            index += 2
+            continue
+        if word.text in SUFFIX_WORDS and merged and _adjacent(text, merged[-1], word) and merged[-1].text.isalpha():
+            previous = merged.pop()
+            merged.append(Term(previous.text + word.text, previous.start, word.end))
+            index += 1
+            continue
+        merged.append(word)
+        index += 1
+    return merged
+
+
+def _adjacent(text: str, left: Term, right: Term) -> bool:
+    """Only a single space or ZWNJ between two words: a prefix/suffix written apart, not across punctuation."""
+    gap = text[left.end : right.start]
+    return gap in (" ", ZWNJ, "")

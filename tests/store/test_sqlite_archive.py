@@ -1,0 +1,120 @@
+"""The archive: idempotent ingest, rejections kept, stats in both calendars, WAL, migrations."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from khabar import service
+from khabar.errors import ArchiveError, NotFound
+from khabar.records import RawRecord, Rejection
+from khabar.store import open_archive
+
+
+def record(text: str, number: int = 1, **fields) -> RawRecord:
+    return RawRecord(text=text, origin="test.jsonl", record_no=number, **fields)
+
+
+def test_seed_is_stored_once(archive, seed_path) -> None:
+    first = service.ingest_paths(archive, [seed_path])
+    again = service.ingest_paths(archive, [seed_path])
+    assert (first.added, first.duplicates, first.rejected) == (1, 0, 0)
+    assert (again.added, again.duplicates, again.rejected) == (0, 1, 0)
+    assert archive.stats().articles == 1
+
+
+def test_identity_is_the_url_when_there_is_one(archive) -> None:
+    summary = service.ingest(
+        archive,
+        [
+            record("متن اول", 1, url="https://example.org/a"),
+            record("متن ویرایش شده", 2, url="https://example.org/a#comments"),
+            record("متن دوم", 3),
+            record("متن  دوم", 4),  # the same normalized text
+            record("متن دوم", 5, url="https://example.org/b"),
+        ],
+    )
+    assert (summary.added, summary.duplicates) == (3, 2)
+
+
+def test_round_trip_keeps_the_whole_record(seeded_archive, seed_path) -> None:
+    page = seeded_archive.search(service.SearchRequest())
+    stored = seeded_archive.get(page.hits[0].id)
+    fresh = next(iter(service.analyze_paths([seed_path])))
+    assert stored.to_dict() == fresh.to_dict()
+
+
+def test_unknown_article(archive) -> None:
+    with pytest.raises(NotFound, match="no article"):
+        archive.get("0000")
+
+
+def test_rejections_are_kept_and_the_batch_goes_on(archive) -> None:
+    summary = service.ingest(
+        archive,
+        [
+            record("خبر خوب اول", 1),
+            Rejection("test.jsonl", 2, "broken JSON: Expecting value", "{oops"),
+            record("خبر خوب دوم", 3),
+        ],
+    )
+    assert (summary.added, summary.rejected) == (2, 1)
+    stored = archive.rejections()
+    assert [(r.origin, r.record_no, r.reason) for r in stored] == [("test.jsonl", 2, "broken JSON: Expecting value")]
+    service.ingest(archive, [Rejection("test.jsonl", 2, "broken JSON: Expecting value", "{oops")])
+    assert archive.stats().rejected == 1  # the same rejection is recorded once
+
+
+def test_a_record_that_breaks_analysis_is_rejected_not_fatal(archive, monkeypatch) -> None:
+    from khabar import pipeline as pipeline_module
+
+    real = pipeline_module.prepare
+
+    def fragile(raw):
+        if "بد" in raw.text:
+            raise RuntimeError("boom")
+        return real(raw)
+
+    monkeypatch.setattr(pipeline_module, "prepare", fragile)
+    summary = service.ingest(archive, [record("خوب", 1), record("بد", 2), record("خوب دیگر", 3)])
+    assert (summary.added, summary.rejected) == (2, 1)
+    assert "analysis failed: RuntimeError: boom" in archive.rejections()[0].reason
+
+
+def test_stats_in_both_calendars(archive, seed_path) -> None:
+    service.ingest_paths(archive, [seed_path])
+    service.ingest(archive, [record("خبری بدون تاریخ", 9), record("خبر دیگر", 10, published="1404-07-20")])
+    stats = archive.stats()
+    assert stats.articles == 3
+    assert stats.undated == 1
+    assert (stats.first_day, stats.last_day) == ("2025-10-09", "2025-10-12")
+    assert (stats.first_day_jalali, stats.last_day_jalali) == ("1404-07-17", "1404-07-20")
+    assert stats.sources["ILNA"] == 1
+
+
+def test_wal_mode_and_migrations_recorded(tmp_path) -> None:
+    path = tmp_path / "k.db"
+    open_archive(path).close()
+    open_archive(path).close()  # opening again applies nothing twice
+    db = sqlite3.connect(path)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert [row[0] for row in db.execute("SELECT name FROM schema_migrations")] == ["0001_initial"]
+
+
+def test_not_an_archive(tmp_path) -> None:
+    path = tmp_path / "garbage.db"
+    path.write_bytes(b"this is not a database at all" * 100)
+    with pytest.raises(ArchiveError, match="is not a"):
+        open_archive(path)
+
+
+def test_missing_folder(tmp_path) -> None:
+    with pytest.raises(ArchiveError, match="does not exist"):
+        open_archive(tmp_path / "nope" / "k.db")
+
+
+def test_analysis_json_is_stored_without_repeating_the_text(seeded_archive) -> None:
+    row = seeded_archive.db.execute("SELECT analysis FROM articles").fetchone()
+    assert "text" not in json.loads(row[0])
