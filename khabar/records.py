@@ -16,7 +16,7 @@ from typing import Any
 class RawRecord:
     """One article as a reader found it, before any normalization.
 
-    ``origin`` is ``"path#record_no"`` so every message can point at the exact input record.
+    ``origin`` (the input file) and ``record_no`` (1-based) point at the exact input record in every message.
     """
 
     text: str

@@ -12,7 +12,7 @@ from typing import Any
 from khabar.dates import parse_user_date
 from khabar.errors import InputError
 from khabar.pipeline import Pipeline
-from khabar.readers import read_paths
+from khabar.readers import read_paths, screen
 from khabar.readers.fields import record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.store.base import Archive, SearchPage, SearchRequest, Stats, StoredRejection
@@ -104,7 +104,7 @@ def ingest_mappings(archive: Archive, mappings: list[Any], origin: str = "api") 
         if not isinstance(mapping, dict):
             records.append(Rejection(origin, number, f"expected a JSON object, got {type(mapping).__name__}"))
             continue
-        records.append(record_from_mapping(mapping, origin, number, "utf-8"))
+        records.append(screen(record_from_mapping(mapping, origin, number, "utf-8")))
     return ingest(archive, records)
 
 

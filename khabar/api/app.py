@@ -128,7 +128,11 @@ _ARTICLE_IN = {
         "title": {"type": "string"},
         "url": {"type": "string"},
         "source": {"type": "string", "example": "ILNA"},
-        "date": {"type": "string", "description": "Gregorian or Jalali (or `published`).", "example": "1404-07-17"},
+        "date": {
+            "type": "string",
+            "description": "Gregorian or Jalali (or `published`).",
+            "example": "1404-07-17",
+        },
         "id": {"type": "string", "description": "The publisher's own identifier."},
     },
     "additionalProperties": True,
@@ -155,8 +159,12 @@ api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 @api.get("/search", response_model=SearchPageOut)
 def search(
     store: ArchiveDep,
-    q: Annotated[str | None, Query(description='Words, "phrases", AND, OR, NOT, parentheses; empty: newest.')] = None,
-    since: Annotated[str | None, Query(alias="from", description="From this day: 2025-10-01 or 1404-07-01.")] = None,
+    q: Annotated[
+        str | None, Query(description='Words, "phrases", AND, OR, NOT, parentheses; empty: newest.')
+    ] = None,
+    since: Annotated[
+        str | None, Query(alias="from", description="From this day: 2025-10-01 or 1404-07-01.")
+    ] = None,
     until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
     source: Annotated[str | None, Query(description="Only this source, e.g. ILNA.")] = None,
     limit: int = 20,
@@ -176,6 +184,8 @@ def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, A
     """Analyze and store one article (a JSON object) or several (a list of objects)."""
     if isinstance(body, dict):
         body = [body]
+    if isinstance(body, bytes):  # FastAPI hands over the raw bytes of a body that is not JSON
+        raise InputError("the request body is not JSON: send a JSON object or a list of objects")
     if not isinstance(body, list):
         raise InputError(f"expected a JSON object or a list of objects, got {type(body).__name__}")
     return service.ingest_mappings(store, body).to_dict()

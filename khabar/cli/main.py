@@ -124,7 +124,7 @@ def search(
     out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query)}[/]")
     for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
         when = f"{hit.published_jalali} ({hit.published[:10]})" if hit.published else "undated"
-        out.print(f"\n[bold]{rank}. {escape(hit.title or '')}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]")
+        out.print(f"\n[bold]{rank}. {escape(hit.title or hit.lead)}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]")
         out.print(_marked(hit.snippet.text, hit.snippet.highlights))
 
 

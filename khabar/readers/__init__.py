@@ -41,7 +41,7 @@ SUPPORTED_SUFFIXES: tuple[str, ...] = (*READERS, *(f"{suffix}.gz" for suffix in 
 DEFAULT_MAX_CHARS = 200_000
 EXCERPT_CHARS = 200
 
-__all__ = ["DEFAULT_MAX_CHARS", "SUPPORTED_SUFFIXES", "read_paths"]
+__all__ = ["DEFAULT_MAX_CHARS", "SUPPORTED_SUFFIXES", "read_paths", "screen"]
 
 
 def read_paths(
@@ -51,6 +51,8 @@ def read_paths(
 
     Raises :class:`~khabar.errors.InputError` at once, before reading anything, when a path does not exist.
     """
+    if isinstance(paths, str | Path):  # one path given bare; iterating a str would read it letter by letter
+        paths = [paths]
     checked = [Path(path) for path in paths]
     missing = [str(path) for path in checked if not path.exists()]
     if missing:
@@ -106,7 +108,7 @@ def _read_file(path: Path, max_chars: int) -> Iterator[RawRecord | Rejection]:
         with _open(path, compressed=suffix.endswith(".gz")) as stream:
             for item in reader(origin, stream):
                 found = True
-                yield _screen(item, max_chars)
+                yield screen(item, max_chars)
     except (OSError, EOFError, zlib.error) as exc:
         # A truncated .gz or an unreadable file: what was read so far has been yielded already.
         kind = "gzip file" if suffix.endswith(".gz") else "file"
@@ -120,7 +122,7 @@ def _open(path: Path, *, compressed: bool) -> BinaryIO:
     return cast(BinaryIO, gzip.open(path, "rb")) if compressed else path.open("rb")
 
 
-def _screen(item: RawRecord | Rejection, max_chars: int) -> RawRecord | Rejection:
+def screen(item: RawRecord | Rejection, max_chars: int = DEFAULT_MAX_CHARS) -> RawRecord | Rejection:
     """Apply the rules every format shares: no empty or oversize texts, short excerpts."""
     if isinstance(item, Rejection):
         if len(item.excerpt) <= EXCERPT_CHARS:

@@ -42,6 +42,12 @@ def snippet(text: str, wanted: set[str], width: int = 240) -> Snippet:
     return Snippet(text[start:end], start, inside)
 
 
+def lead(text: str, words: int = 12) -> str:
+    """The first words of the first line: a heading for articles that came without a title."""
+    first_line = text.strip().split("\n", 1)[0].split()
+    return " ".join(first_line[:words]) + (" …" if len(first_line) > words else "")
+
+
 def _word_start(text: str, position: int) -> int:
     if position == 0:
         return 0

@@ -35,6 +35,7 @@ class Hit:
     published_jalali: str | None
     score: float | None
     snippet: Snippet
+    lead: str  # the first words of the text; a heading when there is no title
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)

@@ -15,7 +15,7 @@ from pathlib import Path
 from khabar.dates import jalali, parse_published
 from khabar.errors import ArchiveError, NotFound, QueryError
 from khabar.records import Analysis, Rejection
-from khabar.search.highlight import snippet
+from khabar.search.highlight import lead, snippet
 from khabar.search.query import highlight_terms, parse, to_fts5
 from khabar.store.base import Hit, SearchPage, SearchRequest, Stats, StoredRejection
 from khabar.store.migrations import migrations
@@ -184,7 +184,7 @@ def _analysis(row: sqlite3.Row) -> Analysis:
 
 def _hit(row: sqlite3.Row, passage, score: float | None) -> Hit:
     return Hit(row["id"], row["title"], row["source"], row["url"], row["published"], row["published_jalali"],
-               score, passage)
+               score, passage, lead(row["text"]))
 
 
 def _statements(sql: str) -> list[str]:

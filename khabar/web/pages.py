@@ -1,0 +1,277 @@
+"""The HTML pages: the search page and the article page, each with a visible link to its JSON twin under /api.
+
+Pages call the same :mod:`khabar.service` use cases as the API and render the records they return. Highlights are
+offsets, so markup is built here from the text and its spans, escaping every piece of text; nothing from an
+article reaches the page unescaped.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Annotated, Any
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.templating import Jinja2Templates
+from markupsafe import Markup, escape
+
+from khabar import service
+from khabar.dates import jalali_persian, parse_published
+from khabar.errors import InputError, QueryError
+from khabar.search.highlight import match_spans
+from khabar.search.query import highlight_terms, parse
+from khabar.store.base import Archive, Hit
+
+PAGE_SIZE = 20
+TITLE_WORDS = 12
+SPAN_KINDS = ("entities", "quotes", "amounts", "dates")  # analysis lists rendered as highlighted spans
+_PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
+_CSS_NAME = re.compile(r"[^A-Za-z0-9_-]")
+
+templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates.env.filters["fa_digits"] = lambda value: str(value).translate(_PERSIAN_DIGITS)
+router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
+
+
+def archive(request: Request) -> Archive:
+    return request.app.state.archive
+
+
+ArchiveDep = Annotated[Archive, Depends(archive)]
+
+
+# -- search page ------------------------------------------------------------------------------------------------
+@router.get("/")
+def search_page(
+    request: Request,
+    store: ArchiveDep,
+    q: str = "",
+    since: Annotated[str, Query(alias="from")] = "",
+    until: Annotated[str, Query(alias="to")] = "",
+    source: str = "",
+    offset: Annotated[int, Query(ge=0)] = 0,
+) -> Response:
+    """Search, or with no query the newest articles; a malformed query or date is explained in the page (400)."""
+    form = {"q": q, "from": since, "to": until, "source": source}
+    params = {key: value for key, value in form.items() if value.strip()}
+    context: dict[str, Any] = {"form": form, "json_url": _page_url(params, offset, "/api/search")}
+    try:
+        page = service.search(
+            store, q, since=since, until=until, source=source, limit=PAGE_SIZE, offset=offset
+        )
+    except InputError as error:
+        return templates.TemplateResponse(
+            request, "search.html", {**context, "error": str(error)}, status_code=400
+        )
+    link_query = urlencode({"q": q}) if q.strip() else ""
+    context.update(
+        page=page,
+        results=[_result(store, hit, link_query) for hit in page.hits],
+        previous_url=_page_url(params, max(0, offset - PAGE_SIZE)) if offset > 0 else None,
+        next_url=_page_url(params, offset + PAGE_SIZE) if offset + PAGE_SIZE < page.total else None,
+    )
+    return templates.TemplateResponse(request, "search.html", context)
+
+
+def _page_url(params: dict[str, str], offset: int, path: str = "/") -> str:
+    query = urlencode({**params, "offset": offset} if offset else params)
+    return f"{path}?{query}" if query else path
+
+
+def _result(store: Archive, hit: Hit, link_query: str) -> dict[str, Any]:
+    return {
+        "hit": hit,
+        "title": hit.title or _title_from_text(store, hit),
+        "date": _date(hit.published),
+        "url": f"/articles/{hit.id}" + (f"?{link_query}" if link_query else ""),
+        "snippet": render_spans(hit.snippet.text, [_Span(s, e, "mark") for s, e in hit.snippet.highlights]),
+    }
+
+
+def _title_from_text(store: Archive, hit: Hit) -> str:
+    """An untitled article is named by its first words (the snippet holds them only when it starts the text)."""
+    return first_words(hit.snippet.text if hit.snippet.start == 0 else service.article(store, hit.id).text)
+
+
+def first_words(text: str, count: int = TITLE_WORDS) -> str:
+    words = text.split()
+    return " ".join(words[:count]) + (" …" if len(words) > count else "")
+
+
+def _date(published: str | None) -> dict[str, str] | None:
+    """The Jalali day in Persian (۱۷ مهر ۱۴۰۴) and the Gregorian day (2025-10-09) of a publication time."""
+    parsed = parse_published(published)
+    if parsed is None:
+        return None
+    return {"jalali": jalali_persian(parsed.day), "gregorian": parsed.day.isoformat()}
+
+
+# -- article page -----------------------------------------------------------------------------------------------
+@router.get("/articles/{article_id}")
+def article_page(request: Request, store: ArchiveDep, article_id: str, q: str = "") -> Response:
+    """The normalized text in paragraphs with the query's matches and the analysis' spans highlighted."""
+    analysis = service.article(store, article_id)
+    spans = [_Span(s, e, "mark") for s, e in _query_matches(analysis.text, q)]
+    listed: dict[str, list[dict[str, Any]]] = {}
+    for kind in SPAN_KINDS:
+        items = [item for item in getattr(analysis, kind, None) or [] if isinstance(item, dict)]
+        spans.extend(span for item in items if (span := _Span.of(kind, item)) is not None)
+        listed[kind] = [_listing(kind, analysis.text, item) for item in items]
+    paragraphs = [
+        render_spans(analysis.text, spans, start, end) for start, end in paragraph_ranges(analysis.text)
+    ]
+    context = {
+        "analysis": analysis,
+        "title": analysis.title or first_words(analysis.text),
+        "date": _date(analysis.published),
+        "safe_url": analysis.url if (analysis.url or "").startswith(("http://", "https://")) else None,
+        "paragraphs": paragraphs,
+        "listed": listed,
+        "q": q,
+        "back_url": "/?" + urlencode({"q": q}) if q.strip() else "/",
+        "json_url": f"/api/articles/{analysis.id}",
+    }
+    return templates.TemplateResponse(request, "article.html", context)
+
+
+def _query_matches(text: str, q: str) -> list[list[int]]:
+    """Where the query's terms occur; a malformed query on this page just highlights nothing."""
+    if not q.strip():
+        return []
+    try:
+        return match_spans(text, highlight_terms(parse(q)))
+    except QueryError:
+        return []
+
+
+def _listing(kind: str, text: str, item: dict[str, Any]) -> dict[str, Any]:
+    """One entity/quote/amount/date for the list under the text: its words, label and simple attributes."""
+    start, end = item.get("start"), item.get("end")
+    words = item.get("text")
+    if not isinstance(words, str):
+        words = text[start:end] if _valid(start, end, len(text)) else ""
+    label = str(item.get("label") or item.get("type") or "")
+    details = {
+        key: value
+        for key, value in item.items()
+        if key not in ("start", "end", "text", "label", "type")
+        and isinstance(value, str | int | float)
+        and value != ""
+    }
+    return {"text": words, "label": label, "css": span_class(kind, label), "details": details}
+
+
+# -- errors -----------------------------------------------------------------------------------------------------
+def error_page(request: Request, message: str, status: int) -> Response:
+    """The HTML twin of the API's ``{"error": message}``, used by the app's error handler."""
+    return templates.TemplateResponse(
+        request, "error.html", {"message": message, "status": status}, status_code=status
+    )
+
+
+# -- rendering spans over text ----------------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class _Span:
+    start: int
+    end: int
+    kind: str  # "mark" or one of SPAN_KINDS
+    label: str = ""
+
+    @classmethod
+    def of(cls, kind: str, item: dict[str, Any]) -> _Span | None:
+        start, end = item.get("start"), item.get("end")
+        if not isinstance(start, int) or not isinstance(end, int):
+            return None
+        label = item.get("label") or item.get("type") or ""
+        return cls(start, end, kind, str(label))
+
+    def open_tag(self) -> Markup:
+        if self.kind == "mark":
+            return Markup("<mark>")
+        title = self.label or {"quotes": "نقل قول", "amounts": "مقدار", "dates": "تاریخ"}.get(self.kind, "")
+        return Markup('<span class="{}" title="{}">').format(span_class(self.kind, self.label), title)
+
+    def close_tag(self) -> Markup:
+        return Markup("</mark>" if self.kind == "mark" else "</span>")
+
+
+def span_class(kind: str, label: str) -> str:
+    """The CSS class of a span: ``ent ent-PER`` for an entity labelled PER, the kind's own class otherwise."""
+    if kind == "entities":
+        return "ent ent-" + (_CSS_NAME.sub("", label) or "MISC")
+    return {"quotes": "quote", "amounts": "amount", "dates": "date"}.get(kind, "span")
+
+
+_NESTING_ORDER = {
+    "quotes": 0,
+    "entities": 1,
+    "dates": 2,
+    "amounts": 3,
+    "mark": 4,
+}  # outer first on equal ranges
+
+
+def _valid(start: Any, end: Any, length: int) -> bool:
+    return isinstance(start, int) and isinstance(end, int) and 0 <= start < end <= length
+
+
+def nested(spans: list[_Span], length: int) -> list[_Span]:
+    """The spans that can be rendered as properly nested elements, outer first.
+
+    Invalid spans are dropped, and so is a span that crosses the boundary of one already kept (the longer one,
+    which sorts first, wins); spans inside others are kept, so a query match inside an entity stays visible.
+    """
+    kept: list[_Span] = []
+    open_ends: list[int] = []
+    ordered = sorted(
+        (span for span in spans if _valid(span.start, span.end, length)),
+        key=lambda span: (span.start, -span.end, _NESTING_ORDER.get(span.kind, 5)),
+    )
+    for span in ordered:
+        while open_ends and open_ends[-1] <= span.start:
+            open_ends.pop()
+        if open_ends and span.end > open_ends[-1]:
+            continue
+        kept.append(span)
+        open_ends.append(span.end)
+    return kept
+
+
+def render_spans(text: str, spans: list[_Span], start: int = 0, end: int | None = None) -> Markup:
+    """``text[start:end]`` as HTML with each span wrapped in its element; spans are clipped to the range."""
+    end = len(text) if end is None else end
+    out: list[str] = []
+    position, stack = start, []
+    for span in nested(spans, len(text)):
+        span_start, span_end = max(span.start, start), min(span.end, end)
+        if span_start >= span_end:
+            continue
+        while stack and stack[-1][0] <= span_start:
+            close_at, close_tag = stack.pop()
+            out += [escape(text[position:close_at]), close_tag]
+            position = close_at
+        out += [escape(text[position:span_start]), span.open_tag()]
+        position = span_start
+        stack.append((span_end, span.close_tag()))
+    while stack:
+        close_at, close_tag = stack.pop()
+        out += [escape(text[position:close_at]), close_tag]
+        position = close_at
+    out.append(escape(text[position:end]))
+    return Markup("".join(out))
+
+
+def paragraph_ranges(text: str) -> list[tuple[int, int]]:
+    """``(start, end)`` of each paragraph; paragraphs are separated by blank lines."""
+    ranges, position = [], 0
+    for gap in _PARAGRAPH_BREAK.finditer(text):
+        if gap.start() > position:
+            ranges.append((position, gap.start()))
+        position = gap.end()
+    if position < len(text):
+        ranges.append((position, len(text)))
+    return ranges

@@ -1,0 +1,170 @@
+"""End to end: the real CLI ingests the seed, the real server serves it, Debian's Chromium uses the pages.
+
+Run alone with ``pytest -m browser``; skipped when Chromium or the ``playwright`` package is missing.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path("/usr/bin/chromium")
+ROOT = Path(__file__).resolve().parent.parent
+SEED = ROOT / "examples" / "seed.txt"
+START_TIMEOUT = 30.0
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    pytest.skip(
+        f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True
+    )
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="browser tests need the playwright package (pip install playwright)"
+)
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _khabar(*args: str) -> list[str]:
+    return [sys.executable, "-m", "khabar", *args]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The base URL of ``khabar serve`` over an archive that ``khabar ingest`` filled with the seed."""
+    folder = tmp_path_factory.mktemp("server")
+    db = str(folder / "khabar.db")
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
+    }
+    subprocess.run(
+        _khabar("ingest", str(SEED), "--db", db, "--quiet"), cwd=ROOT, env=env, check=True, timeout=120
+    )
+    port = _free_port()
+    log = (folder / "server.log").open("wb")
+    process = subprocess.Popen(
+        _khabar("serve", "--db", db, "--port", str(port)),
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        _wait_until_up(base, process, folder / "server.log")
+        yield base
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+        log.close()
+
+
+def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"khabar serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
+        try:
+            with urllib.request.urlopen(f"{base}/api/stats", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    pytest.fail(
+        f"khabar serve did not answer within {START_TIMEOUT:.0f}s:\n{log.read_text(errors='replace')}"
+    )
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=str(CHROMIUM),
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+            ],
+        )
+        yield chromium
+        chromium.close()
+
+
+def test_search_read_and_follow_the_json_link(server: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1100, "height": 900}, locale="fa-IR")
+    expect = sync_api.expect
+
+    page.goto(f"{server}/")
+    page.fill("input[name=q]", "همکاري")  # Arabic yeh, as some sites write it
+    page.press("input[name=q]", "Enter")
+    page.wait_for_url("**/?q=*")
+
+    results = page.locator("ol.results li.result")
+    expect(results).to_have_count(1)
+    expect(results.first.locator("mark").first).to_have_text("همکاریهای")
+    expect(results.first.get_by_text("۱۷ مهر ۱۴۰۴")).to_be_visible()
+    expect(results.first).to_contain_text("ILNA")
+    assert _font_loaded(page), "the vendored Vazirmatn font was not used"
+    page.screenshot(path=tmp_path / "search.png", full_page=True)
+
+    results.first.locator("h2 a").click()
+    page.wait_for_url("**/articles/*")
+
+    assert page.get_attribute("html", "dir") == "rtl"
+    assert page.evaluate("getComputedStyle(document.querySelector('.text')).direction") == "rtl"
+    expect(page.locator(".text")).to_contain_text("سردار کاکاوند در ادامه با ابراز نگرانی")
+    expect(page.locator(".text mark").first).to_have_text("همکاریهای")
+    expect(page.get_by_text("۱۷ مهر ۱۴۰۴")).to_be_visible()
+    expect(page.get_by_text("2025-10-09")).to_be_visible()
+    assert _font_loaded(page)
+    page.screenshot(path=tmp_path / "article.png", full_page=True)
+
+    with page.expect_navigation() as navigation:
+        page.locator("article a.json").click()
+    record = navigation.value.json()
+    assert record["published_jalali"] == "1404-07-17"
+    assert record["source"] == "ILNA"
+    assert page.url.startswith(f"{server}/api/articles/")
+    page.screenshot(path=tmp_path / "json.png")
+
+
+def test_malformed_query_shows_the_message_in_the_page(server: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page()
+
+    response = page.goto(f"{server}/?q=%22abc")
+
+    assert response is not None and response.status == 400
+    expect = sync_api.expect
+    expect(page.locator(".error")).to_contain_text("never closed")
+    expect(page.locator("input[name=q]")).to_have_value('"abc')
+    page.screenshot(path=tmp_path / "error.png", full_page=True)
+
+
+def _font_loaded(page) -> bool:
+    return page.evaluate(
+        """async () => {
+            await document.fonts.ready;
+            return [...document.fonts].some(f => f.family.replaceAll('"', '') === 'Vazirmatn' && f.status === 'loaded');
+        }"""
+    )

@@ -1,0 +1,102 @@
+"""The real command, run as a subprocess, on the founding record and on a batch with bad records."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+
+def khabar(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "khabar", *args], capture_output=True, text=True, cwd=cwd, timeout=120
+    )
+
+
+@pytest.fixture
+def db(tmp_path) -> str:
+    return str(tmp_path / "archive.db")
+
+
+def test_analyze_the_seed(seed_path) -> None:
+    result = khabar("analyze", str(seed_path))
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) == 1
+    record = json.loads(lines[0])
+    assert (record["published"], record["published_jalali"], record["source"]) == ("2025-10-09", "1404-07-17", "ILNA")
+    for key in ("id", "url", "title", "text", "sentences", "tokens", "entities", "quotes", "amounts", "dates",
+                "places", "topics", "offset_map", "original_text"):
+        assert key in record
+
+
+def test_ingest_is_idempotent_and_summarized(seed_path, db) -> None:
+    first = khabar("ingest", str(seed_path), "--db", db)
+    assert first.returncode == 0, first.stderr
+    assert "1 added, 0 duplicates, 0 rejected" in first.stderr
+    assert "articles/s" in first.stderr
+    second = khabar("ingest", str(seed_path), "--db", db)
+    assert "0 added, 1 duplicates, 0 rejected" in second.stderr
+
+
+def test_search_stats_and_rejections(tmp_path, seed_path, db) -> None:
+    batch = tmp_path / "batch"
+    batch.mkdir()
+    lines = [
+        json.dumps({"id": "a1", "title": "خبر اول", "text": "نمونه: متن خبر اول درباره همکاری", "date": "2025-10-10"},
+                   ensure_ascii=False),
+        "{this is not json",
+        json.dumps({"id": "a2", "text": "   "}, ensure_ascii=False),
+        json.dumps({"id": "a3", "title": "خبر سوم", "body": "نمونه: متن خبر سوم بدون تاریخ"}, ensure_ascii=False),
+    ]
+    with gzip.open(batch / "news.jsonl.gz", "wt", encoding="utf-8") as handle:
+        handle.write("\n".join(lines) + "\n")
+    # Windows-1256 has no Persian yeh: old files carry the Arabic one, which normalization fixes.
+    old = "date 1383-06-15 به گزارش ايرنا، خبري قديمي با كدگذاري ويندوز."
+    (batch / "old.txt").write_bytes(old.encode("cp1256"))
+    (batch / "junk.csv").write_bytes(bytes(range(256)) * 4)
+
+    result = khabar("ingest", str(seed_path), str(batch), "--db", db)
+    assert result.returncode == 0, result.stderr
+    assert "4 added" in result.stderr and "1 added without a date" in result.stderr
+    assert "news.jsonl.gz record 2" in result.stderr  # the broken line, named
+    assert "cp1256" in result.stderr
+
+    found = khabar("search", "همکاري", "--db", db, "--json")
+    page = json.loads(found.stdout)
+    assert page["total"] == 2
+    assert {hit["source"] for hit in page["hits"]} == {"ILNA", None}
+    seed_hit = next(hit for hit in page["hits"] if hit["source"] == "ILNA")
+    assert seed_hit["published_jalali"] == "1404-07-17" and seed_hit["snippet"]["highlights"]
+
+    filtered = json.loads(khabar("search", "همکاری", "--db", db, "--json", "--from", "1404-07-18").stdout)
+    assert [hit["title"] for hit in filtered["hits"]] == ["خبر اول"]
+    assert json.loads(khabar("search", "خبری قدیمی", "--db", db, "--json", "--source", "IRNA").stdout)["total"] == 1
+
+    text = khabar("search", "همکاری", "--db", db)
+    assert "2 articles match" in text.stdout
+
+    stats = json.loads(khabar("stats", "--json", "--db", db).stdout)
+    assert stats["articles"] == 4 and stats["undated"] == 1 and stats["rejected"] == 3
+    assert stats["first_day_jalali"] == "1383-06-15"
+
+    rejected = khabar("rejected", "--db", db)
+    assert "record 2" in rejected.stdout and "junk.csv" in rejected.stdout
+
+
+@pytest.mark.parametrize("query", ['"unclosed', "NOT x", "(a", "a OR"])
+def test_malformed_query_is_a_message_not_a_traceback(seed_path, db, query) -> None:
+    khabar("ingest", str(seed_path), "--db", db)
+    result = khabar("search", query, "--db", db)
+    assert result.returncode == 2
+    assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_path_is_a_clear_error(tmp_path, db) -> None:
+    result = khabar("ingest", str(tmp_path / "nope.jsonl"), "--db", db)
+    assert result.returncode == 2
+    assert "nope.jsonl" in result.stderr and "Traceback" not in result.stderr
