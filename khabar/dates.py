@@ -59,7 +59,9 @@ def parse_user_date(value: str) -> date:
     """A date typed by a user (``2025-10-01`` or Jalali ``1404-07-01``, any digits) as a Gregorian day."""
     match = _DATE.match(value.translate(_DIGITS))
     if not match or match.group("H"):
-        raise InputError(f"cannot read the date {value!r}: write YYYY-MM-DD, Gregorian or Jalali (e.g. 1404-07-17)")
+        raise InputError(
+            f"cannot read the date {value!r}: write YYYY-MM-DD, Gregorian or Jalali (e.g. 1404-07-17)"
+        )
     try:
         return _day(int(match["y"]), int(match["m"]), int(match["d"]))
     except ValueError as error:
@@ -93,7 +95,9 @@ def _from_parts(match: re.Match[str]) -> Published | None:
     if match["tz"]:
         zone = UTC if match["tz"] == "Z" else datetime.strptime(match["tz"].replace(":", ""), "%z").tzinfo
     try:
-        moment = datetime(day.year, day.month, day.day, int(match["H"]), int(match["M"]), int(match["S"] or 0), tzinfo=zone)
+        moment = datetime(
+            day.year, day.month, day.day, int(match["H"]), int(match["M"]), int(match["S"] or 0), tzinfo=zone
+        )
     except ValueError:
         return None
     return _from_datetime(moment)

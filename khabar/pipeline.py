@@ -52,7 +52,9 @@ class Pipeline:
         for step in self.steps:
             missing = step.requires - available
             if missing:
-                raise ValueError(f"step {step.name!r} needs {sorted(missing)}, which no earlier step provides")
+                raise ValueError(
+                    f"step {step.name!r} needs {sorted(missing)}, which no earlier step provides"
+                )
             available |= step.provides
 
     def __call__(self, raw: RawRecord) -> Analysis:
@@ -70,8 +72,12 @@ class Pipeline:
             try:
                 yield self(item)
             except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
-                yield Rejection(item.origin, item.record_no, f"analysis failed: {type(error).__name__}: {error}",
-                                item.text[:200])
+                yield Rejection(
+                    item.origin,
+                    item.record_no,
+                    f"analysis failed: {type(error).__name__}: {error}",
+                    item.text[:200],
+                )
 
 
 def prepare(raw: RawRecord) -> Analysis:
@@ -82,7 +88,8 @@ def prepare(raw: RawRecord) -> Analysis:
     return Analysis(
         id=hashlib.sha256(identity.encode()).hexdigest()[:16],
         identity=identity,
-        source=(raw.source.strip() if raw.source and raw.source.strip() else None) or infer_source(normalized.text),
+        source=(raw.source.strip() if raw.source and raw.source.strip() else None)
+        or infer_source(normalized.text),
         url=url,
         title=normalize_text(raw.title).strip() or None if raw.title else None,
         published=published.iso if published else None,

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from khabar.dates import parse_user_date
 from khabar.errors import InputError
@@ -95,6 +97,24 @@ def ingest(
 
 def ingest_paths(archive: Archive, paths: Iterable[str | Path], **options: Any) -> IngestSummary:
     return ingest(archive, read_paths(paths), **options)
+
+
+def ingest_upload(archive: Archive, filename: str, content: BinaryIO) -> IngestSummary:
+    """Ingest an uploaded file. Readers choose the format by name, so it is saved under its own name in a
+    private temporary folder; records and rejections name the upload, not the temporary path."""
+    name = Path(filename or "").name
+    if not name or name.startswith("."):
+        raise InputError("the uploaded file needs a name with its format's suffix, e.g. news.jsonl")
+    with tempfile.TemporaryDirectory(prefix="khabar-upload-") as folder:
+        path = Path(folder) / name
+        with path.open("wb") as target:
+            shutil.copyfileobj(content, target)
+        temporary = str(path)
+        items = (
+            replace(item, origin=f"upload:{name}") if item.origin == temporary else item
+            for item in read_paths([path])
+        )
+        return ingest(archive, items)
 
 
 def ingest_mappings(archive: Archive, mappings: list[Any], origin: str = "api") -> IngestSummary:

@@ -180,6 +180,15 @@ def test_post_a_body_that_is_not_json_is_400(client: TestClient) -> None:
     assert response.status_code == 400
 
 
+def test_invalid_json_is_400_in_khabars_error_shape(client: TestClient) -> None:
+    response = client.post(
+        "/api/articles", content=b'{"text": ', headers={"content-type": "application/json"}
+    )
+
+    assert response.status_code == 400
+    assert "not valid" in response.json()["error"]
+
+
 # -- file upload ------------------------------------------------------------------------------------------------
 def test_ingest_an_uploaded_jsonl_with_a_broken_line(client: TestClient) -> None:
     lines = [
@@ -209,6 +218,8 @@ def test_ingest_an_uploaded_jsonl_with_a_broken_line(client: TestClient) -> None
 
     assert (summary["added"], summary["rejected"], summary["duplicates"]) == (2, 1, 0)
     assert summary["rejections"][0]["record_no"] == 2
+    assert summary["rejections"][0]["origin"] == "upload:weather.jsonl"  # the upload's name, not a temp path
+    assert client.get("/api/rejected").json()[0]["origin"] == "upload:weather.jsonl"
     assert (again["added"], again["duplicates"]) == (0, 2)
     assert client.get("/api/search", params={"q": "گیلان"}).json()["total"] == 1
 
@@ -413,8 +424,11 @@ def test_stylesheet_and_vendored_font_are_served(client: TestClient) -> None:
     assert "http" not in css.text.split("*/", 1)[1]  # nothing loaded from elsewhere
 
 
-def test_docs_and_openapi(client: TestClient) -> None:
-    assert client.get("/docs").status_code == 200
+def test_docs_and_openapi_work_offline(client: TestClient) -> None:
+    docs = client.get("/docs")
+    assert docs.status_code == 200
+    assert "/static/swagger/swagger-ui-bundle.js" in docs.text and "cdn" not in docs.text.lower()
+    assert client.get("/static/swagger/swagger-ui-bundle.js").status_code == 200
     schema = client.get("/openapi.json").json()
     assert {
         "/api/search",

@@ -28,9 +28,27 @@ def test_analyze_the_seed(seed_path) -> None:
     lines = result.stdout.splitlines()
     assert len(lines) == 1
     record = json.loads(lines[0])
-    assert (record["published"], record["published_jalali"], record["source"]) == ("2025-10-09", "1404-07-17", "ILNA")
-    for key in ("id", "url", "title", "text", "sentences", "tokens", "entities", "quotes", "amounts", "dates",
-                "places", "topics", "offset_map", "original_text"):
+    assert (record["published"], record["published_jalali"], record["source"]) == (
+        "2025-10-09",
+        "1404-07-17",
+        "ILNA",
+    )
+    for key in (
+        "id",
+        "url",
+        "title",
+        "text",
+        "sentences",
+        "tokens",
+        "entities",
+        "quotes",
+        "amounts",
+        "dates",
+        "places",
+        "topics",
+        "offset_map",
+        "original_text",
+    ):
         assert key in record
 
 
@@ -47,11 +65,20 @@ def test_search_stats_and_rejections(tmp_path, seed_path, db) -> None:
     batch = tmp_path / "batch"
     batch.mkdir()
     lines = [
-        json.dumps({"id": "a1", "title": "خبر اول", "text": "نمونه: متن خبر اول درباره همکاری", "date": "2025-10-10"},
-                   ensure_ascii=False),
+        json.dumps(
+            {
+                "id": "a1",
+                "title": "خبر اول",
+                "text": "نمونه: متن خبر اول درباره همکاری",
+                "date": "2025-10-10",
+            },
+            ensure_ascii=False,
+        ),
         "{this is not json",
         json.dumps({"id": "a2", "text": "   "}, ensure_ascii=False),
-        json.dumps({"id": "a3", "title": "خبر سوم", "body": "نمونه: متن خبر سوم بدون تاریخ"}, ensure_ascii=False),
+        json.dumps(
+            {"id": "a3", "title": "خبر سوم", "body": "نمونه: متن خبر سوم بدون تاریخ"}, ensure_ascii=False
+        ),
     ]
     with gzip.open(batch / "news.jsonl.gz", "wt", encoding="utf-8") as handle:
         handle.write("\n".join(lines) + "\n")
@@ -75,7 +102,10 @@ def test_search_stats_and_rejections(tmp_path, seed_path, db) -> None:
 
     filtered = json.loads(khabar("search", "همکاری", "--db", db, "--json", "--from", "1404-07-18").stdout)
     assert [hit["title"] for hit in filtered["hits"]] == ["خبر اول"]
-    assert json.loads(khabar("search", "خبری قدیمی", "--db", db, "--json", "--source", "IRNA").stdout)["total"] == 1
+    assert (
+        json.loads(khabar("search", "خبری قدیمی", "--db", db, "--json", "--source", "IRNA").stdout)["total"]
+        == 1
+    )
 
     text = khabar("search", "همکاری", "--db", db)
     assert "2 articles match" in text.stdout

@@ -7,14 +7,13 @@ get the same message as HTML), so a malformed query is a 400 with the parser's e
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request, UploadFile
-from fastapi.responses import JSONResponse, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.docs import get_swagger_ui_html
+from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ConfigDict
 
@@ -43,6 +42,7 @@ class HitOut(BaseModel):
     published_jalali: str | None
     score: float | None
     snippet: SnippetOut
+    lead: str
 
 
 class SearchRequestOut(BaseModel):
@@ -193,18 +193,8 @@ def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, A
 
 @api.post("/ingest", response_model=IngestSummaryOut)
 def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
-    """Ingest an uploaded file in any format the readers take (.txt, .jsonl, .json, .csv, and .gz of them).
-
-    The readers choose by file name, so the upload is saved under its own name in a private temporary folder.
-    """
-    name = Path(file.filename or "").name
-    if not name or name.startswith("."):
-        raise InputError("the uploaded file needs a name with its format's suffix, e.g. news.jsonl")
-    with tempfile.TemporaryDirectory(prefix="khabar-upload-") as folder:
-        path = Path(folder) / name
-        with path.open("wb") as target:
-            shutil.copyfileobj(file.file, target)
-        return service.ingest_paths(store, [path]).to_dict()
+    """Ingest an uploaded file in any format the readers take (.txt, .jsonl, .json, .csv, and .gz of them)."""
+    return service.ingest_upload(store, file.filename or "", file.file).to_dict()
 
 
 @api.get("/stats", response_model=StatsOut)
@@ -214,7 +204,7 @@ def stats(store: ArchiveDep) -> dict[str, Any]:
 
 @api.get("/rejected", response_model=list[StoredRejectionOut])
 def rejected(store: ArchiveDep, limit: int = 100) -> list[dict[str, Any]]:
-    return [asdict(row) for row in service.rejections(store, limit)]
+    return [row.to_dict() for row in service.rejections(store, limit)]
 
 
 def _khabar_error(request: Request, error: Exception) -> Response:
@@ -225,15 +215,42 @@ def _khabar_error(request: Request, error: Exception) -> Response:
     return pages.error_page(request, str(error), status)
 
 
+def _invalid_request(request: Request, error: Exception) -> Response:
+    """FastAPI's own validation errors (e.g. a body that is not valid JSON) in khabar's error shape."""
+    details = "; ".join(
+        f"{'.'.join(str(part) for part in item.get('loc', ())) or 'request'}: {item.get('msg', '')}"
+        for item in getattr(error, "errors", lambda: [])()
+    )
+    message = f"the request is not valid: {details or error}"
+    if request.url.path.startswith("/api/"):
+        return JSONResponse({"error": message}, status_code=400)
+    return pages.error_page(request, message, 400)
+
+
+def _offline_docs(request: Request) -> HTMLResponse:
+    """Swagger UI from the vendored copy in static/swagger, so the docs work without a network."""
+    return get_swagger_ui_html(
+        openapi_url="/openapi.json",
+        title="khabar API",
+        swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+        swagger_css_url="/static/swagger/swagger-ui.css",
+        swagger_favicon_url="/static/swagger/favicon.png",
+    )
+
+
 def create_app(db: str) -> FastAPI:
     """Build the application over the archive at ``db`` (opened, and migrated if needed, once per app)."""
     app = FastAPI(
         title="khabar",
         summary="Search and read a Persian news archive. Every HTML page has a JSON twin here.",
         version="0.1.0",
+        docs_url=None,
+        redoc_url=None,
     )
+    app.add_api_route("/docs", _offline_docs, include_in_schema=False)
     app.state.archive = open_archive(db)
     app.add_exception_handler(KhabarError, _khabar_error)
+    app.add_exception_handler(RequestValidationError, _invalid_request)
     app.include_router(api)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

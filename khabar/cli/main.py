@@ -5,14 +5,21 @@ from __future__ import annotations
 import json
 import sys
 import time
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
 import typer
 from rich.console import Console
 from rich.markup import escape
-from rich.progress import BarColumn, Progress, ProgressColumn, SpinnerColumn, Task, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 from rich.text import Text
 
@@ -34,7 +41,9 @@ err = Console(stderr=True, soft_wrap=True)
 DbOption = Annotated[
     str, typer.Option("--db", envvar="KHABAR_DB", help="Archive: a SQLite file path.", show_default=True)
 ]
-PathsArgument = Annotated[list[Path], typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, and .gz).")]
+PathsArgument = Annotated[
+    list[Path], typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, and .gz).")
+]
 
 
 def _fail(error: KhabarError) -> typer.Exit:
@@ -74,8 +83,15 @@ def ingest(
     """Read, normalize, analyze and store articles. Running it again adds nothing new."""
     started = time.perf_counter()
     progress = Progress(
-        SpinnerColumn(), TextColumn("ingesting"), BarColumn(), TextColumn("{task.completed:,} records"),
-        _RateColumn(), TimeElapsedColumn(), console=err, disable=quiet, transient=True,
+        SpinnerColumn(),
+        TextColumn("ingesting"),
+        BarColumn(),
+        TextColumn("{task.completed:,} records"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
     )
 
     def on_record(item: Analysis | Rejection, added: bool) -> None:
@@ -105,7 +121,9 @@ def ingest(
 def search(
     query: Annotated[str, typer.Argument(help='Words, "phrases", AND, OR, NOT, parentheses.')],
     db: DbOption = DEFAULT_DB,
-    since: Annotated[str | None, typer.Option("--from", help="From this day: 2025-10-01 or Jalali 1404-07-01.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="From this day: 2025-10-01 or Jalali 1404-07-01.")
+    ] = None,
     until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
     source: Annotated[str | None, typer.Option(help="Only this source, e.g. ILNA.")] = None,
     limit: Annotated[int, typer.Option(help="How many results.")] = 10,
@@ -114,8 +132,9 @@ def search(
 ) -> None:
     """Search the archive, best matches first (BM25), with highlighted snippets."""
     try:
-        page = service.search(open_archive(db), query, since=since, until=until, source=source, limit=limit,
-                              offset=offset)
+        page = service.search(
+            open_archive(db), query, since=since, until=until, source=source, limit=limit, offset=offset
+        )
     except KhabarError as error:
         raise _fail(error) from None
     if as_json:
@@ -124,7 +143,9 @@ def search(
     out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query)}[/]")
     for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
         when = f"{hit.published_jalali} ({hit.published[:10]})" if hit.published else "undated"
-        out.print(f"\n[bold]{rank}. {escape(hit.title or hit.lead)}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]")
+        out.print(
+            f"\n[bold]{rank}. {escape(hit.title or hit.lead)}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]"
+        )
         out.print(_marked(hit.snippet.text, hit.snippet.highlights))
 
 
@@ -170,7 +191,7 @@ def rejected(
     except KhabarError as error:
         raise _fail(error) from None
     if as_json:
-        out.print_json(data=[asdict(row) for row in rows], ensure_ascii=False)
+        out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
         return
     if not rows:
         out.print("no rejected records")
@@ -182,7 +203,9 @@ def rejected(
 @app.command()
 def serve(
     db: DbOption = DEFAULT_DB,
-    host: Annotated[str, typer.Option(help="Address to listen on (only this machine by default).")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="Address to listen on (only this machine by default).")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
 ) -> None:
     """Serve the web UI and the JSON API (OpenAPI docs at /docs)."""
@@ -194,7 +217,9 @@ def serve(
         application = create_app(db)
     except KhabarError as error:
         raise _fail(error) from None
-    err.print(f"khabar is serving {db} at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)")
+    err.print(
+        f"khabar is serving {db} at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)"
+    )
     uvicorn.run(application, host=host, port=port, log_level="warning")
 
 

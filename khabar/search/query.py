@@ -41,7 +41,9 @@ class Not:
 
 Node = Phrase | And | Or | Not
 
-_LEXEME = re.compile(r'\s*(?:(?P<phrase>"[^"]*"|«[^»]*»)|(?P<paren>[()])|(?P<word>[^\s()"«»]+)|(?P<open>["«]))')
+_LEXEME = re.compile(
+    r'\s*(?:(?P<phrase>"[^"]*"|«[^»]*»)|(?P<paren>[()])|(?P<word>[^\s()"«»]+)|(?P<open>["«]))'
+)
 
 
 def parse(query: str) -> Node:
@@ -85,7 +87,9 @@ def _lex(query: str) -> list[tuple[str, str]]:
             break
         position = match.end()
         if match["open"]:
-            raise QueryError(f"the quotation mark {match['open']} is never closed: close the phrase or remove it")
+            raise QueryError(
+                f"the quotation mark {match['open']} is never closed: close the phrase or remove it"
+            )
         if match["phrase"]:
             lexemes.append(("phrase", match["phrase"][1:-1]))
         elif match["paren"]:
@@ -115,7 +119,9 @@ class _Parser:
 
     def conjunction(self, after: str | None = None) -> Node:
         items = [self.negation(after)]
-        while (lexeme := self.peek()) is not None and lexeme != ("operator", "OR") and lexeme != ("paren", ")"):
+        while (
+            (lexeme := self.peek()) is not None and lexeme != ("operator", "OR") and lexeme != ("paren", ")")
+        ):
             operator = None
             if lexeme == ("operator", "AND"):
                 self.position += 1
@@ -159,7 +165,11 @@ class _Parser:
         # Plain words: gather neighbours so a prefix or suffix typed apart (همکاری ها) joins its word.
         # After NOT only the next word is excluded (with a suffix written apart), as in «مواد NOT مخدر ها ایران».
         words = [value]
-        while (nxt := self.peek()) is not None and nxt[0] == "word" and (after != "NOT" or nxt[1] in SUFFIX_WORDS):
+        while (
+            (nxt := self.peek()) is not None
+            and nxt[0] == "word"
+            and (after != "NOT" or nxt[1] in SUFFIX_WORDS)
+        ):
             words.append(nxt[1])
             self.position += 1
         terms = term_texts(" ".join(words))

@@ -54,8 +54,12 @@ class SearchPage:
         request = asdict(self.request)
         for key in ("since", "until"):
             request[key] = request[key].isoformat() if request[key] else None
-        return {"request": request, "total": self.total, "terms": self.terms,
-                "hits": [hit.to_dict() for hit in self.hits]}
+        return {
+            "request": request,
+            "total": self.total,
+            "terms": self.terms,
+            "hits": [hit.to_dict() for hit in self.hits],
+        }
 
 
 @dataclass(slots=True)
@@ -65,6 +69,9 @@ class StoredRejection:
     reason: str
     excerpt: str
     rejected_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
 @dataclass(slots=True)

@@ -21,8 +21,17 @@ from khabar.store.base import Hit, SearchPage, SearchRequest, Stats, StoredRejec
 from khabar.store.migrations import migrations
 from khabar.text.terms import term_texts
 
-_COLUMNS_OUTSIDE_JSON = ("id", "identity", "source", "url", "title", "published", "published_jalali", "text",
-                         "original_text")
+_COLUMNS_OUTSIDE_JSON = (
+    "id",
+    "identity",
+    "source",
+    "url",
+    "title",
+    "published",
+    "published_jalali",
+    "text",
+    "original_text",
+)
 
 
 class SQLiteArchive:
@@ -31,7 +40,9 @@ class SQLiteArchive:
         if self.path != ":memory:":
             parent = Path(self.path).parent
             if not parent.exists():
-                raise ArchiveError(f"cannot create the archive {self.path}: the folder {parent} does not exist")
+                raise ArchiveError(
+                    f"cannot create the archive {self.path}: the folder {parent} does not exist"
+                )
         self._local = threading.local()
         self._migrate()
 
@@ -54,7 +65,9 @@ class SQLiteArchive:
     def _migrate(self) -> None:
         db = self.db
         try:
-            db.execute("CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)")
+            db.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
         except sqlite3.DatabaseError as error:
             raise ArchiveError(f"{self.path} is not a khabar archive (SQLite said: {error})") from None
         done = {row[0] for row in db.execute("SELECT name FROM schema_migrations")}
@@ -82,16 +95,32 @@ class SQLiteArchive:
             """INSERT OR IGNORE INTO articles (id, identity, source, url, title, published, published_day,
                    published_jalali, text, original_text, analysis, entity_count, quote_count, ingested_at)
                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
-            (analysis.id, analysis.identity, analysis.source, analysis.url, analysis.title, analysis.published,
-             published.day.isoformat() if published else None, analysis.published_jalali, analysis.text,
-             analysis.original_text, json.dumps(rest, ensure_ascii=False), len(analysis.entities),
-             len(analysis.quotes), _now()),
+            (
+                analysis.id,
+                analysis.identity,
+                analysis.source,
+                analysis.url,
+                analysis.title,
+                analysis.published,
+                published.day.isoformat() if published else None,
+                analysis.published_jalali,
+                analysis.text,
+                analysis.original_text,
+                json.dumps(rest, ensure_ascii=False),
+                len(analysis.entities),
+                len(analysis.quotes),
+                _now(),
+            ),
         )
         if cursor.rowcount == 0:
             return False
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (cursor.lastrowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
+            (
+                cursor.lastrowid,
+                " ".join(term_texts(analysis.title or "")),
+                " ".join(term_texts(analysis.text)),
+            ),
         )
         return True
 
@@ -108,7 +137,7 @@ class SQLiteArchive:
     def get(self, article_id: str) -> Analysis:
         row = self.db.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
         if row is None:
-            raise NotFound(f"no article with id {article_id!r} in {self.path}")
+            raise NotFound(f"no article with id {article_id!r} in this archive")
         return _analysis(row)
 
     def search(self, request: SearchRequest) -> SearchPage:
@@ -130,7 +159,9 @@ class SQLiteArchive:
         sql_from = "FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid"
         condition = "articles_fts MATCH ? AND " + " AND ".join(where)
         try:
-            total = self.db.execute(f"SELECT count(*) {sql_from} WHERE {condition}", [match, *params]).fetchone()[0]
+            total = self.db.execute(
+                f"SELECT count(*) {sql_from} WHERE {condition}", [match, *params]
+            ).fetchone()[0]
             rows = self.db.execute(
                 f"""SELECT a.*, bm25(articles_fts, 3.0, 1.0) AS score {sql_from} WHERE {condition}
                     ORDER BY score LIMIT ? OFFSET ?""",
@@ -158,22 +189,33 @@ class SQLiteArchive:
         ).fetchone()
         sources = {
             row[0] or "(unknown)": row[1]
-            for row in db.execute("SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC")
+            for row in db.execute(
+                "SELECT source, count(*) FROM articles GROUP BY source ORDER BY count(*) DESC"
+            )
         }
         rejected = db.execute("SELECT count(*) FROM rejected").fetchone()[0]
         return Stats(
-            articles=articles, sources=sources, undated=undated or 0, first_day=first, last_day=last,
+            articles=articles,
+            sources=sources,
+            undated=undated or 0,
+            first_day=first,
+            last_day=last,
             first_day_jalali=jalali(datetime.fromisoformat(first).date()) if first else None,
             last_day_jalali=jalali(datetime.fromisoformat(last).date()) if last else None,
-            entities=entities, quotes=quotes, rejected=rejected,
+            entities=entities,
+            quotes=quotes,
+            rejected=rejected,
         )
 
     def rejections(self, limit: int = 100) -> list[StoredRejection]:
         rows = self.db.execute(
-            "SELECT origin, record_no, reason, excerpt, rejected_at FROM rejected ORDER BY rowid LIMIT ?", (limit,)
+            "SELECT origin, record_no, reason, excerpt, rejected_at FROM rejected ORDER BY rowid LIMIT ?",
+            (limit,),
         ).fetchall()
-        return [StoredRejection(r["origin"], r["record_no"] or None, r["reason"], r["excerpt"], r["rejected_at"])
-                for r in rows]
+        return [
+            StoredRejection(r["origin"], r["record_no"] or None, r["reason"], r["excerpt"], r["rejected_at"])
+            for r in rows
+        ]
 
 
 def _analysis(row: sqlite3.Row) -> Analysis:
@@ -183,8 +225,17 @@ def _analysis(row: sqlite3.Row) -> Analysis:
 
 
 def _hit(row: sqlite3.Row, passage, score: float | None) -> Hit:
-    return Hit(row["id"], row["title"], row["source"], row["url"], row["published"], row["published_jalali"],
-               score, passage, lead(row["text"]))
+    return Hit(
+        row["id"],
+        row["title"],
+        row["source"],
+        row["url"],
+        row["published"],
+        row["published_jalali"],
+        score,
+        passage,
+        lead(row["text"]),
+    )
 
 
 def _statements(sql: str) -> list[str]:

@@ -18,7 +18,9 @@ from dataclasses import dataclass
 
 ZWNJ = "\u200c"
 
-ARABIC_LETTERS = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "ٱ": "ا", "ٮ": "ب", "ڪ": "ک", "ھ": "ه", "ە": "ه"})
+ARABIC_LETTERS = str.maketrans(
+    {"ي": "ی", "ى": "ی", "ك": "ک", "ٱ": "ا", "ٮ": "ب", "ڪ": "ک", "ھ": "ه", "ە": "ه"}
+)
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
 # Letters that never join to the following letter: a ZWNJ after them is invisible noise.
 NON_JOINING = "اآأإٱدذرزژوؤة"
@@ -60,10 +62,15 @@ RULES: tuple[Rule, ...] = (
     _translate_rule(
         "spaces",
         "no-break and typographic spaces, tabs become plain spaces",
-        {ord(c): " " for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"},
+        {
+            ord(c): " "
+            for c in "\u00a0\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\t"
+        },
     ),
     _translate_rule("arabic_letters", "Arabic yeh/kaf and variants become Persian ی/ک", ARABIC_LETTERS),
-    _translate_rule("digits", "Arabic-Indic digits become Persian digits (Latin digits are kept)", ARABIC_INDIC_DIGITS),
+    _translate_rule(
+        "digits", "Arabic-Indic digits become Persian digits (Latin digits are kept)", ARABIC_INDIC_DIGITS
+    ),
     _pattern_rule("diacritics", "drop harakat and tatweel", r"[\u064b-\u065f\u0670\u0640]"),
     _pattern_rule("zwnj_runs", "collapse repeated ZWNJ", ZWNJ + "{2,}", ZWNJ),
     _pattern_rule(
@@ -85,13 +92,13 @@ RULES: tuple[Rule, ...] = (
         "zwnj_suffix",
         "attach a plural suffix separated by a space: کشور ها → کشورها, همکاری ها → همکاری‌ها",
         rf"(?<=[{PERSIAN_LETTER}]) (ها(?:ی(?:ی|م|ت|ش|مان|تان|شان)?)?)(?![{PERSIAN_LETTER}{ZWNJ}])",
-        lambda m: m.group(1)
-        if m.string[m.start() - 1] in NON_JOINING
-        else ZWNJ + m.group(1),
+        lambda m: m.group(1) if m.string[m.start() - 1] in NON_JOINING else ZWNJ + m.group(1),
     ),
     _pattern_rule("space_before_punctuation", "no space before ، ؛ ؟ ! : . » )", _SPACE_BEFORE_PUNCT),
     _pattern_rule("space_after_opening", "no space after « (", _SPACE_AFTER_OPENING),
-    _pattern_rule("space_after_punctuation", "a space after ، ؛ ؟ when a word follows", _NO_SPACE_AFTER_PUNCT, " "),
+    _pattern_rule(
+        "space_after_punctuation", "a space after ، ؛ ؟ when a word follows", _NO_SPACE_AFTER_PUNCT, " "
+    ),
 )
 RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)
 
@@ -136,7 +143,9 @@ def normalize(text: str, *, skip: Iterable[str] = ()) -> Normalized:
     skipped = set(skip)
     unknown = skipped - set(RULE_NAMES)
     if unknown:
-        raise ValueError(f"unknown normalization steps: {', '.join(sorted(unknown))}; known: {', '.join(RULE_NAMES)}")
+        raise ValueError(
+            f"unknown normalization steps: {', '.join(sorted(unknown))}; known: {', '.join(RULE_NAMES)}"
+        )
     current = text
     origins = list(range(len(text) + 1))
     for rule in RULES:
@@ -161,7 +170,9 @@ def _rewrite(text: str, origins: list[int], rule: Rule) -> tuple[str, list[int]]
     replacement = rule.replacement
     for match in rule.pattern.finditer(text):
         start, end = match.span()
-        new = replacement(match) if callable(replacement) else match.expand(replacement) if replacement else ""
+        new = (
+            replacement(match) if callable(replacement) else match.expand(replacement) if replacement else ""
+        )
         pieces.append(text[last:start])
         new_origins.extend(origins[last:start])
         new_origins.extend(_align(text[start:end], new, origins[start : end + 1]))

@@ -94,11 +94,21 @@ def _merge_split_affixes(words: list[Term], text: str) -> list[Term]:
     while index < len(words):
         word = words[index]
         nxt = words[index + 1] if index + 1 < len(words) else None
-        if word.text in VERB_PREFIXES and nxt is not None and _adjacent(text, word, nxt) and nxt.text.isalpha():
+        if (
+            word.text in VERB_PREFIXES
+            and nxt is not None
+            and _adjacent(text, word, nxt)
+            and nxt.text.isalpha()
+        ):
             merged.append(Term(word.text + nxt.text, word.start, nxt.end))
             index += 2
             continue
-        if word.text in SUFFIX_WORDS and merged and _adjacent(text, merged[-1], word) and merged[-1].text.isalpha():
+        if (
+            word.text in SUFFIX_WORDS
+            and merged
+            and _adjacent(text, merged[-1], word)
+            and merged[-1].text.isalpha()
+        ):
             previous = merged.pop()
             merged.append(Term(previous.text + word.text, previous.start, word.end))
             index += 1

@@ -21,12 +21,11 @@ from markupsafe import Markup, escape
 from khabar import service
 from khabar.dates import jalali_persian, parse_published
 from khabar.errors import InputError, QueryError
-from khabar.search.highlight import match_spans
+from khabar.search.highlight import lead, match_spans
 from khabar.search.query import highlight_terms, parse
 from khabar.store.base import Archive, Hit
 
 PAGE_SIZE = 20
-TITLE_WORDS = 12
 SPAN_KINDS = ("entities", "quotes", "amounts", "dates")  # analysis lists rendered as highlighted spans
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
@@ -85,21 +84,11 @@ def _page_url(params: dict[str, str], offset: int, path: str = "/") -> str:
 def _result(store: Archive, hit: Hit, link_query: str) -> dict[str, Any]:
     return {
         "hit": hit,
-        "title": hit.title or _title_from_text(store, hit),
+        "title": hit.title or hit.lead,
         "date": _date(hit.published),
         "url": f"/articles/{hit.id}" + (f"?{link_query}" if link_query else ""),
         "snippet": render_spans(hit.snippet.text, [_Span(s, e, "mark") for s, e in hit.snippet.highlights]),
     }
-
-
-def _title_from_text(store: Archive, hit: Hit) -> str:
-    """An untitled article is named by its first words (the snippet holds them only when it starts the text)."""
-    return first_words(hit.snippet.text if hit.snippet.start == 0 else service.article(store, hit.id).text)
-
-
-def first_words(text: str, count: int = TITLE_WORDS) -> str:
-    words = text.split()
-    return " ".join(words[:count]) + (" …" if len(words) > count else "")
 
 
 def _date(published: str | None) -> dict[str, str] | None:
@@ -126,7 +115,7 @@ def article_page(request: Request, store: ArchiveDep, article_id: str, q: str = 
     ]
     context = {
         "analysis": analysis,
-        "title": analysis.title or first_words(analysis.text),
+        "title": analysis.title or lead(analysis.text),
         "date": _date(analysis.published),
         "safe_url": analysis.url if (analysis.url or "").startswith(("http://", "https://")) else None,
         "paragraphs": paragraphs,

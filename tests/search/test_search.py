@@ -16,10 +16,22 @@ def archive_with_news(seeded_archive):
     service.ingest(
         seeded_archive,
         [
-            RawRecord("نمونه: قیمت طلا امروز ۳٫۵ درصد بالا رفت و بازار سكه آرام بود.", "t", 1, source="IRNA",
-                      published="2025-11-02", title="قیمت طلا"),
-            RawRecord("نمونه: تیم ملی فوتبال ايران برای بازیهای آسیایی آماده می شود.", "t", 2, source="ISNA",
-                      published="1404-05-01", title="فوتبال"),
+            RawRecord(
+                "نمونه: قیمت طلا امروز ۳٫۵ درصد بالا رفت و بازار سكه آرام بود.",
+                "t",
+                1,
+                source="IRNA",
+                published="2025-11-02",
+                title="قیمت طلا",
+            ),
+            RawRecord(
+                "نمونه: تیم ملی فوتبال ايران برای بازیهای آسیایی آماده می شود.",
+                "t",
+                2,
+                source="ISNA",
+                published="1404-05-01",
+                title="فوتبال",
+            ),
             RawRecord("نمونه: گزارش بدون تاریخ درباره همکاری ها میان دانشگاه ها.", "t", 3, source="Mehr"),
         ],
     )

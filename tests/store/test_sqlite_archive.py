@@ -62,7 +62,9 @@ def test_rejections_are_kept_and_the_batch_goes_on(archive) -> None:
     )
     assert (summary.added, summary.rejected) == (2, 1)
     stored = archive.rejections()
-    assert [(r.origin, r.record_no, r.reason) for r in stored] == [("test.jsonl", 2, "broken JSON: Expecting value")]
+    assert [(r.origin, r.record_no, r.reason) for r in stored] == [
+        ("test.jsonl", 2, "broken JSON: Expecting value")
+    ]
     service.ingest(archive, [Rejection("test.jsonl", 2, "broken JSON: Expecting value", "{oops")])
     assert archive.stats().rejected == 1  # the same rejection is recorded once
 
