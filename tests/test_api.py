@@ -63,7 +63,7 @@ def test_search_with_arabic_yeh_finds_the_seed_with_highlights(client: TestClien
     seed = next(hit for hit in page["hits"] if hit["source"] == "ILNA")
     snippet = seed["snippet"]
     marked = [snippet["text"][start:end] for start, end in snippet["highlights"]]
-    assert "همکاریهای" in marked
+    assert "همکاری\u200cهای" in marked
     assert seed["published"] == "2025-10-09"
     assert seed["published_jalali"] == "1404-07-17"
     assert page["terms"] == ["همکاری"]
@@ -125,7 +125,7 @@ def test_article_by_id(client: TestClient) -> None:
 
     assert record["id"] == hit["id"]
     assert record["published_jalali"] == "1404-07-17"
-    assert "همکاریهای دوجانبه" in record["text"]
+    assert "همکاری\u200cهای دوجانبه" in record["text"]
     assert record["offset_map"] and record["sentences"] and record["tokens"]
     assert record["entities"] == [] or isinstance(record["entities"], list)
 
@@ -274,7 +274,7 @@ def test_search_page_shows_highlighted_results_with_both_calendars(client: TestC
     assert response.status_code == 200
     assert response.headers["content-type"].startswith("text/html")
     assert '<html lang="fa" dir="rtl">' in html
-    assert "<mark>همکاریهای</mark>" in html
+    assert "<mark>همکاری\u200cهای</mark>" in html
     assert "۱۷ مهر ۱۴۰۴" in html and "2025-10-09" in html
     assert (
         "به گزارش ایلنا، سردار «ایرج کاکاوند» رئیس" in html
@@ -331,7 +331,7 @@ def test_article_page(client: TestClient) -> None:
     assert 'dir="rtl"' in html
     assert "سردار کاکاوند در ادامه" in html
     assert html.count("<p>") >= 6  # paragraphs split at blank lines
-    assert "<mark>همکاریهای</mark>" in html
+    assert "<mark>همکاری\u200cهای</mark>" in html
     assert "۱۷ مهر ۱۴۰۴" in html and "2025-10-09" in html
     assert f'href="/api/articles/{hit["id"]}"' in html
 

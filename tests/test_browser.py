@@ -122,7 +122,7 @@ def test_search_read_and_follow_the_json_link(server: str, browser, tmp_path: Pa
 
     results = page.locator("ol.results li.result")
     expect(results).to_have_count(1)
-    expect(results.first.locator("mark").first).to_have_text("همکاریهای")
+    expect(results.first.locator("mark").first).to_have_text("همکاری\u200cهای")
     expect(results.first.get_by_text("۱۷ مهر ۱۴۰۴")).to_be_visible()
     expect(results.first).to_contain_text("ILNA")
     assert _font_loaded(page), "the vendored Vazirmatn font was not used"
@@ -134,7 +134,7 @@ def test_search_read_and_follow_the_json_link(server: str, browser, tmp_path: Pa
     assert page.get_attribute("html", "dir") == "rtl"
     assert page.evaluate("getComputedStyle(document.querySelector('.text')).direction") == "rtl"
     expect(page.locator(".text")).to_contain_text("سردار کاکاوند در ادامه با ابراز نگرانی")
-    expect(page.locator(".text mark").first).to_have_text("همکاریهای")
+    expect(page.locator(".text mark").first).to_have_text("همکاری\u200cهای")
     expect(page.get_by_text("۱۷ مهر ۱۴۰۴")).to_be_visible()
     expect(page.get_by_text("2025-10-09")).to_be_visible()
     assert _font_loaded(page)

@@ -15,6 +15,9 @@ import re
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cache
+
+from khabar.text import zwnj
 
 ZWNJ = "\u200c"
 
@@ -36,6 +39,7 @@ class Rule:
     table: dict[int, str] | None = None
     pattern: re.Pattern[str] | None = None
     replacement: str | Callable[[re.Match[str]], str] = ""
+    edits: Callable[[str], list[tuple[int, int, str]]] | None = None  # (start, end, replacement), in order
 
 
 def _translate_rule(name: str, description: str, *tables: dict[int, str]) -> Rule:
@@ -71,7 +75,11 @@ RULES: tuple[Rule, ...] = (
     _translate_rule(
         "digits", "Arabic-Indic digits become Persian digits (Latin digits are kept)", ARABIC_INDIC_DIGITS
     ),
-    _pattern_rule("diacritics", "drop harakat and tatweel", r"[\u064b-\u065f\u0670\u0640]"),
+    _pattern_rule(
+        "diacritics",
+        "drop harakat and tatweel (the hamza of نقطهٔ and the tanwin of کاملاً are spelling, not vowel marks: kept)",
+        r"[\u064c-\u0653\u0655-\u065f\u0670\u0640]",
+    ),
     _pattern_rule("zwnj_runs", "collapse repeated ZWNJ", ZWNJ + "{2,}", ZWNJ),
     _pattern_rule(
         "zwnj_edges",
@@ -82,17 +90,10 @@ RULES: tuple[Rule, ...] = (
     _pattern_rule("space_runs", "collapse runs of spaces", r" {2,}", " "),
     _pattern_rule("line_edges", "trim spaces at line starts and ends", r"(?m)^ +| +$"),
     _pattern_rule("blank_lines", "at most one blank line between paragraphs", r"\n{3,}", "\n\n"),
-    _pattern_rule(
-        "zwnj_prefix",
-        "write the verbal prefix می/نمی separated by a space as می‌/نمی‌",
-        rf"(?<![{PERSIAN_LETTER}{ZWNJ}])(ن?می) (?=[{PERSIAN_LETTER}]{{2,}})",
-        lambda m: m.group(1) + ZWNJ,
-    ),
-    _pattern_rule(
-        "zwnj_suffix",
-        "attach a plural suffix separated by a space: کشور ها → کشورها, همکاری ها → همکاری‌ها",
-        rf"(?<=[{PERSIAN_LETTER}]) (ها(?:ی(?:ی|م|ت|ش|مان|تان|شان)?)?)(?![{PERSIAN_LETTER}{ZWNJ}])",
-        lambda m: m.group(1) if m.string[m.start() - 1] in NON_JOINING else ZWNJ + m.group(1),
+    Rule(
+        "zwnj_words",
+        "restore ZWNJ in words written joined or apart (میکنیم، همکاری ها → می‌کنیم، همکاری‌ها), see zwnj.py",
+        edits=zwnj.edits,
     ),
     _pattern_rule("space_before_punctuation", "no space before ، ؛ ؟ ! : . » )", _SPACE_BEFORE_PUNCT),
     _pattern_rule("space_after_opening", "no space after « (", _SPACE_AFTER_OPENING),
@@ -148,38 +149,66 @@ def normalize(text: str, *, skip: Iterable[str] = ()) -> Normalized:
         )
     current = text
     origins = list(range(len(text) + 1))
+    for rule in _compiled(frozenset(skipped)):
+        if rule.table is not None:
+            current = current.translate(rule.table)
+        elif rule.edits is not None:
+            current, origins = _apply(current, origins, rule.edits(current))
+        else:
+            current, origins = _apply(current, origins, _pattern_edits(current, rule))
+    return Normalized(current, text, origins)
+
+
+@cache
+def _compiled(skipped: frozenset[str]) -> tuple[Rule, ...]:
+    """The rules to run, with neighbouring one-to-one tables merged into a single ``str.translate`` pass."""
+    rules: list[Rule] = []
     for rule in RULES:
         if rule.name in skipped:
             continue
-        if rule.table is not None:
-            current = current.translate(rule.table)
+        if rule.table is not None and rules and rules[-1].table is not None:
+            merged = _merge_tables(rules[-1].table, rule.table)
+            rules[-1] = Rule(f"{rules[-1].name}+{rule.name}", rules[-1].description, table=merged)
         else:
-            current, origins = _rewrite(current, origins, rule)
-    return Normalized(current, text, origins)
+            rules.append(rule)
+    return tuple(rules)
+
+
+def _merge_tables(first: dict[int, str], second: dict[int, str]) -> dict[int, str]:
+    """One table doing ``first`` then ``second`` (both map single characters to single characters)."""
+    merged = {key: second.get(ord(value), value) for key, value in first.items()}
+    for key, value in second.items():
+        merged.setdefault(key, value)
+    return merged
 
 
 def normalize_text(text: str, *, skip: Iterable[str] = ()) -> str:
     return normalize(text, skip=skip).text
 
 
-def _rewrite(text: str, origins: list[int], rule: Rule) -> tuple[str, list[int]]:
+def _pattern_edits(text: str, rule: Rule) -> list[tuple[int, int, str]]:
     assert rule.pattern is not None
+    replacement = rule.replacement
+    if callable(replacement):
+        return [(m.start(), m.end(), replacement(m)) for m in rule.pattern.finditer(text)]
+    if "\\" in replacement:
+        return [(m.start(), m.end(), m.expand(replacement)) for m in rule.pattern.finditer(text)]
+    return [(m.start(), m.end(), replacement) for m in rule.pattern.finditer(text)]
+
+
+def _apply(text: str, origins: list[int], edits: list[tuple[int, int, str]]) -> tuple[str, list[int]]:
+    """Apply non-overlapping edits (in text order) and carry every character's origin along."""
+    if not edits:
+        return text, origins
     pieces: list[str] = []
     new_origins: list[int] = []
     last = 0
-    replacement = rule.replacement
-    for match in rule.pattern.finditer(text):
-        start, end = match.span()
-        new = (
-            replacement(match) if callable(replacement) else match.expand(replacement) if replacement else ""
-        )
+    for start, end, new in edits:
         pieces.append(text[last:start])
         new_origins.extend(origins[last:start])
         new_origins.extend(_align(text[start:end], new, origins[start : end + 1]))
         pieces.append(new)
         last = end
-    if last == 0 and not pieces:
-        return text, origins
     pieces.append(text[last:])
     new_origins.extend(origins[last:])
     return "".join(pieces), new_origins

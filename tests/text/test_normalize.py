@@ -43,7 +43,7 @@ def test_rules(before: str, after: str) -> None:
 
 def test_each_rule_can_be_switched_off() -> None:
     assert normalize_text("همکاري", skip=["arabic_letters"]) == "همکاري"
-    assert normalize_text("می کنیم", skip=["zwnj_prefix"]) == "می کنیم"
+    assert normalize_text("می کنیم", skip=["zwnj_words"]) == "می کنیم"
     with pytest.raises(ValueError, match="unknown normalization steps"):
         normalize("x", skip=["nope"])
     assert len(RULE_NAMES) == len(set(RULE_NAMES))
