@@ -36,6 +36,8 @@ SUFFIX_WORDS = frozenset(PLURAL_SUFFIXES)  # standing alone, a plural suffix wri
 COMPARATIVE_SUFFIXES = ("ترین", "تری", "تر")
 CLITICS = ("اند", "ایم", "اید", "ای", "ام", "اش", "ات")  # after final ه or ی: خانه‌ای، انسانی‌اند
 POSSESSIVES = ("شان", "تان", "مان")  # joined except after final ه: خانه‌شان but کتابشان
+INFLECTIONS = frozenset((*PLURAL_SUFFIXES, *COMPARATIVE_SUFFIXES, *CLITICS, *POSSESSIVES))
+PERSON_ENDINGS = ("یم", "ید", "ند", "م", "د")
 VERB_ENDINGS = ("یم", "ید", "ند", "م", "ی", "د", "ه", "")
 MAX_MERGE = 3
 
@@ -49,8 +51,13 @@ AFFIX_MIN = 10  # ... and before a part written apart is joined back (باستا
 AFFIX_FACTOR = 5  # ... which it must be this many times more often than written as a word of its own
 AFFIX_RATIO = 0.8  # ... and with a ZWNJ rather than joined at least this share of the time
 RARE = 1  # a joined spelling seen this rarely in edited text yields to a strong analysis
-STRONG = 10.0  # support an analysis needs to overrule a rare joined spelling
-MIN_RATIO = 0.6  # a part must follow/precede a ZWNJ at least this often in edited text to be split off
+STRONG = 100  # support an analysis needs to overrule a rare joined spelling
+RELIABLE_MIN = 300  # a suffix seen this often after a ZWNJ ...
+RELIABLE_RATIO = 0.95  # ... and this reliably may follow a word never seen (حوثی‌های)
+MIN_RATIO = 0.6
+CLITIC_RATIO = 0.9
+COMPOUND_RATIO = 0.9  # a compound part (شناسی، نامه، هم) must take a ZWNJ this reliably to be split off
+COMPOUND_MIN = 20  # ... and have been seen after or before a ZWNJ this often  # a part must follow/precede a ZWNJ at least this often in edited text to be split off
 MIN_CLITIC_CORE = 3  # letters a word needs before a clitic (ره + ایم is not رهایم)
 MIN_COMPARATIVE_CORE = 2  # edited-text occurrences a word needs before تر/ترین (not هان + تر)
 MIN_TOGETHER = 2  # edited-text occurrences of a multiword spelling before words written apart are joined
@@ -67,6 +74,7 @@ class Lexicon:
     heads: dict[str, tuple[int, int]]  # word start → (written before a ZWNJ, written joined)
     past_stems: frozenset[str]
     present_stems: frozenset[str]
+    verb_forms: frozenset[str] = frozenset()  # what edited text writes after می‌/نمی‌ (دمد، چرخیدند)
     affix_tails: frozenset[str] = frozenset()  # tokens that may be a suffix written apart
     affix_heads: frozenset[str] = frozenset()  # tokens that may be a prefix written apart
     joinable: frozenset[str] = frozenset()  # multiword keys edited text writes as one word with ZWNJ
@@ -124,8 +132,10 @@ def lexicon() -> Lexicon:
     joinable = {
         form.replace(ZWNJ, "") for form, count in edited.items() if ZWNJ in form and count >= MIN_TOGETHER
     }
+    verb_forms = {form.split(ZWNJ, 1)[1] for form in edited if form.startswith(("می" + ZWNJ, "نمی" + ZWNJ))}
     return replace(
         model,
+        verb_forms=frozenset(verb_forms),
         affix_tails=frozenset(affix_tails),
         affix_heads=frozenset(affix_heads),
         joinable=frozenset(joinable),
@@ -159,6 +169,12 @@ def restore_run(run: str) -> list[tuple[int, int, str, str]]:
                 break
         if word is None:
             word = spell(tokens[index])
+        # Affixes written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
+        while index + size < len(tokens) and tokens[index + size] in model.affix_tails:
+            longer = _join_affix(model, word, tokens[index + size])
+            if longer is None:
+                break
+            word, size = longer, size + 1
         old = " ".join(tokens[index : index + size])
         if word != old:
             changes.append((position, position + len(old), old, word))
@@ -195,25 +211,38 @@ def _join_affix(model: Lexicon, left: str, right: str) -> str | None:
     glue = "" if left[-1] in NON_JOINING else ZWNJ
     if right in SUFFIX_WORDS:
         return left + glue + right
-    if left in PREFIX_WORDS:
+    if left in PREFIX_WORDS or (left.endswith("می") and left[:-2] in PREVERBS):
         return left + ZWNJ + right if _is_verb(model, right.replace(ZWNJ, "")) else None
-    if not glue or ZWNJ in left + right:
+    if not glue:
         return None
     if right in CLITICS:
-        return (
-            left + glue + right
-            if _may_take_clitic(left, right) and _evidence(model, left) >= MIN_CORE
-            else None
-        )
+        return left + glue + right if _may_take_clitic(left, right) else None
+    if right in ("تر", "ترین") and _edited(model, left) >= MIN_COMPARATIVE_CORE:
+        return left + glue + right  # وخیم تر، آهسته ترین
+    if ZWNJ in left + right:
+        return None
     if (
         _affix_like(model, model.tails, right)
         and _evidence(model, left) >= MIN_CORE
-        and not _is_verb(model, right)
+        and not _verbal(model, right)
     ):
         return left + glue + right
-    if _affix_like(model, model.heads, left) and _evidence(model, right) >= MIN_CORE:
+    if (
+        _affix_like(model, model.heads, left)
+        and _evidence(model, right) >= MIN_CORE
+        and not _verbal(model, right)
+    ):
         return left + glue + right
     return None
+
+
+def _edited(model: Lexicon, key: str) -> int:
+    return sum(model.edited.get(form, 0) for form in model.spellings.get(key, ()))
+
+
+def _verbal(model: Lexicon, word: str) -> bool:
+    """A verb form or a bare present stem (توان، کن): such parts are words of their own after a space."""
+    return word in model.present_stems or _is_verb(model, word)
 
 
 def _affix_like(model: Lexicon, table: dict[str, tuple[int, int]], part: str) -> bool:
@@ -256,9 +285,10 @@ def spell(token: str) -> str:
         return token
     if model.listed.get(token, 0.0) >= LISTED_WORD:
         return token  # a word in its own right (شاهزاده، خونسرد), even if lists also know a ZWNJ spelling
-    if token in model.spellings:
-        return max(model.spellings[token], key=model.evidence)
-    analyzed = _analyze(token)
+    listed = max(model.spellings.get(token, ()), key=model.evidence, default=None)
+    if listed is not None and ZWNJ in listed:
+        return listed  # the word lists spell it with a ZWNJ (هم‌نوع)
+    analyzed = _analyze(token)  # unseen, or only barely listed as joined (سگهای)
     return analyzed[0] if analyzed is not None else token
 
 
@@ -281,8 +311,7 @@ def _analyze(key: str, depth: int = 0) -> tuple[str, float] | None:
     best: tuple[str, float] | None = None
     for cut in range(2, len(key) - 1):
         head, tail = key[:cut], key[cut:]
-        if head[-1] in NON_JOINING:
-            continue
+        glue = "" if head[-1] in NON_JOINING else ZWNJ  # یادهای needs no ZWNJ: د never joins
         for counts, other, other_is_head in (
             (model.tails.get(tail), head, True),
             (model.heads.get(head), tail, False),
@@ -291,20 +320,51 @@ def _analyze(key: str, depth: int = 0) -> tuple[str, float] | None:
                 continue
             apart, joined = counts
             ratio = apart / (apart + joined + 1)
-            if ratio < MIN_RATIO or apart < MIN_PART:
+            if tail in CLITICS and other_is_head and _may_take_clitic(head, tail):
+                ratio = max(ratio, CLITIC_RATIO)  # the table mixes in ام of کتابم; after ه or ی it is ‌ام
+            inflection = tail in INFLECTIONS and other_is_head
+            if ratio < (MIN_RATIO if inflection else COMPOUND_RATIO) or apart < (
+                MIN_PART if inflection else COMPOUND_MIN
+            ):
                 continue
-            spelled = _known_core(model, other)
+            spelled = _known_core(model, other) or _unseen_but_regular(model, head, tail, other_is_head)
             if spelled is None and depth == 0:
                 inner = _analyze(other, 1)
                 spelled = (inner[0], 1.0) if inner is not None else None
             if spelled is None or not _allowed(model, head, tail):
                 continue
             other_form, evidence = spelled
-            form = other_form + ZWNJ + tail if other_is_head else head + ZWNJ + other_form
-            support = ratio * math.log1p(apart) * math.log1p(evidence)
+            form = other_form + glue + tail if other_is_head else head + glue + other_form
+            support = ratio * math.sqrt(apart * evidence)
             if best is None or support > best[1]:
                 best = (form, support)
     return best
+
+
+def _unseen_but_regular(
+    model: Lexicon, head: str, tail: str, other_is_head: bool
+) -> tuple[str, float] | None:
+    """An unseen word is enough where grammar makes the ZWNJ all but certain: a verb after می (می‌چرخیدند،
+    even one never seen: می‌دمد), a plural or clitic after final ه (زرافه‌ها، پنداشته‌اید), a clitic after ی
+    (صندلی‌ام), and the plural suffixes (حوثی‌های، مشعل‌ها)."""
+    if not other_is_head:
+        if _is_verb(model, tail) or (len(tail) >= 3 and tail.endswith(PERSON_ENDINGS)):
+            return tail, 1.0
+        return None
+    if len(head) < MIN_CLITIC_CORE:
+        return None
+    if (
+        tail in CLITICS
+        and _may_take_clitic(head, tail)
+        and (head[-1] == "ی" or head[:-1] in model.past_stems)
+    ):
+        return head, 1.0  # ایمنی‌ام، پنداشته‌اید (but کنتورهای is کنتور + های, not کنتوره + ای)
+    if tail in SUFFIX_WORDS:
+        return head, 1.0 if head[-1] == "ه" else 0.5
+    apart, joined = model.tails.get(tail, (0, 0))
+    if apart >= RELIABLE_MIN and apart >= RELIABLE_RATIO * (apart + joined):
+        return head, 0.5
+    return None
 
 
 def _allowed(model: Lexicon, head: str, tail: str) -> bool:
@@ -336,6 +396,8 @@ def _known_core(model: Lexicon, key: str) -> tuple[str, float] | None:
 
 def _is_verb(model: Lexicon, rest: str) -> bool:
     """A past stem with any person ending (رفت، رفتند) or a present stem with one (روند، روم)."""
+    if rest in model.verb_forms:
+        return True
     for ending in VERB_ENDINGS:
         if rest.endswith(ending):
             stem = rest[: len(rest) - len(ending)]
