@@ -57,11 +57,27 @@ _SPACE_BEFORE_PUNCT = r" +(?=[،؛؟!:.»)\]])"
 _SPACE_AFTER_OPENING = r"(?<=[«(\[]) +"
 _NO_SPACE_AFTER_PUNCT = rf"(?<=[،؛؟])(?=[{PERSIAN_LETTER}a-zA-Z«])"
 
+# Runs of spaces and line breaks in one pass: a break with spaces around it, spaces at the text's edges, or a run.
+_WHITESPACE = r"[ ]*(?:\r\n?|\n)(?:[ ]*(?:\r\n?|\n))*[ ]*|^[ ]+|[ ]+$|[ ]{2,}"
+
+
+def _tidy_whitespace(match: re.Match[str]) -> str:
+    breaks = match.group().replace("\r\n", "\n").replace("\r", "\n").count("\n")
+    if breaks:
+        return "\n" if breaks == 1 else "\n\n"
+    return "" if match.start() == 0 or match.end() == len(match.string) else " "
+
+
 RULES: tuple[Rule, ...] = (
     _pattern_rule(
         "invisible",
         "drop direction marks, BOM, soft hyphen, zero-width joiner/space; other spaces become plain spaces",
         r"[\u200b\u200d\u200e\u200f\u202a-\u202e\u2066-\u2069\ufeff\u00ad]",
+    ),
+    _pattern_rule(
+        "diacritics",
+        "drop harakat and tatweel (the hamza of نقطهٔ and the tanwin of کاملاً are spelling, not vowel marks: kept)",
+        r"[\u064c-\u0653\u0655-\u065f\u0670\u0640]",
     ),
     _translate_rule(
         "spaces",
@@ -75,30 +91,28 @@ RULES: tuple[Rule, ...] = (
     _translate_rule(
         "digits", "Arabic-Indic digits become Persian digits (Latin digits are kept)", ARABIC_INDIC_DIGITS
     ),
-    _pattern_rule(
-        "diacritics",
-        "drop harakat and tatweel (the hamza of نقطهٔ and the tanwin of کاملاً are spelling, not vowel marks: kept)",
-        r"[\u064c-\u0653\u0655-\u065f\u0670\u0640]",
-    ),
     _pattern_rule("zwnj_runs", "collapse repeated ZWNJ", ZWNJ + "{2,}", ZWNJ),
     _pattern_rule(
         "zwnj_edges",
         "drop ZWNJ next to spaces, line breaks, punctuation, text edges and after non-joining letters",
         rf"(?:(?<=[\s{NON_JOINING}])|^){ZWNJ}|{ZWNJ}(?=\s|$|[^\w])",
     ),
-    _pattern_rule("line_breaks", "Windows and old Mac line breaks become \\n", r"\r\n?", "\n"),
-    _pattern_rule("space_runs", "collapse runs of spaces", r" {2,}", " "),
-    _pattern_rule("line_edges", "trim spaces at line starts and ends", r"(?m)^ +| +$"),
-    _pattern_rule("blank_lines", "at most one blank line between paragraphs", r"\n{3,}", "\n\n"),
+    _pattern_rule(
+        "whitespace",
+        "unify line breaks, trim line ends, collapse runs of spaces, at most one blank line between paragraphs",
+        _WHITESPACE,
+        _tidy_whitespace,
+    ),
     Rule(
         "zwnj_words",
         "restore ZWNJ in words written joined or apart (میکنیم، همکاری ها → می‌کنیم، همکاری‌ها), see zwnj.py",
         edits=zwnj.edits,
     ),
-    _pattern_rule("space_before_punctuation", "no space before ، ؛ ؟ ! : . » )", _SPACE_BEFORE_PUNCT),
-    _pattern_rule("space_after_opening", "no space after « (", _SPACE_AFTER_OPENING),
     _pattern_rule(
-        "space_after_punctuation", "a space after ، ؛ ؟ when a word follows", _NO_SPACE_AFTER_PUNCT, " "
+        "punctuation_spacing",
+        "no space before ، ؛ ؟ ! : . » ) nor after « (; a space after ، ؛ ؟ when a word follows",
+        f"{_SPACE_BEFORE_PUNCT}|{_SPACE_AFTER_OPENING}|{_NO_SPACE_AFTER_PUNCT}",
+        lambda match: "" if match.group() else " ",
     ),
 )
 RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)
@@ -166,12 +180,21 @@ def _compiled(skipped: frozenset[str]) -> tuple[Rule, ...]:
     for rule in RULES:
         if rule.name in skipped:
             continue
-        if rule.table is not None and rules and rules[-1].table is not None:
-            merged = _merge_tables(rules[-1].table, rule.table)
-            rules[-1] = Rule(f"{rules[-1].name}+{rule.name}", rules[-1].description, table=merged)
+        previous = rules[-1] if rules else None
+        if rule.table is not None and previous is not None and previous.table is not None:
+            merged = _merge_tables(previous.table, rule.table)
+            rules[-1] = Rule(f"{previous.name}+{rule.name}", previous.description, table=merged)
+        elif _deletes(rule) and previous is not None and _deletes(previous):
+            pattern = re.compile(f"{previous.pattern.pattern}|{rule.pattern.pattern}")
+            rules[-1] = Rule(f"{previous.name}+{rule.name}", previous.description, pattern=pattern)
         else:
             rules.append(rule)
     return tuple(rules)
+
+
+def _deletes(rule: Rule) -> bool:
+    """A rule that only deletes what it matches (such rules can share one regex pass)."""
+    return rule.pattern is not None and rule.replacement == "" and rule.edits is None
 
 
 def _merge_tables(first: dict[int, str], second: dict[int, str]) -> dict[int, str]:

@@ -77,7 +77,8 @@ class Lexicon:
     verb_forms: frozenset[str] = frozenset()  # what edited text writes after می‌/نمی‌ (دمد، چرخیدند)
     affix_tails: frozenset[str] = frozenset()  # tokens that may be a suffix written apart
     affix_heads: frozenset[str] = frozenset()  # tokens that may be a prefix written apart
-    joinable: frozenset[str] = frozenset()  # multiword keys edited text writes as one word with ZWNJ
+    joinable: frozenset[tuple[str, ...]] = frozenset()  # word groups edited text writes as one word with ZWNJ
+    join_firsts: frozenset[str] = frozenset()  # the first words of those groups
 
     def evidence(self, form: str) -> float:
         return self.edited.get(form, 0) + LIST_WEIGHT * self.listed.get(form, 0.0)
@@ -129,9 +130,7 @@ def lexicon() -> Lexicon:
     )
     affix_tails = {t for t in model.tails if _affix_like(model, model.tails, t)} | SUFFIX_WORDS | set(CLITICS)
     affix_heads = {h for h in model.heads if _affix_like(model, model.heads, h)} | PREFIX_WORDS
-    joinable = {
-        form.replace(ZWNJ, "") for form, count in edited.items() if ZWNJ in form and count >= MIN_TOGETHER
-    }
+    joinable = {tuple(form.split(ZWNJ)) for form, n in edited.items() if ZWNJ in form and n >= MIN_TOGETHER}
     verb_forms = {form.split(ZWNJ, 1)[1] for form in edited if form.startswith(("می" + ZWNJ, "نمی" + ZWNJ))}
     return replace(
         model,
@@ -139,6 +138,7 @@ def lexicon() -> Lexicon:
         affix_tails=frozenset(affix_tails),
         affix_heads=frozenset(affix_heads),
         joinable=frozenset(joinable),
+        join_firsts=frozenset(group[0] for group in joinable),
     )
 
 
@@ -157,37 +157,38 @@ def edits(text: str) -> list[tuple[int, int, str]]:
 def restore_run(run: str) -> list[tuple[int, int, str, str]]:
     """Changes to a run of words separated by single spaces: ``(start, end, old, new)`` per changed word."""
     model = lexicon()
+    tails, heads, firsts = model.affix_tails, model.affix_heads, model.join_firsts
     tokens = run.split(" ")
+    count = len(tokens)
     changes: list[tuple[int, int, str, str]] = []
     index = position = 0
-    while index < len(tokens):
+    while index < count:
+        token = tokens[index]
         size, word = 1, None
-        for candidate in range(min(MAX_MERGE, len(tokens) - index), 1, -1):
-            group = tokens[index : index + candidate]
-            if _may_join(model, group) and (word := join(tuple(group))) is not None:
-                size = candidate
-                break
+        if index + 1 < count and (token in firsts or token in heads or tokens[index + 1] in tails):
+            for candidate in (3, 2):
+                group = tuple(tokens[index : index + candidate])
+                if len(group) == candidate and (
+                    group in model.joinable or (candidate == 2 and (group[1] in tails or token in heads))
+                ):
+                    word = join(group)
+                    if word is not None:
+                        size = candidate
+                        break
         if word is None:
-            word = spell(tokens[index])
+            word = spell(token)
         # Affixes written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
-        while index + size < len(tokens) and tokens[index + size] in model.affix_tails:
+        while index + size < count and tokens[index + size] in tails:
             longer = _join_affix(model, word, tokens[index + size])
             if longer is None:
                 break
             word, size = longer, size + 1
-        old = " ".join(tokens[index : index + size])
+        old = token if size == 1 else " ".join(tokens[index : index + size])
         if word != old:
             changes.append((position, position + len(old), old, word))
         position += len(old) + 1
         index += size
     return changes
-
-
-def _may_join(model: Lexicon, group: list[str]) -> bool:
-    """A cheap test that rules out almost every pair before :func:`join` looks closer."""
-    if len(group) == 2 and (group[1] in model.affix_tails or group[0] in model.affix_heads):
-        return True
-    return "".join(group) in model.joinable
 
 
 @lru_cache(maxsize=100_000)
