@@ -7,7 +7,7 @@ DEMO_DB := .khabar/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format clean
+.PHONY: setup run test lint format clean models bench
 
 setup: $(STAMP)
 
@@ -26,12 +26,20 @@ test: setup
 	$(BIN)/python -m pytest
 
 lint: setup
-	$(BIN)/ruff check khabar tests bench
-	$(BIN)/ruff format --check khabar tests bench
+	$(BIN)/ruff check khabar tests bench training
+	$(BIN)/ruff format --check khabar tests bench training
 
 format: setup
-	$(BIN)/ruff format khabar tests bench
-	$(BIN)/ruff check --fix khabar tests bench
+	$(BIN)/ruff format khabar tests bench training
+	$(BIN)/ruff check --fix khabar tests bench training
+
+# Rebuild the shipped models from ../shared/data (the development data; see training/ and the README).
+models: setup
+	$(BIN)/python training/zwnj.py --data ../shared/data --out khabar/lang/fa/data/zwnj_lexicon.tsv.gz
+
+# Benchmarks are run by hand and recorded in docs/benchmarks.md (see bench/README.md).
+bench: setup
+	$(BIN)/python bench/orthography.py
 
 clean:
 	rm -rf $(VENV) .khabar .pytest_cache .ruff_cache

@@ -130,3 +130,27 @@ def test_missing_path_is_a_clear_error(tmp_path, db) -> None:
     result = khabar("ingest", str(tmp_path / "nope.jsonl"), "--db", db)
     assert result.returncode == 2
     assert "nope.jsonl" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_normalize_reads_standard_input_and_keeps_line_breaks() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "khabar", "normalize"],
+        input="ما همکاریهای دوجانبه را ادامه می دهیم\n\nكشور ها  ،  سلام\r\nآخر".encode(),
+        capture_output=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    z = "\u200c"
+    assert result.stdout.decode() == f"ما همکاری{z}های دوجانبه را ادامه می{z}دهیم\n\nکشورها، سلام\nآخر"
+
+
+def test_normalize_files_with_steps_switched_off(tmp_path) -> None:
+    old = tmp_path / "old.txt"
+    old.write_bytes("ميكنيم و همكاريها\n".encode("cp1256"))  # Windows-1256, as old Persian files are
+    both = khabar("normalize", str(old))
+    assert both.stdout == "می\u200cکنیم و همکاری\u200cها\n"
+    kept = khabar("normalize", str(old), "--skip", "zwnj_words", "--skip", "arabic_letters")
+    assert kept.stdout == "ميكنيم و همكاريها\n"
+    wrong = khabar("normalize", str(old), "--skip", "nope")
+    assert wrong.returncode == 2 and "unknown normalization steps" in wrong.stderr
+    assert "zwnj_words" in khabar("normalize", "--steps").stdout

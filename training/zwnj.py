@@ -57,8 +57,14 @@ HAZM_WEIGHT = 0.3  # share of PerDT's size that hazm's whole word list is worth
 MIN_COUNT = 0.01
 
 
+def tidy(form: str) -> str:
+    """Arabic letters as Persian, and no ZWNJ after a letter that never joins (بقیة‌الله is بقیةالله)."""
+    form = form.translate(ARABIC).strip(ZWNJ)
+    return re.sub(f"(?<=[{''.join(NON_JOINING)}]){ZWNJ}+", "", form)
+
+
 def words_of(text: str) -> list[str]:
-    return [word.strip(ZWNJ) for word in WORD.findall(text.translate(ARABIC)) if word.strip(ZWNJ)]
+    return [tidy(word) for word in WORD.findall(text) if word.strip(ZWNJ)]
 
 
 def count_perdt(path: Path) -> Counter:
@@ -72,7 +78,7 @@ def add_hazm(counts: Counter, path: Path, total_perdt: int) -> None:
         for line in handle:
             parts = line.rstrip("\n").split("\t")
             if len(parts) >= 2 and parts[1].isdigit():
-                rows.append((parts[0].translate(ARABIC), int(parts[1])))
+                rows.append((tidy(parts[0]), int(parts[1])))
     total_hazm = sum(frequency for _, frequency in rows) or 1
     scale = HAZM_WEIGHT * total_perdt / total_hazm
     for form, frequency in rows:
@@ -83,7 +89,7 @@ def add_hazm(counts: Counter, path: Path, total_perdt: int) -> None:
 def read_compounds(path: Path) -> set[str]:
     compounds = set()
     for line in path.read_text(encoding="utf-8").splitlines():
-        form = line.strip().split(",")[0].translate(ARABIC)
+        form = tidy(line.strip().split(",")[0])
         if ZWNJ in form and WORD.fullmatch(form):
             compounds.add(form)
     return compounds

@@ -24,7 +24,7 @@ from rich.table import Table
 from rich.text import Text
 
 from khabar import service
-from khabar.errors import KhabarError
+from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis, Rejection
 from khabar.store import DEFAULT_DB, open_archive
 
@@ -66,6 +66,45 @@ def analyze(paths: PathsArgument) -> None:
         raise _fail(error) from None
     if rejected:
         raise typer.Exit(1)
+
+
+@app.command()
+def normalize(
+    files: Annotated[list[Path] | None, typer.Argument(help="Text files; standard input when none.")] = None,
+    skip: Annotated[
+        list[str] | None, typer.Option("--skip", "-s", help="A step to leave out (repeatable); see --steps.")
+    ] = None,
+    steps: Annotated[bool, typer.Option("--steps", help="List the normalization steps and exit.")] = False,
+) -> None:
+    """Normalize Persian text line by line: letters, digits, diacritics, spacing, ZWNJ (restored where lost)."""
+    from khabar.readers.decoding import DecodeFailure, decode
+    from khabar.text.normalize import RULES, normalize_text
+
+    if steps:
+        for rule in RULES:
+            out.print(f"[bold]{rule.name}[/]  {escape(rule.description)}")
+        return
+    skipped = skip or []
+    try:
+        normalize_text("", skip=skipped)
+    except ValueError as error:
+        raise _fail(InputError(str(error))) from None
+    sources: list[tuple[str, bytes]] = []
+    for path in files or []:
+        try:
+            sources.append((str(path), path.read_bytes()))
+        except OSError as error:
+            raise _fail(InputError(f"cannot read {path}: {error.strerror}")) from None
+    if not files:
+        sources.append(("<stdin>", sys.stdin.buffer.read()))
+    for name, data in sources:
+        try:
+            text, _ = decode(data)
+        except DecodeFailure as error:
+            raise _fail(InputError(f"{name}: {error}")) from None
+        for line in text.splitlines(keepends=True):
+            body = line.rstrip("\r\n")
+            sys.stdout.write(normalize_text(body, skip=skipped) + line[len(body) :].replace("\r\n", "\n"))
 
 
 class _RateColumn(ProgressColumn):
