@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import argparse
 import gzip
+import math
+import random
 import re
+import sys
 from collections import Counter
 from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the khabar package of this checkout
 
 ZWNJ = "\u200c"
 WORD = re.compile(r"[\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u0654\u200c]+")
@@ -159,6 +164,60 @@ def affix_tables(
     return tails, heads
 
 
+def train_boundaries(perdt: Counter, model_bytes: bytes, epochs: int = 6) -> dict[str, float]:
+    """An averaged perceptron over every letter boundary of every PerDT word: ZWNJ or not. It spells the words
+    the lexicon never saw; features come from ``khabar.text.zwnj.boundary_features``, shared with run time."""
+    from khabar.text.zwnj import boundary_features, load_lexicon
+
+    model = load_lexicon(model_bytes)
+    examples: list[tuple[list[str], bool, float]] = []
+    for form, count in perdt.items():
+        key = form.replace(ZWNJ, "")
+        if len(key) < 4:
+            continue
+        gold, position = set(), 0
+        for char in form:
+            if char == ZWNJ:
+                gold.add(position)
+            else:
+                position += 1
+        for cut in range(2, len(key) - 1):
+            if key[cut - 1] in NON_JOINING:
+                continue
+            examples.append((boundary_features(model, key, cut), cut in gold, 1.0 + math.log(count)))
+    return perceptron(examples, epochs)
+
+
+def perceptron(examples: list[tuple[list[str], bool, float]], epochs: int) -> dict[str, float]:
+    """Averaged perceptron (binary, importance-weighted); returns the averaged weights that matter."""
+    weights: dict[str, float] = {}
+    totals: dict[str, float] = {}
+    stamps: dict[str, int] = {}
+    step = 0
+    order = random.Random(0)
+    for _ in range(epochs):
+        order.shuffle(examples)
+        for features, label, importance in examples:
+            step += 1
+            score = sum(weights.get(feature, 0.0) for feature in features)
+            if (score > 0) == label:
+                continue
+            change = importance if label else -importance
+            for feature in features:  # lazy averaging: bank each weight's value for the steps it held it
+                totals[feature] = totals.get(feature, 0.0) + (step - stamps.get(feature, 0)) * weights.get(
+                    feature, 0.0
+                )
+                stamps[feature] = step
+                weights[feature] = weights.get(feature, 0.0) + change
+    averaged = {}
+    for feature, weight in weights.items():
+        total = totals.get(feature, 0.0) + (step - stamps.get(feature, 0)) * weight
+        if abs(total / step) > 1e-4:
+            averaged[feature] = round(total / step, 4)
+    print(f"perceptron: {len(examples):,} examples, {len(averaged):,} features")
+    return averaged
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -182,6 +241,11 @@ def main() -> None:
         lines.append(name + "\t" + " ".join(f"{part}:{z}:{j}" for part, (z, j) in sorted(table.items())))
     lines.append("#past\t" + " ".join(sorted(past)))
     lines.append("#present\t" + " ".join(sorted(present)))
+    base = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
+    weights = train_boundaries(perdt, base)
+    lines.append(
+        "#weights\t" + "\t".join(f"{feature}:{weight}" for feature, weight in sorted(weights.items()))
+    )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime=0: the same data gives the same bytes
         handle.write(("\n".join(lines) + "\n").encode("utf-8"))

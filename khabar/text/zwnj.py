@@ -20,7 +20,7 @@ from __future__ import annotations
 import gzip
 import math
 import re
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
 
@@ -52,6 +52,7 @@ AFFIX_FACTOR = 5  # ... which it must be this many times more often than written
 AFFIX_RATIO = 0.8  # ... and with a ZWNJ rather than joined at least this share of the time
 RARE = 1  # a joined spelling seen this rarely in edited text yields to a strong analysis
 STRONG = 100  # support an analysis needs to overrule a rare joined spelling
+CLASSIFIER_MARGIN = 0.5
 RELIABLE_MIN = 300  # a suffix seen this often after a ZWNJ ...
 RELIABLE_RATIO = 0.95  # ... and this reliably may follow a word never seen (حوثی‌های)
 MIN_RATIO = 0.6
@@ -79,6 +80,7 @@ class Lexicon:
     affix_heads: frozenset[str] = frozenset()  # tokens that may be a prefix written apart
     joinable: frozenset[tuple[str, ...]] = frozenset()  # word groups edited text writes as one word with ZWNJ
     join_firsts: frozenset[str] = frozenset()  # the first words of those groups
+    weights: dict[str, float] = field(default_factory=dict)  # boundary classifier (see boundary_features)
 
     def evidence(self, form: str) -> float:
         return self.edited.get(form, 0) + LIST_WEIGHT * self.listed.get(form, 0.0)
@@ -87,7 +89,11 @@ class Lexicon:
 @cache
 def lexicon() -> Lexicon:
     """Load the shipped model once per process."""
-    data = resources.files("khabar.lang.fa.data").joinpath("zwnj_lexicon.tsv.gz").read_bytes()
+    return load_lexicon(resources.files("khabar.lang.fa.data").joinpath("zwnj_lexicon.tsv.gz").read_bytes())
+
+
+def load_lexicon(data: bytes) -> Lexicon:
+    """Read a model file (``training/zwnj.py`` writes it)."""
     edited: dict[str, int] = {}
     listed: dict[str, float] = {}
     compounds: set[str] = set()
@@ -95,6 +101,7 @@ def lexicon() -> Lexicon:
     apart: dict[str, int] = {}
     stems: dict[str, frozenset[str]] = {}
     tables: dict[str, dict[str, tuple[int, int]]] = {}
+    weights: dict[str, float] = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         fields = line.split("\t")
         if fields[0] == "#apart":
@@ -105,6 +112,10 @@ def lexicon() -> Lexicon:
             tables[fields[0]] = {
                 part: (int(apart), int(joined))
                 for part, apart, joined in (item.rsplit(":", 2) for item in fields[1].split())
+            }
+        elif fields[0] == "#weights":
+            weights = {
+                feature: float(weight) for feature, _, weight in (i.rpartition(":") for i in fields[1:])
             }
         elif fields[0] in ("#past", "#present"):
             stems[fields[0]] = frozenset(fields[1].split())
@@ -139,6 +150,7 @@ def lexicon() -> Lexicon:
         affix_heads=frozenset(affix_heads),
         joinable=frozenset(joinable),
         join_firsts=frozenset(group[0] for group in joinable),
+        weights=weights,
     )
 
 
@@ -290,7 +302,7 @@ def spell(token: str) -> str:
     if listed is not None and ZWNJ in listed:
         return listed  # the word lists spell it with a ZWNJ (هم‌نوع)
     analyzed = _analyze(token)  # unseen, or only barely listed as joined (سگهای)
-    return analyzed[0] if analyzed is not None else token
+    return analyzed[0] if analyzed is not None else classify(token)
 
 
 def _preferred(model: Lexicon, key: str) -> str | None:
@@ -414,6 +426,73 @@ def _may_take_clitic(core: str, clitic: str) -> bool:
     if len(core) < MIN_CLITIC_CORE or core[-1] not in "هی":
         return False
     return not (core[-1] == "ی" and clitic == "ات")
+
+
+def boundary_features(model: Lexicon, key: str, cut: int) -> list[str]:
+    """What the boundary classifier sees at one letter boundary of a word: the letters around it, whether the
+    parts are known words, how the learned tables treat them, and the grammar checks (verb after می)."""
+    left, right = key[:cut], key[cut:]
+    features = [
+        "bias",
+        "l1:" + left[-1:],
+        "l2:" + left[-2:],
+        "l3:" + left[-3:],
+        "r1:" + right[:1],
+        "r2:" + right[:2],
+        "r3:" + right[:3],
+        "l2r2:" + left[-2:] + "|" + right[:2],
+        "lk:" + _bucket(_evidence(model, left)),
+        "rk:" + _bucket(_evidence(model, right)),
+        "lkrk:" + _bucket(_evidence(model, left)) + _bucket(_evidence(model, right)),
+        "tail:" + _ratio_bucket(model.tails.get(right)),
+        "head:" + _ratio_bucket(model.heads.get(left)),
+    ]
+    if len(right) <= 6:
+        features.append("right:" + right)
+    if len(left) <= 5:
+        features.append("left:" + left)
+    if _is_verb(model, right):
+        features.append("verb:" + ("mi" if left.endswith("می") else "other"))
+    return features
+
+
+def _bucket(evidence: float) -> str:
+    return (
+        "0"
+        if evidence <= 0
+        else "1"
+        if evidence < 1
+        else "2"
+        if evidence < 5
+        else "3"
+        if evidence < 50
+        else "4"
+    )
+
+
+def _ratio_bucket(counts: tuple[int, int] | None) -> str:
+    if counts is None:
+        return "none"
+    apart, joined = counts
+    return f"{min(4, int(math.log10(apart + 1)))}/{int(10 * apart / (apart + joined + 1))}"
+
+
+def classify(token: str) -> str:
+    """Spell an unseen word with the boundary classifier: a ZWNJ wherever its score is positive."""
+    model = lexicon()
+    if not model.weights or len(token) < 4:
+        return token
+    pieces: list[str] = []
+    start = 0
+    for cut in range(2, len(token) - 1):
+        if token[cut - 1] in NON_JOINING:
+            continue
+        score = sum(model.weights.get(feature, 0.0) for feature in boundary_features(model, token, cut))
+        if score > CLASSIFIER_MARGIN:
+            pieces.append(token[start:cut])
+            start = cut
+    pieces.append(token[start:])
+    return ZWNJ.join(pieces)
 
 
 def _separator_edits(old: str, new: str) -> list[tuple[int, int, str]]:
