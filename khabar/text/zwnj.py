@@ -155,21 +155,29 @@ def load_lexicon(data: bytes) -> Lexicon:
 
 
 def edits(text: str) -> list[tuple[int, int, str]]:
-    """Edits that restore ZWNJ in every run of Persian words of ``text``."""
+    """Edits that restore ZWNJ in every run of Persian words of ``text``.
+
+    A text that has ZWNJ inside its words was written by someone who uses them: the words they joined or
+    wrote apart are their spelling, so only tokens that are no known spelling at all and affixes that never
+    stand alone (ها، می) are touched. A text without any ZWNJ has lost them and gets the full restoration.
+    """
+    careful = ZWNJ in text
     found: list[tuple[int, int, str]] = []
     for match in WORD_RUN.finditer(text):
         offset = match.start()
-        for start, _end, old, new in restore_run(match.group()):
+        for start, _end, old, new in restore_run(match.group(), careful=careful):
             found.extend(
                 (offset + start + s, offset + start + e, piece) for s, e, piece in _separator_edits(old, new)
             )
     return found
 
 
-def restore_run(run: str) -> list[tuple[int, int, str, str]]:
+def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str, str]]:
     """Changes to a run of words separated by single spaces: ``(start, end, old, new)`` per changed word."""
     model = lexicon()
     tails, heads, firsts = model.affix_tails, model.affix_heads, model.join_firsts
+    if careful:
+        tails, heads, firsts = SUFFIX_WORDS, PREFIX_WORDS, frozenset()
     tokens = run.split(" ")
     count = len(tokens)
     changes: list[tuple[int, int, str, str]] = []
@@ -181,14 +189,15 @@ def restore_run(run: str) -> list[tuple[int, int, str, str]]:
             for candidate in (3, 2):
                 group = tuple(tokens[index : index + candidate])
                 if len(group) == candidate and (
-                    group in model.joinable or (candidate == 2 and (group[1] in tails or token in heads))
+                    (group in model.joinable and not careful)
+                    or (candidate == 2 and (group[1] in tails or token in heads))
                 ):
-                    word = join(group)
+                    word = _join_affix(model, *group) if careful else join(group)
                     if word is not None:
                         size = candidate
                         break
         if word is None:
-            word = spell(token)
+            word = spell_known(token) if careful else spell(token)
         # Affixes written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
         while index + size < count and tokens[index + size] in tails:
             longer = _join_affix(model, word, tokens[index + size])
@@ -277,6 +286,14 @@ def _joined_at_junctions(form: str, tokens: tuple[str, ...]) -> bool:
     if any(token[-1] in NON_JOINING for token in tokens[:-1]):
         return False
     return form == ZWNJ.join(tokens)
+
+
+def spell_known(token: str) -> str:
+    """Like :func:`spell`, for a writer who uses ZWNJ: a token that is a known spelling is left as written."""
+    model = lexicon()
+    if ZWNJ in token or token in model.edited or token in model.listed:
+        return token
+    return spell(token)
 
 
 @lru_cache(maxsize=200_000)
