@@ -188,6 +188,36 @@ def train_boundaries(perdt: Counter, model_bytes: bytes, epochs: int = 6) -> dic
     return perceptron(examples, epochs)
 
 
+def train_junctions(perdt: Counter, pairs: Counter, model_bytes: bytes, epochs: int = 6) -> dict[str, float]:
+    """The same kind of classifier for words written apart: is this space a lost ZWNJ (همکاری های) or a real
+    word boundary (جمهوری اسلامی)? Positives are PerDT's ZWNJ boundaries, negatives its real spaces."""
+    from khabar.text.zwnj import junction_features, load_lexicon
+
+    model = load_lexicon(model_bytes)
+    examples: list[tuple[list[str], bool, float]] = []
+    for form, count in perdt.items():
+        parts = form.split(ZWNJ)
+        for cut in range(1, len(parts)):
+            left, right = "".join(parts[:cut]), "".join(parts[cut:])
+            examples.append((junction_features(model, left, right), True, 1.0 + math.log(count)))
+    for (left, right), count in pairs.items():
+        if left[-1] not in NON_JOINING:
+            examples.append((junction_features(model, left, right), False, 1.0 + math.log(count)))
+    return perceptron(examples, epochs)
+
+
+def word_pairs(path: Path) -> Counter:
+    """Adjacent words written apart in PerDT (the negatives for :func:`train_junctions`)."""
+    pairs: Counter = Counter()
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        for line in handle:
+            tokens = line.translate(ARABIC).split()
+            for left, right in zip(tokens, tokens[1:], strict=False):
+                if WORD.fullmatch(left) and WORD.fullmatch(right):
+                    pairs[left.split(ZWNJ)[-1], right.split(ZWNJ)[0]] += 1
+    return pairs
+
+
 def perceptron(examples: list[tuple[list[str], bool, float]], epochs: int) -> dict[str, float]:
     """Averaged perceptron (binary, importance-weighted); returns the averaged weights that matter."""
     weights: dict[str, float] = {}
@@ -243,6 +273,7 @@ def main() -> None:
     lines.append("#present\t" + " ".join(sorted(present)))
     base = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
     weights = train_boundaries(perdt, base)
+    weights.update(train_junctions(perdt, word_pairs(perdt_path), base))
     lines.append(
         "#weights\t" + "\t".join(f"{feature}:{weight}" for feature, weight in sorted(weights.items()))
     )

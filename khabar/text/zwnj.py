@@ -53,6 +53,7 @@ AFFIX_RATIO = 0.8  # ... and with a ZWNJ rather than joined at least this share 
 RARE = 1  # a joined spelling seen this rarely in edited text yields to a strong analysis
 STRONG = 100  # support an analysis needs to overrule a rare joined spelling
 CLASSIFIER_MARGIN = 0.5
+JUNCTION_MARGIN = 20.0  # the junction classifier must be this sure to join two words written apart
 RELIABLE_MIN = 300  # a suffix seen this often after a ZWNJ ...
 RELIABLE_RATIO = 0.95  # ... and this reliably may follow a word never seen (حوثی‌های)
 MIN_RATIO = 0.6
@@ -81,6 +82,8 @@ class Lexicon:
     joinable: frozenset[tuple[str, ...]] = frozenset()  # word groups edited text writes as one word with ZWNJ
     join_firsts: frozenset[str] = frozenset()  # the first words of those groups
     weights: dict[str, float] = field(default_factory=dict)  # boundary classifier (see boundary_features)
+    junction_tails: frozenset[str] = frozenset()  # words that often follow a ZWNJ: worth asking joins()
+    junction_heads: frozenset[str] = frozenset()
 
     def evidence(self, form: str) -> float:
         return self.edited.get(form, 0) + LIST_WEIGHT * self.listed.get(form, 0.0)
@@ -151,6 +154,8 @@ def load_lexicon(data: bytes) -> Lexicon:
         joinable=frozenset(joinable),
         join_firsts=frozenset(group[0] for group in joinable),
         weights=weights,
+        junction_tails=frozenset(t for t, (apart, _) in model.tails.items() if apart >= MIN_PART),
+        junction_heads=frozenset(h for h, (apart, _) in model.heads.items() if apart >= MIN_PART),
     )
 
 
@@ -196,6 +201,15 @@ def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str,
                     if word is not None:
                         size = candidate
                         break
+        if (
+            word is None
+            and not careful
+            and index + 1 < count
+            and token[-1] not in NON_JOINING
+            and (tokens[index + 1] in model.junction_tails or token in model.junction_heads)
+            and joins(token, tokens[index + 1])
+        ):
+            word, size = spell(token) + ZWNJ + tokens[index + 1], 2
         if word is None:
             word = spell_known(token) if careful else spell(token)
         # Affixes written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
@@ -471,6 +485,21 @@ def boundary_features(model: Lexicon, key: str, cut: int) -> list[str]:
     if _is_verb(model, right):
         features.append("verb:" + ("mi" if left.endswith("می") else "other"))
     return features
+
+
+def junction_features(model: Lexicon, left: str, right: str) -> list[str]:
+    """What the junction classifier sees at a space between two words (its own feature names, ``J…``)."""
+    return ["J" + feature for feature in boundary_features(model, left + right, len(left))] + [
+        "Jalone:" + _bucket(model.edited.get(right, 0)) + _bucket(model.edited.get(left, 0))
+    ]
+
+
+@lru_cache(maxsize=100_000)
+def joins(left: str, right: str) -> bool:
+    """Whether the junction classifier reads the space between two words as a lost ZWNJ."""
+    model = lexicon()
+    score = sum(model.weights.get(feature, 0.0) for feature in junction_features(model, left, right))
+    return score > JUNCTION_MARGIN
 
 
 def _bucket(evidence: float) -> str:
