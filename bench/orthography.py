@@ -368,6 +368,11 @@ class Run:
         return self.chars / self.seconds if self.seconds > 0 else math.nan
 
 
+def median_run(runs: Sequence[Run]) -> Run:
+    """The run of median speed (all runs of one input give the same outputs)."""
+    return sorted(runs, key=lambda run: run.seconds)[len(runs) // 2]
+
+
 def check_hazm(python: Path) -> None:
     if not python.exists():
         raise SystemExit(
@@ -538,6 +543,12 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         metavar="N",
         help="print each system's N commonest word errors (after folding) per input",
     )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=5,
+        help="fresh worker runs per system and input; the median speed is reported",
+    )
     parser.add_argument("--hazm-python", type=Path, default=HAZM_PYTHON, help="python of hazm's virtualenv")
     parser.add_argument("--khabar-worker", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -565,10 +576,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     ]
     pin_to_one_core()
 
-    runs: dict[str, dict[str, Run]] = {}
+    # Systems take turns, --repeat times, so machine noise hits both alike; the median time of each input counts.
+    trials: dict[str, list[dict[str, Run]]] = {system: [] for system in args.systems}
     versions: dict[str, str] = {}
-    for system in args.systems:
-        runs[system], versions[system] = run_system(worker_command(system, args.hazm_python), groups)
+    for _ in range(args.repeat):
+        for system in args.systems:
+            trial, versions[system] = run_system(worker_command(system, args.hazm_python), groups)
+            trials[system].append(trial)
+    runs: dict[str, dict[str, Run]] = {
+        system: {name: median_run([trial[name] for trial in system_trials]) for name in system_trials[0]}
+        for system, system_trials in trials.items()
+    }
 
     results = {
         system: {name: (score(golds, runs[system][name].outputs), runs[system][name]) for name in INPUTS}
@@ -578,7 +596,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"# Orthography benchmark: {path.name}, {len(golds):,} sentences, {chars:,} characters\n")
     print(
         ", ".join(f"{s} {v}" for s, v in versions.items())
-        + f"; Python {platform.python_version()}, one core\n"
+        + f"; Python {platform.python_version()}, one core, median of {args.repeat} runs\n"
     )
     print(results_table(results))
     print("\nPercentages. ZWNJ P/R/F1 over positions; space P/R over boundaries between two letters/digits;")

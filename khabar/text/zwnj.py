@@ -53,6 +53,7 @@ AFFIX_RATIO = 0.8  # ... and with a ZWNJ rather than joined at least this share 
 RARE = 1  # a joined spelling seen this rarely in edited text yields to a strong analysis
 STRONG = 100  # support an analysis needs to overrule a rare joined spelling
 CLASSIFIER_MARGIN = 0.5
+JUNCTION_PART_RATIO = 0.2  # ... and only next to word parts that take a ZWNJ at least this often
 JUNCTION_MARGIN = 20.0  # the junction classifier must be this sure to join two words written apart
 RELIABLE_MIN = 300  # a suffix seen this often after a ZWNJ ...
 RELIABLE_RATIO = 0.95  # ... and this reliably may follow a word never seen (حوثی‌های)
@@ -82,6 +83,10 @@ class Lexicon:
     joinable: frozenset[tuple[str, ...]] = frozenset()  # word groups edited text writes as one word with ZWNJ
     join_firsts: frozenset[str] = frozenset()  # the first words of those groups
     weights: dict[str, float] = field(default_factory=dict)  # boundary classifier (see boundary_features)
+    key_evidence: dict[str, float] = field(default_factory=dict)  # key → evidence of all its spellings
+    settled: frozenset[str] = frozenset()  # words edited text only ever spells one way: nothing to decide
+    pair_starts: frozenset[str] = frozenset()  # words that may begin a join (any kind)
+    pair_ends: frozenset[str] = frozenset()  # words that may end a join
     junction_tails: frozenset[str] = frozenset()  # words that often follow a ZWNJ: worth asking joins()
     junction_heads: frozenset[str] = frozenset()
 
@@ -146,7 +151,7 @@ def load_lexicon(data: bytes) -> Lexicon:
     affix_heads = {h for h in model.heads if _affix_like(model, model.heads, h)} | PREFIX_WORDS
     joinable = {tuple(form.split(ZWNJ)) for form, n in edited.items() if ZWNJ in form and n >= MIN_TOGETHER}
     verb_forms = {form.split(ZWNJ, 1)[1] for form in edited if form.startswith(("می" + ZWNJ, "نمی" + ZWNJ))}
-    return replace(
+    model = replace(
         model,
         verb_forms=frozenset(verb_forms),
         affix_tails=frozenset(affix_tails),
@@ -154,8 +159,28 @@ def load_lexicon(data: bytes) -> Lexicon:
         joinable=frozenset(joinable),
         join_firsts=frozenset(group[0] for group in joinable),
         weights=weights,
-        junction_tails=frozenset(t for t, (apart, _) in model.tails.items() if apart >= MIN_PART),
-        junction_heads=frozenset(h for h, (apart, _) in model.heads.items() if apart >= MIN_PART),
+        key_evidence={
+            key: sum(model.evidence(form) for form in forms) for key, forms in model.spellings.items()
+        },
+        junction_tails=_junction_parts(model, model.tails),
+        junction_heads=_junction_parts(model, model.heads),
+    )
+    return replace(
+        model,
+        settled=frozenset(
+            forms[0] for forms in model.spellings.values() if len(forms) == 1 and forms[0] in edited
+        ),
+        pair_starts=model.join_firsts | model.affix_heads | model.junction_heads,
+        pair_ends=model.affix_tails | model.junction_tails,
+    )
+
+
+def _junction_parts(model: Lexicon, table: dict[str, tuple[int, int]]) -> frozenset[str]:
+    """Word parts seen often and mostly next to a ZWNJ, and not verbs: the only ones worth asking joins()."""
+    return frozenset(
+        part
+        for part, (apart, joined) in table.items()
+        if apart >= MIN_PART and apart >= JUNCTION_PART_RATIO * (apart + joined) and not _verbal(model, part)
     )
 
 
@@ -183,12 +208,23 @@ def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str,
     tails, heads, firsts = model.affix_tails, model.affix_heads, model.join_firsts
     if careful:
         tails, heads, firsts = SUFFIX_WORDS, PREFIX_WORDS, frozenset()
+    starts = firsts | heads if careful else model.pair_starts
+    ends = tails if careful else model.pair_ends
+    settled, spell_one = model.settled, spell_known if careful else spell
     tokens = run.split(" ")
-    count = len(tokens)
+    tokens.append("")  # a sentinel: no word follows the last one
+    count = len(tokens) - 1
     changes: list[tuple[int, int, str, str]] = []
     index = position = 0
     while index < count:
         token = tokens[index]
+        if token not in starts and tokens[index + 1] not in ends:
+            # The common case: a word on its own. Settled words need no look at all.
+            if token not in settled and (word := spell_one(token)) != token:
+                changes.append((position, position + len(token), token, word))
+            position += len(token) + 1
+            index += 1
+            continue
         size, word = 1, None
         if index + 1 < count and (token in firsts or token in heads or tokens[index + 1] in tails):
             for candidate in (3, 2):
@@ -291,7 +327,8 @@ def _affix_like(model: Lexicon, table: dict[str, tuple[int, int]], part: str) ->
 
 
 def _evidence(model: Lexicon, key: str) -> float:
-    return sum(model.evidence(form) for form in model.spellings.get(key, ()))
+    """How well edited text and the word lists know a word, whatever its spelling (computed once at load)."""
+    return model.key_evidence.get(key, 0.0)
 
 
 def _joined_at_junctions(form: str, tokens: tuple[str, ...]) -> bool:
