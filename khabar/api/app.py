@@ -15,12 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel
 
 from khabar import service
 from khabar.errors import InputError, KhabarError
+from khabar.records import Analysis
 from khabar.store import open_archive
-from khabar.store.base import Archive
+from khabar.store.base import Archive, Stats, StoredRejection
 from khabar.web import pages
 
 STATIC = Path(pages.__file__).parent / "static"
@@ -61,27 +62,6 @@ class SearchPageOut(BaseModel):
     hits: list[HitOut]
 
 
-class AnalysisOut(BaseModel):
-    """The analysis record (docs/schema.md); fields added to the schema later pass through unchanged."""
-
-    model_config = ConfigDict(extra="allow")
-
-    id: str
-    identity: str
-    source: str | None
-    url: str | None
-    title: str | None
-    published: str | None
-    published_jalali: str | None
-    text: str
-    original_text: str
-    offset_map: list[list[int]]
-    entities: list[dict[str, Any]]
-    quotes: list[dict[str, Any]]
-    amounts: list[dict[str, Any]]
-    dates: list[dict[str, Any]]
-
-
 class RejectionOut(BaseModel):
     origin: str
     record_no: int | None
@@ -95,24 +75,6 @@ class IngestSummaryOut(BaseModel):
     undated: int
     encodings: dict[str, int]
     rejections: list[RejectionOut]
-
-
-class StoredRejectionOut(RejectionOut):
-    excerpt: str
-    rejected_at: str
-
-
-class StatsOut(BaseModel):
-    articles: int
-    sources: dict[str, int]
-    undated: int
-    first_day: str | None
-    last_day: str | None
-    first_day_jalali: str | None
-    last_day_jalali: str | None
-    entities: int
-    quotes: int
-    rejected: int
 
 
 class ErrorOut(BaseModel):
@@ -174,7 +136,7 @@ def search(
     return page.to_dict()
 
 
-@api.get("/articles/{article_id}", response_model=AnalysisOut)
+@api.get("/articles/{article_id}", response_model=Analysis)
 def article(store: ArchiveDep, article_id: str) -> dict[str, Any]:
     return service.article(store, article_id).to_dict()
 
@@ -197,12 +159,12 @@ def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
     return service.ingest_upload(store, file.filename or "", file.file).to_dict()
 
 
-@api.get("/stats", response_model=StatsOut)
+@api.get("/stats", response_model=Stats)
 def stats(store: ArchiveDep) -> dict[str, Any]:
     return service.stats(store).to_dict()
 
 
-@api.get("/rejected", response_model=list[StoredRejectionOut])
+@api.get("/rejected", response_model=list[StoredRejection])
 def rejected(store: ArchiveDep, limit: int = 100) -> list[dict[str, Any]]:
     return [row.to_dict() for row in service.rejections(store, limit)]
 
