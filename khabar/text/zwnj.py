@@ -570,12 +570,19 @@ def classify(token: str) -> str:
     for cut in range(2, len(token) - 1):
         if token[cut - 1] in NON_JOINING:
             continue
+        if not _plausible_split(model, token[start:cut], token[cut:]):
+            continue
         score = sum(model.weights.get(feature, 0.0) for feature in boundary_features(model, token, cut))
         if score > CLASSIFIER_MARGIN:
             pieces.append(token[start:cut])
             start = cut
     pieces.append(token[start:])
     return ZWNJ.join(pieces)
+
+
+def _plausible_split(model: Lexicon, left: str, right: str) -> bool:
+    """The classifier never cuts بی off a verb (بیاندیشد is ب + یاندیشد, not بی + اندیشد)."""
+    return not (left == "بی" and _verbal(model, right))
 
 
 def _separator_edits(old: str, new: str) -> list[tuple[int, int, str]]:
