@@ -218,6 +218,20 @@ def word_pairs(path: Path) -> Counter:
     return pairs
 
 
+def junction_pairs_seen(pairs: Counter, model_bytes: bytes) -> list[tuple[str, str]]:
+    """Word pairs edited text writes apart that the junction classifier would be asked about: evidence that
+    overrules it (جمهوری اسلامی stays two words however ZWNJ-like its parts look)."""
+    from khabar.text.zwnj import NON_JOINING as JOINERS
+    from khabar.text.zwnj import load_lexicon
+
+    model = load_lexicon(model_bytes)
+    return sorted(
+        (left, right)
+        for left, right in pairs
+        if left[-1] not in JOINERS and (right in model.junction_tails or left in model.junction_heads)
+    )
+
+
 def perceptron(examples: list[tuple[list[str], bool, float]], epochs: int) -> dict[str, float]:
     """Averaged perceptron (binary, importance-weighted); returns the averaged weights that matter."""
     weights: dict[str, float] = {}
@@ -273,7 +287,11 @@ def main() -> None:
     lines.append("#present\t" + " ".join(sorted(present)))
     base = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
     weights = train_boundaries(perdt, base)
-    weights.update(train_junctions(perdt, word_pairs(perdt_path), base))
+    pairs = word_pairs(perdt_path)
+    weights.update(train_junctions(perdt, pairs, base))
+    lines.append(
+        "#seen_apart\t" + "\t".join(f"{left} {right}" for left, right in junction_pairs_seen(pairs, base))
+    )
     lines.append(
         "#weights\t" + "\t".join(f"{feature}:{weight}" for feature, weight in sorted(weights.items()))
     )

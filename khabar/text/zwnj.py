@@ -54,7 +54,12 @@ RARE = 1  # a joined spelling seen this rarely in edited text yields to a strong
 STRONG = 100  # support an analysis needs to overrule a rare joined spelling
 CLASSIFIER_MARGIN = 0.5
 JUNCTION_PART_RATIO = 0.2  # ... and only next to word parts that take a ZWNJ at least this often
-JUNCTION_MARGIN = 20.0  # the junction classifier must be this sure to join two words written apart
+JUNCTION_MARGIN = 20.0
+JUNCTION_MARGIN_SPACED = 5.0  # ... and this sure in a text that writes affixes apart (its ZWNJ became spaces)
+CAREFUL, SPACED, JOINED = "careful", "spaced", "joined"
+AFFIX_APART = re.compile(
+    r"(?:^|\s)(?:ن?می|ها|های|هایی) "
+)  # the junction classifier must be this sure to join two words written apart
 RELIABLE_MIN = 300  # a suffix seen this often after a ZWNJ ...
 RELIABLE_RATIO = 0.95  # ... and this reliably may follow a word never seen (حوثی‌های)
 MIN_RATIO = 0.6
@@ -81,8 +86,10 @@ class Lexicon:
     affix_tails: frozenset[str] = frozenset()  # tokens that may be a suffix written apart
     affix_heads: frozenset[str] = frozenset()  # tokens that may be a prefix written apart
     joinable: frozenset[tuple[str, ...]] = frozenset()  # word groups edited text writes as one word with ZWNJ
+    joinable_eager: frozenset[tuple[str, ...]] = frozenset()  # ... even if only once
     join_firsts: frozenset[str] = frozenset()  # the first words of those groups
     weights: dict[str, float] = field(default_factory=dict)  # boundary classifier (see boundary_features)
+    seen_apart: frozenset[tuple[str, ...]] = frozenset()  # pairs edited text writes apart: never join them
     key_evidence: dict[str, float] = field(default_factory=dict)  # key → evidence of all its spellings
     settled: frozenset[str] = frozenset()  # words edited text only ever spells one way: nothing to decide
     pair_starts: frozenset[str] = frozenset()  # words that may begin a join (any kind)
@@ -110,6 +117,7 @@ def load_lexicon(data: bytes) -> Lexicon:
     stems: dict[str, frozenset[str]] = {}
     tables: dict[str, dict[str, tuple[int, int]]] = {}
     weights: dict[str, float] = {}
+    seen_apart: frozenset[tuple[str, ...]] = frozenset()
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         fields = line.split("\t")
         if fields[0] == "#apart":
@@ -121,6 +129,8 @@ def load_lexicon(data: bytes) -> Lexicon:
                 part: (int(apart), int(joined))
                 for part, apart, joined in (item.rsplit(":", 2) for item in fields[1].split())
             }
+        elif fields[0] == "#seen_apart":
+            seen_apart = frozenset(tuple(pair.split(" ", 1)) for pair in fields[1:])
         elif fields[0] == "#weights":
             weights = {
                 feature: float(weight) for feature, _, weight in (i.rpartition(":") for i in fields[1:])
@@ -150,6 +160,7 @@ def load_lexicon(data: bytes) -> Lexicon:
     affix_tails = {t for t in model.tails if _affix_like(model, model.tails, t)} | SUFFIX_WORDS | set(CLITICS)
     affix_heads = {h for h in model.heads if _affix_like(model, model.heads, h)} | PREFIX_WORDS
     joinable = {tuple(form.split(ZWNJ)) for form, n in edited.items() if ZWNJ in form and n >= MIN_TOGETHER}
+    joinable_eager = {tuple(form.split(ZWNJ)) for form in edited if ZWNJ in form}
     verb_forms = {form.split(ZWNJ, 1)[1] for form in edited if form.startswith(("می" + ZWNJ, "نمی" + ZWNJ))}
     model = replace(
         model,
@@ -157,8 +168,10 @@ def load_lexicon(data: bytes) -> Lexicon:
         affix_tails=frozenset(affix_tails),
         affix_heads=frozenset(affix_heads),
         joinable=frozenset(joinable),
-        join_firsts=frozenset(group[0] for group in joinable),
+        joinable_eager=frozenset(joinable_eager),
+        join_firsts=frozenset(group[0] for group in joinable_eager),
         weights=weights,
+        seen_apart=seen_apart,
         key_evidence={
             key: sum(model.evidence(form) for form in forms) for key, forms in model.spellings.items()
         },
@@ -189,22 +202,30 @@ def edits(text: str) -> list[tuple[int, int, str]]:
 
     A text that has ZWNJ inside its words was written by someone who uses them: the words they joined or
     wrote apart are their spelling, so only tokens that are no known spelling at all and affixes that never
-    stand alone (ها، می) are touched. A text without any ZWNJ has lost them and gets the full restoration.
+    stand alone (ها، می) are touched. A text without any ZWNJ has lost them and gets the full restoration;
+    if it also writes affixes apart (می کنم، کتاب ها), its ZWNJ became spaces, and words written apart are
+    joined more readily.
     """
-    careful = ZWNJ in text
+    regime = CAREFUL if ZWNJ in text else SPACED if AFFIX_APART.search(text) else JOINED
     found: list[tuple[int, int, str]] = []
     for match in WORD_RUN.finditer(text):
         offset = match.start()
-        for start, _end, old, new in restore_run(match.group(), careful=careful):
+        for start, _end, old, new in restore_run(match.group(), regime):
             found.extend(
                 (offset + start + s, offset + start + e, piece) for s, e, piece in _separator_edits(old, new)
             )
     return found
 
 
-def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str, str]]:
-    """Changes to a run of words separated by single spaces: ``(start, end, old, new)`` per changed word."""
+def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, str]]:
+    """Changes to a run of words separated by single spaces: ``(start, end, old, new)`` per changed word.
+
+    ``regime`` is what :func:`edits` found out about the writer: ``careful`` (uses ZWNJ), ``spaced`` (writes
+    affixes apart: ZWNJ became spaces) or ``joined`` (ZWNJ simply lost).
+    """
     model = lexicon()
+    careful, eager = regime == CAREFUL, regime == SPACED
+    joinable = model.joinable_eager if eager else model.joinable
     tails, heads, firsts = model.affix_tails, model.affix_heads, model.join_firsts
     if careful:
         tails, heads, firsts = SUFFIX_WORDS, PREFIX_WORDS, frozenset()
@@ -230,10 +251,10 @@ def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str,
             for candidate in (3, 2):
                 group = tuple(tokens[index : index + candidate])
                 if len(group) == candidate and (
-                    (group in model.joinable and not careful)
+                    (group in joinable and not careful)
                     or (candidate == 2 and (group[1] in tails or token in heads))
                 ):
-                    word = _join_affix(model, *group) if careful else join(group)
+                    word = _join_affix(model, *group) if careful else join(group, eager)
                     if word is not None:
                         size = candidate
                         break
@@ -243,7 +264,8 @@ def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str,
             and index + 1 < count
             and token[-1] not in NON_JOINING
             and (tokens[index + 1] in model.junction_tails or token in model.junction_heads)
-            and joins(token, tokens[index + 1])
+            and (token, tokens[index + 1]) not in model.seen_apart
+            and joins(token, tokens[index + 1], JUNCTION_MARGIN_SPACED if eager else JUNCTION_MARGIN)
         ):
             word, size = spell(token) + ZWNJ + tokens[index + 1], 2
         if word is None:
@@ -263,8 +285,9 @@ def restore_run(run: str, *, careful: bool = False) -> list[tuple[int, int, str,
 
 
 @lru_cache(maxsize=100_000)
-def join(tokens: tuple[str, ...]) -> str | None:
-    """The spelling of space-separated tokens as one word, or ``None`` when they stay apart."""
+def join(tokens: tuple[str, ...], eager: bool = False) -> str | None:
+    """The spelling of space-separated tokens as one word, or ``None`` when they stay apart. ``eager`` for a
+    writer whose ZWNJ became spaces: weaker evidence is enough."""
     model = lexicon()
     if len(tokens) == 2 and (joined := _join_affix(model, *tokens)) is not None:
         return joined
@@ -273,7 +296,8 @@ def join(tokens: tuple[str, ...]) -> str | None:
     if known is None or not _joined_at_junctions(known, tokens):
         return None
     together = sum(model.edited.get(form, 0) for form in model.spellings[key])
-    if together >= MIN_TOGETHER and together > model.apart.get(key, 0):
+    apart = model.apart.get(key, 0)
+    if together >= (1 if eager else MIN_TOGETHER) and together > apart:
         return known
     return None
 
@@ -531,12 +555,15 @@ def junction_features(model: Lexicon, left: str, right: str) -> list[str]:
     ]
 
 
-@lru_cache(maxsize=100_000)
-def joins(left: str, right: str) -> bool:
+def joins(left: str, right: str, margin: float = 0.0) -> bool:
     """Whether the junction classifier reads the space between two words as a lost ZWNJ."""
+    return junction_score(left, right) > margin
+
+
+@lru_cache(maxsize=100_000)
+def junction_score(left: str, right: str) -> float:
     model = lexicon()
-    score = sum(model.weights.get(feature, 0.0) for feature in junction_features(model, left, right))
-    return score > JUNCTION_MARGIN
+    return sum(model.weights.get(feature, 0.0) for feature in junction_features(model, left, right))
 
 
 def _bucket(evidence: float) -> str:
