@@ -116,6 +116,7 @@ RULES: tuple[Rule, ...] = (
     ),
 )
 RULE_NAMES: tuple[str, ...] = tuple(rule.name for rule in RULES)
+_KNOWN = frozenset(RULE_NAMES)
 
 
 @dataclass(slots=True)
@@ -155,15 +156,13 @@ def original_offset(offset_map: list[list[int]], offset: int) -> int:
 
 def normalize(text: str, *, skip: Iterable[str] = ()) -> Normalized:
     """Normalize ``text`` with every rule except those named in ``skip``."""
-    skipped = set(skip)
-    unknown = skipped - set(RULE_NAMES)
-    if unknown:
-        raise ValueError(
-            f"unknown normalization steps: {', '.join(sorted(unknown))}; known: {', '.join(RULE_NAMES)}"
-        )
+    skipped = frozenset(skip)
+    if skipped - _KNOWN:
+        unknown = ", ".join(sorted(skipped - _KNOWN))
+        raise ValueError(f"unknown normalization steps: {unknown}; known: {', '.join(RULE_NAMES)}")
     current = text
     origins = list(range(len(text) + 1))
-    for rule in _compiled(frozenset(skipped)):
+    for rule in _compiled(skipped):
         if rule.table is not None:
             current = current.translate(rule.table)
         elif rule.edits is not None:

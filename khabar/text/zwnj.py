@@ -92,7 +92,11 @@ class Lexicon:
     seen_apart: frozenset[tuple[str, ...]] = frozenset()  # pairs edited text writes apart: never join them
     key_evidence: dict[str, float] = field(default_factory=dict)  # key → evidence of all its spellings
     settled: frozenset[str] = frozenset()  # words edited text only ever spells one way: nothing to decide
-    pair_starts: frozenset[str] = frozenset()  # words that may begin a join (any kind)
+    pair_heads: frozenset[str] = frozenset()  # words that may begin a join with any word after them
+    join_next: dict[str, frozenset[str]] = field(
+        default_factory=dict
+    )  # first word → second words of joinable
+    join_next_eager: dict[str, frozenset[str]] = field(default_factory=dict)
     pair_ends: frozenset[str] = frozenset()  # words that may end a join
     junction_tails: frozenset[str] = frozenset()  # words that often follow a ZWNJ: worth asking joins()
     junction_heads: frozenset[str] = frozenset()
@@ -183,9 +187,18 @@ def load_lexicon(data: bytes) -> Lexicon:
         settled=frozenset(
             forms[0] for forms in model.spellings.values() if len(forms) == 1 and forms[0] in edited
         ),
-        pair_starts=model.join_firsts | model.affix_heads | model.junction_heads,
+        pair_heads=model.affix_heads | model.junction_heads,
+        join_next=_next_words(model.joinable),
+        join_next_eager=_next_words(model.joinable_eager),
         pair_ends=model.affix_tails | model.junction_tails,
     )
+
+
+def _next_words(groups: frozenset[tuple[str, ...]]) -> dict[str, frozenset[str]]:
+    following: dict[str, set[str]] = {}
+    for group in groups:
+        following.setdefault(group[0], set()).add(group[1])
+    return {first: frozenset(words) for first, words in following.items()}
 
 
 def _junction_parts(model: Lexicon, table: dict[str, tuple[int, int]]) -> frozenset[str]:
@@ -229,8 +242,9 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
     tails, heads, firsts = model.affix_tails, model.affix_heads, model.join_firsts
     if careful:
         tails, heads, firsts = SUFFIX_WORDS, PREFIX_WORDS, frozenset()
-    starts = firsts | heads if careful else model.pair_starts
+    heads_any = heads if careful else model.pair_heads
     ends = tails if careful else model.pair_ends
+    follows = {} if careful else model.join_next_eager if eager else model.join_next
     settled, spell_one = model.settled, spell_known if careful else spell
     tokens = run.split(" ")
     tokens.append("")  # a sentinel: no word follows the last one
@@ -239,7 +253,8 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
     index = position = 0
     while index < count:
         token = tokens[index]
-        if token not in starts and tokens[index + 1] not in ends:
+        following = tokens[index + 1]
+        if token not in heads_any and following not in ends and following not in follows.get(token, ()):
             # The common case: a word on its own. Settled words need no look at all.
             if token not in settled and (word := spell_one(token)) != token:
                 changes.append((position, position + len(token), token, word))

@@ -1,0 +1,157 @@
+"""NER benchmark: ArmanPersoNER 3-fold CV and PEYMA test, per-type P/R/F1 and micro totals, and tagger speed.
+
+    python bench/ner.py [--data ../shared/data] [--groups word,context,...] [--only arman|peyma] [--speed-only]
+
+Scores are exact-span, exact-type entity scores (CoNLL/seqeval style) on each corpus's own gold tokens: the
+tagger sees khabar's normalized runtime tokens and its tags are projected back (training/ner/data.py). Models are
+trained here (two processes), with the resources (clusters, gazetteer) shipped in khabar/lang/fa/data/ner.
+Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+from collections import Counter
+from concurrent.futures import ProcessPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from khabar.ner.features import GROUPS, Resources  # noqa: E402
+from khabar.ner.tagger import Tagger, bio_spans  # noqa: E402
+from training.ner.crf import train_crf  # noqa: E402
+from training.ner.data import Sentence, load, project  # noqa: E402
+
+RESOURCES = ROOT / "khabar" / "lang" / "fa" / "data" / "ner"
+
+
+def score(gold: list[list[str]], predicted: list[list[str]]) -> dict[str, Counter]:
+    """Per label: true positives, gold count and predicted count of exact (start, end, label) spans."""
+    counts: dict[str, Counter] = {}
+    for g, p in zip(gold, predicted, strict=True):
+        gold_spans, pred_spans = set(bio_spans(g)), set(bio_spans(p))
+        for span in gold_spans:
+            counts.setdefault(span[2], Counter())["gold"] += 1
+        for span in pred_spans:
+            counts.setdefault(span[2], Counter())["pred"] += 1
+        for span in gold_spans & pred_spans:
+            counts[span[2]]["tp"] += 1
+    return counts
+
+
+def prf(c: Counter) -> tuple[float, float, float]:
+    p = c["tp"] / c["pred"] if c["pred"] else 0.0
+    r = c["tp"] / c["gold"] if c["gold"] else 0.0
+    return 100 * p, 100 * r, (200 * p * r / (p + r) if p + r else 0.0)
+
+
+def _run(job: tuple) -> tuple[list[list[str]], list[list[str]]]:
+    train, test, resource_dir, groups, params = job
+    resources = load_resources(resource_dir)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "model.crfsuite"
+        train_crf(train, resources, path, groups, params)
+        tagger = Tagger(path, resources, groups)
+        predicted = [project(s, tagger.tag(s.tokens)) for s in test]
+    return [s.gold_tags for s in test], predicted
+
+
+def load_resources(resource_dir: Path) -> Resources:
+    clusters = resource_dir / "clusters.tsv.gz"
+    gazetteer = resource_dir / "gazetteer.tsv.gz"
+    return Resources.from_files(clusters if clusters.exists() else None, gazetteer if gazetteer.exists() else None)
+
+
+def table(title: str, counts: dict[str, Counter], extra: str = "") -> str:
+    lines = [f"**{title}**{extra}", "", "| type | P | R | F1 | gold |", "|---|---:|---:|---:|---:|"]
+    total: Counter = Counter()
+    for label in sorted(counts, key=lambda k: -counts[k]["gold"]):
+        p, r, f = prf(counts[label])
+        total.update(counts[label])
+        lines.append(f"| {label} | {p:.1f} | {r:.1f} | {f:.1f} | {counts[label]['gold']} |")
+    p, r, f = prf(total)
+    lines.append(f"| **micro** | **{p:.1f}** | **{r:.1f}** | **{f:.2f}** | {total['gold']} |")
+    return "\n".join(lines)
+
+
+def merge(parts: list[dict[str, Counter]]) -> dict[str, Counter]:
+    out: dict[str, Counter] = {}
+    for part in parts:
+        for label, c in part.items():
+            out.setdefault(label, Counter()).update(c)
+    return out
+
+
+def speed(tagger: Tagger, sentences: list[Sentence]) -> float:
+    tokens = [s.tokens for s in sentences]
+    tagger.tag(tokens[0])
+    start = time.perf_counter()
+    n = 0
+    for sentence in tokens:
+        tagger.tag(sentence)
+        n += len(sentence)
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="khabar NER benchmark")
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--resources", type=Path, default=RESOURCES)
+    parser.add_argument("--groups", default=",".join(GROUPS))
+    parser.add_argument("--only", choices=["arman", "peyma"], default=None)
+    parser.add_argument("--c1", type=float, default=None)
+    parser.add_argument("--c2", type=float, default=None)
+    parser.add_argument("--jobs", type=int, default=2)
+    parser.add_argument("--peyma-dev", action="store_true", help="PEYMA: train on train, score dev (for tuning)")
+    parser.add_argument("--speed", default="khabar", help="shipped model to time ('' to skip)")
+    args = parser.parse_args()
+    if not (args.data / "ner").is_dir():
+        sys.exit(f"NER data not found under {args.data}/ner: pass --data ../shared/data")
+    groups = tuple(g for g in args.groups.split(",") if g)
+    params = {k: v for k, v in (("c1", args.c1), ("c2", args.c2)) if v is not None}
+    jobs, names = [], []
+    if args.only in (None, "arman"):
+        folds = [load(args.data, "arman", f"fold{i}") for i in (1, 2, 3)]
+        for i in range(3):
+            train = [s for j in range(3) if j != i for s in folds[j]]
+            jobs.append((train, folds[i], args.resources, groups, params))
+            names.append("arman")
+    if args.only in (None, "peyma"):
+        if args.peyma_dev:
+            train, test = load(args.data, "peyma", "train"), load(args.data, "peyma", "dev")
+        else:
+            train = load(args.data, "peyma", "train") + load(args.data, "peyma", "dev")
+            test = load(args.data, "peyma", "test")
+        jobs.append((train, test, args.resources, groups, params))
+        names.append("peyma")
+    start = time.time()
+    if not jobs:
+        return
+    with ProcessPoolExecutor(args.jobs) as pool:
+        results = list(pool.map(_run, jobs))
+    elapsed = time.time() - start
+    print(f"groups: {','.join(groups)}  params: {params or 'default'}  ({elapsed:.0f}s)\n")
+    arman = [score(g, p) for (g, p), n in zip(results, names, strict=True) if n == "arman"]
+    if arman:
+        folds_f = [prf(sum(c.values(), Counter()))[2] for c in arman]
+        note = f" (pooled; fold F1 {', '.join(f'{f:.2f}' for f in folds_f)}; mean {sum(folds_f) / 3:.2f})"
+        print(table("ArmanPersoNER 3-fold CV", merge(arman), note))
+        print()
+    peyma = [score(g, p) for (g, p), n in zip(results, names, strict=True) if n == "peyma"]
+    if peyma:
+        print(table("PEYMA " + ("dev" if args.peyma_dev else "test"), peyma[0]))
+        print()
+    if args.speed:
+        from khabar.ner.tagger import load_tagger
+
+        sentences = load(args.data, "peyma", "test") + load(args.data, "arman", "fold1")
+        tagger = load_tagger(args.speed)
+        print(f"tagger `{args.speed}`: {speed(tagger, sentences):,.0f} tokens/s on one core (features + CRF)")
+
+
+if __name__ == "__main__":
+    main()
