@@ -54,7 +54,7 @@ def _run(job: tuple) -> tuple[list[list[str]], list[list[str]]]:
     resources = load_resources(resource_dir)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.crfsuite"
-        train_crf(train, resources, path, groups, params)
+        resources = train_crf(train, resources, path, groups, params)
         tagger = Tagger(path, resources, groups)
         predicted = [project(s, tagger.tag(s.tokens)) for s in test]
     return [s.gold_tags for s in test], predicted

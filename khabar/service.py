@@ -17,7 +17,15 @@ from khabar.pipeline import Pipeline
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
-from khabar.store.base import Archive, SearchPage, SearchRequest, Stats, StoredRejection
+from khabar.store.base import (
+    Archive,
+    EntityDetail,
+    EntitySummary,
+    SearchPage,
+    SearchRequest,
+    Stats,
+    StoredRejection,
+)
 
 COMMIT_EVERY = 200
 MAX_LIMIT = 200
@@ -135,6 +143,7 @@ def search(
     since: str | None = None,
     until: str | None = None,
     source: str | None = None,
+    entity: str | None = None,
     limit: int = 20,
     offset: int = 0,
 ) -> SearchPage:
@@ -148,6 +157,7 @@ def search(
         since=parse_user_date(since) if since else None,
         until=parse_user_date(until) if until else None,
         source=(source or "").strip() or None,
+        entity=(entity or "").strip() or None,
         limit=limit,
         offset=offset,
     )
@@ -166,3 +176,31 @@ def stats(archive: Archive) -> Stats:
 
 def rejections(archive: Archive, limit: int = 100) -> list[StoredRejection]:
     return archive.rejections(limit)
+
+
+ENTITY_LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
+
+
+def entities(
+    archive: Archive,
+    *,
+    label: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+) -> list[EntitySummary]:
+    """The entities named in the most articles, optionally of one type and in a date range."""
+    if label and label.upper() not in ENTITY_LABELS:
+        raise InputError(f"unknown entity type {label!r}; use one of {', '.join(ENTITY_LABELS)}")
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    return archive.entities(
+        label.upper() if label else None,
+        parse_user_date(since) if since else None,
+        parse_user_date(until) if until else None,
+        limit,
+    )
+
+
+def entity(archive: Archive, entity_id: str) -> EntityDetail:
+    return archive.entity(entity_id)

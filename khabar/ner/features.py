@@ -31,7 +31,7 @@ _DIGITS = re.compile(r"0+(?:[.,٫٬/:\-]0+)*%?")
 MAX_GAZETTEER_WORDS = 8
 
 # Feature groups that can be switched off (for measuring what each adds).
-GROUPS = ("word", "context", "affix", "shape", "cluster", "gazetteer")
+GROUPS = ("word", "context", "affix", "shape", "cluster", "gazetteer", "lexicon")
 
 
 def key(token: str) -> str:
@@ -58,37 +58,59 @@ class Resources:
     clusters: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
     gazetteer: Mapping[tuple[str, ...], str] = field(default_factory=dict)
     first_words: Mapping[str, int] = field(default_factory=dict)  # first word → longest entry length
+    lexicon: Mapping[tuple[str, ...], str] = field(
+        default_factory=dict
+    )  # entity phrases seen in training data
+    lexicon_first: Mapping[str, int] = field(default_factory=dict)
 
     @classmethod
-    def from_lines(cls, cluster_lines: Iterable[str], gazetteer_lines: Iterable[str]) -> Resources:
+    def from_lines(
+        cls, cluster_lines: Iterable[str], gazetteer_lines: Iterable[str], lexicon_lines: Iterable[str] = ()
+    ) -> Resources:
         clusters: dict[str, tuple[str, ...]] = {}
         for line in cluster_lines:
             word, *ids = line.rstrip("\n").split("\t")
             clusters[word] = tuple(ids)
-        gazetteer: dict[tuple[str, ...], str] = {}
-        first_words: dict[str, int] = {}
-        for line in gazetteer_lines:
-            phrase, types = line.rstrip("\n").split("\t")
-            words = tuple(phrase.split(" "))
-            gazetteer[words] = types
-            first_words[words[0]] = max(first_words.get(words[0], 0), len(words))
-        return cls(clusters, gazetteer, first_words)
+        gazetteer, first_words = phrase_table(gazetteer_lines)
+        lexicon, lexicon_first = phrase_table(lexicon_lines)
+        return cls(clusters, gazetteer, first_words, lexicon, lexicon_first)
 
     @classmethod
-    def from_files(cls, cluster_path: object | None, gazetteer_path: object | None) -> Resources:
+    def from_files(cls, *paths: object | None) -> Resources:
+        """From gzip'd files: clusters, gazetteer and (optionally) lexicon; ``None`` for an absent one."""
+
         def lines(path: object | None) -> list[str]:
             if path is None:
                 return []
             with gzip.open(path, "rt", encoding="utf-8") as handle:  # type: ignore[arg-type]
                 return handle.read().splitlines()
 
-        return cls.from_lines(lines(cluster_path), lines(gazetteer_path))
+        return cls.from_lines(*(lines(path) for path in paths))
+
+    def with_lexicon(self, lexicon_lines: Iterable[str]) -> Resources:
+        lexicon, lexicon_first = phrase_table(lexicon_lines)
+        return Resources(self.clusters, self.gazetteer, self.first_words, lexicon, lexicon_first)
 
 
-def gazetteer_tags(keys: Sequence[str], resources: Resources) -> list[list[str]]:
-    """Per token, ``B-TYPE``/``I-TYPE`` for every gazetteer entry covering it (all matches, any length)."""
+def phrase_table(lines: Iterable[str]) -> tuple[dict[tuple[str, ...], str], dict[str, int]]:
+    """``phrase<TAB>TYPE,TYPE`` lines → (word tuple → types, first word → longest phrase length)."""
+    table: dict[tuple[str, ...], str] = {}
+    first_words: dict[str, int] = {}
+    for line in lines:
+        phrase, types = line.rstrip("\n").split("\t")
+        words = tuple(phrase.split(" "))
+        table[words] = types
+        first_words[words[0]] = max(first_words.get(words[0], 0), len(words))
+    return table, first_words
+
+
+def gazetteer_tags(keys: Sequence[str], resources: Resources, lexicon: bool = False) -> list[list[str]]:
+    """Per token, ``B-``/``I-``/``L-``/``U-TYPE`` for every entry covering it (all matches, any length)."""
     tags: list[list[str]] = [[] for _ in keys]
-    gazetteer, first_words = resources.gazetteer, resources.first_words
+    if lexicon:
+        gazetteer, first_words = resources.lexicon, resources.lexicon_first
+    else:
+        gazetteer, first_words = resources.gazetteer, resources.first_words
     n = len(keys)
     for i, word in enumerate(keys):
         longest = first_words.get(word)
@@ -117,6 +139,7 @@ def sentence_features(
     no_cluster = ("-", "-", "-")
     cluster_rows = [clusters.get(word, no_cluster) for word in padded] if "cluster" in use else []
     gaz = gazetteer_tags(keys, resources) if "gazetteer" in use and resources.gazetteer else None
+    lex = gazetteer_tags(keys, resources, lexicon=True) if "lexicon" in use and resources.lexicon else None
     shapes = [shape(word) for word in keys] if "shape" in use else []
     out: list[list[str]] = []
     for i in range(n):
@@ -171,5 +194,14 @@ def sentence_features(
             if i + 1 < n:
                 for tag in gaz[i + 1]:
                     feats.append("g+1=" + tag)
+        if lex is not None:
+            for tag in lex[i]:
+                feats.append("x=" + tag)
+            if i:
+                for tag in lex[i - 1]:
+                    feats.append("x-1=" + tag)
+            if i + 1 < n:
+                for tag in lex[i + 1]:
+                    feats.append("x+1=" + tag)
         out.append(feats)
     return out

@@ -21,6 +21,7 @@ class SearchRequest:
     since: date | None = None
     until: date | None = None
     source: str | None = None
+    entity: str | None = None  # an entity id, or a name (any spelling) of the entities to require
     limit: int = 20
     offset: int = 0
 
@@ -91,6 +92,37 @@ class Stats:
         return asdict(self)
 
 
+@dataclass(slots=True)
+class EntitySummary:
+    id: str
+    label: str
+    name: str
+    articles: int
+    mentions: int
+    place: dict[str, Any] | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
+class EntityDetail:
+    entity: EntitySummary
+    timeline: list[tuple[str, int]]  # (Gregorian day, articles that day), oldest first
+    cooccurring: list[EntitySummary]  # ``articles`` counts the articles shared with this entity
+    articles: list[Hit]
+    undated_articles: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "entity": self.entity.to_dict(),
+            "timeline": [{"day": day, "articles": count} for day, count in self.timeline],
+            "cooccurring": [other.to_dict() for other in self.cooccurring],
+            "articles": [hit.to_dict() for hit in self.articles],
+            "undated_articles": self.undated_articles,
+        }
+
+
 class Archive(Protocol):
     """Articles with their analysis, the records that were rejected, and search over them."""
 
@@ -111,5 +143,13 @@ class Archive(Protocol):
     def stats(self) -> Stats: ...
 
     def rejections(self, limit: int = 100) -> list[StoredRejection]: ...
+
+    def entities(
+        self, label: str | None = None, since: date | None = None, until: date | None = None, limit: int = 50
+    ) -> list[EntitySummary]:
+        """The entities named in the most articles (in a date range, of a type)."""
+
+    def entity(self, entity_id: str, limit: int = 50) -> EntityDetail:
+        """One entity: mentions over time, co-occurring entities, articles; raises NotFound."""
 
     def close(self) -> None: ...

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import threading
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 from khabar.dates import jalali, parse_published
@@ -17,7 +17,15 @@ from khabar.errors import ArchiveError, NotFound, QueryError
 from khabar.records import Analysis, Rejection
 from khabar.search.highlight import lead, snippet
 from khabar.search.query import highlight_terms, parse, to_fts5
-from khabar.store.base import Hit, SearchPage, SearchRequest, Stats, StoredRejection
+from khabar.store.base import (
+    EntityDetail,
+    EntitySummary,
+    Hit,
+    SearchPage,
+    SearchRequest,
+    Stats,
+    StoredRejection,
+)
 from khabar.store.migrations import migrations
 from khabar.text.terms import term_texts
 
@@ -114,15 +122,41 @@ class SQLiteArchive:
         )
         if cursor.rowcount == 0:
             return False
+        rowid = cursor.lastrowid
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (
-                cursor.lastrowid,
-                " ".join(term_texts(analysis.title or "")),
-                " ".join(term_texts(analysis.text)),
-            ),
+            (rowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
         )
+        self._add_entities(rowid, analysis)
         return True
+
+    def _add_entities(self, rowid: int, analysis: Analysis) -> None:
+        places = {(place["start"], place["end"]): place for place in analysis.places if "start" in place}
+        for entity in analysis.entities:
+            if "entity_id" not in entity:
+                continue
+            place = places.get((entity["start"], entity["end"]))
+            place_json = json.dumps(place, ensure_ascii=False) if place else None
+            self.db.execute(
+                "INSERT OR IGNORE INTO entities (id, key, label, name, place) VALUES (?, ?, ?, ?, ?)",
+                (
+                    entity["entity_id"],
+                    entity["key"],
+                    entity["label"],
+                    entity.get("canonical") or entity["text"],
+                    place_json,
+                ),
+            )
+            if place_json:
+                self.db.execute(
+                    "UPDATE entities SET place = ? WHERE id = ? AND place IS NULL",
+                    (place_json, entity["entity_id"]),
+                )
+            self.db.execute(
+                "INSERT OR IGNORE INTO entity_mentions (article_rowid, entity_id, start, end, text)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (rowid, entity["entity_id"], entity["start"], entity["end"], entity.get("text", "")),
+            )
 
     def reject(self, rejection: Rejection) -> None:
         self.db.execute(
@@ -151,6 +185,15 @@ class SQLiteArchive:
         if request.source:
             where.append("a.source = ? COLLATE NOCASE")
             params.append(request.source)
+        if request.entity:
+            ids = self._entity_ids(request.entity)
+            marks = ",".join("?" * len(ids))
+            where.append(
+                f"a.rowid IN (SELECT article_rowid FROM entity_mentions WHERE entity_id IN ({marks}))"
+                if ids
+                else "0"
+            )
+            params.extend(ids)
         if not (request.query or "").strip():
             return self._browse(request, " AND ".join(where), params)
         tree = parse(request.query)
@@ -207,6 +250,87 @@ class SQLiteArchive:
             rejected=rejected,
         )
 
+    def _entity_ids(self, wanted: str) -> list[str]:
+        """Entity ids for an id, or a name in any spelling, with or without a type (``PER:کاکاوند``)."""
+        if self.db.execute("SELECT 1 FROM entities WHERE id = ?", (wanted,)).fetchone():
+            return [wanted]
+        label, _, name = wanted.rpartition(":")
+        folded = "".join(term_texts(name))
+        if not folded:
+            return []
+        sql = "SELECT id FROM entities WHERE (substr(key, instr(key, ':') + 1) = ? OR key LIKE ?)"
+        params: list[str] = [folded, f"%:%{folded}"]
+        if label:
+            sql += " AND label = ?"
+            params.append(label.upper())
+        return [row[0] for row in self.db.execute(sql, params)]
+
+    def entities(
+        self, label: str | None = None, since: date | None = None, until: date | None = None, limit: int = 50
+    ) -> list[EntitySummary]:
+        where, params = ["1 = 1"], []
+        if label:
+            where.append("e.label = ?")
+            params.append(label.upper())
+        if since:
+            where.append("a.published_day >= ?")
+            params.append(since.isoformat())
+        if until:
+            where.append("a.published_day <= ?")
+            params.append(until.isoformat())
+        rows = self.db.execute(
+            f"""SELECT e.id, e.label, e.name, e.place, count(DISTINCT m.article_rowid) AS articles,
+                       count(*) AS mentions
+                FROM entities e JOIN entity_mentions m ON m.entity_id = e.id
+                JOIN articles a ON a.rowid = m.article_rowid
+                WHERE {" AND ".join(where)}
+                GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.name LIMIT ?""",
+            [*params, limit],
+        ).fetchall()
+        return [_summary(row) for row in rows]
+
+    def entity(self, entity_id: str, limit: int = 50) -> EntityDetail:
+        row = self.db.execute(
+            """SELECT e.id, e.label, e.name, e.place, count(DISTINCT m.article_rowid) AS articles,
+                      count(m.entity_id) AS mentions
+               FROM entities e LEFT JOIN entity_mentions m ON m.entity_id = e.id WHERE e.id = ? GROUP BY e.id""",
+            (entity_id,),
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no entity with id {entity_id!r} in this archive")
+        of_entity = "SELECT DISTINCT article_rowid FROM entity_mentions WHERE entity_id = ?"
+        timeline = self.db.execute(
+            f"""SELECT published_day, count(*) FROM articles WHERE rowid IN ({of_entity})
+                AND published_day IS NOT NULL GROUP BY published_day ORDER BY published_day""",
+            (entity_id,),
+        ).fetchall()
+        undated = self.db.execute(
+            f"SELECT count(*) FROM articles WHERE rowid IN ({of_entity}) AND published_day IS NULL",
+            (entity_id,),
+        ).fetchone()[0]
+        cooccurring = self.db.execute(
+            f"""SELECT e.id, e.label, e.name, e.place, count(DISTINCT m.article_rowid) AS articles,
+                       count(*) AS mentions
+                FROM entity_mentions m JOIN entities e ON e.id = m.entity_id
+                WHERE m.article_rowid IN ({of_entity}) AND m.entity_id != ?
+                GROUP BY e.id ORDER BY articles DESC, mentions DESC, e.name LIMIT 20""",
+            (entity_id, entity_id),
+        ).fetchall()
+        article_rows = self.db.execute(
+            f"""SELECT * FROM articles WHERE rowid IN ({of_entity})
+                ORDER BY published_day IS NULL, published_day DESC, rowid DESC LIMIT ?""",
+            (entity_id, limit),
+        ).fetchall()
+        wanted = set(term_texts(row["name"]))
+        hits = [_hit(article, snippet(article["text"], wanted), None) for article in article_rows]
+        return EntityDetail(
+            _summary(row),
+            [(day, count) for day, count in timeline],
+            [_summary(other) for other in cooccurring],
+            hits,
+            undated,
+        )
+
     def rejections(self, limit: int = 100) -> list[StoredRejection]:
         rows = self.db.execute(
             "SELECT origin, record_no, reason, excerpt, rejected_at FROM rejected ORDER BY rowid LIMIT ?",
@@ -222,6 +346,11 @@ def _analysis(row: sqlite3.Row) -> Analysis:
     data = json.loads(row["analysis"])
     data.update({key: row[key] for key in _COLUMNS_OUTSIDE_JSON})
     return Analysis.from_dict(data)
+
+
+def _summary(row: sqlite3.Row) -> EntitySummary:
+    place = json.loads(row["place"]) if row["place"] else None
+    return EntitySummary(row["id"], row["label"], row["name"], row["articles"], row["mentions"], place)
 
 
 def _hit(row: sqlite3.Row, passage, score: float | None) -> Hit:

@@ -23,7 +23,8 @@ def test_key_folds_letters_and_digits(token: str, expected: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("word", "expected"), [("تهران", "fa"), ("همکاری\u200cها", "fa"), ("00/00", "num"), ("ilna", "lat"), ("«", "p«")]
+    ("word", "expected"),
+    [("تهران", "fa"), ("همکاری\u200cها", "fa"), ("00/00", "num"), ("ilna", "lat"), ("«", "p«")],
 )
 def test_shape(word: str, expected: str) -> None:
     assert shape(word) == expected

@@ -11,6 +11,7 @@ from khabar import service
 from khabar.errors import ArchiveError, NotFound
 from khabar.records import RawRecord, Rejection
 from khabar.store import open_archive
+from khabar.store.migrations import migrations
 
 
 def record(text: str, number: int = 1, **fields) -> RawRecord:
@@ -102,7 +103,9 @@ def test_wal_mode_and_migrations_recorded(tmp_path) -> None:
     open_archive(path).close()  # opening again applies nothing twice
     db = sqlite3.connect(path)
     assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert [row[0] for row in db.execute("SELECT name FROM schema_migrations")] == ["0001_initial"]
+    applied = [row[0] for row in db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert applied == [name for name, _ in migrations()]
+    assert applied[:2] == ["0001_initial", "0002_entities"]
 
 
 def test_not_an_archive(tmp_path) -> None:

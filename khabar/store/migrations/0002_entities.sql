@@ -1,0 +1,19 @@
+-- Entities across articles (one row per canonical entity) and their mentions in each article.
+CREATE TABLE entities (
+    id TEXT PRIMARY KEY,                -- khabar.entities.canonical.entity_id(key)
+    key TEXT NOT NULL UNIQUE,           -- label + ':' + the canonical name in search form
+    label TEXT NOT NULL,                -- PER ORG LOC FAC EVENT PRO DATE TIME MONEY PERCENT
+    name TEXT NOT NULL,                 -- the canonical name as first written
+    place TEXT                          -- JSON of the linked place, for LOC/FAC entities on the map
+);
+CREATE INDEX entities_label ON entities (label);
+
+CREATE TABLE entity_mentions (
+    article_rowid INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
+    entity_id TEXT NOT NULL REFERENCES entities (id),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    PRIMARY KEY (article_rowid, start)
+);
+CREATE INDEX entity_mentions_entity ON entity_mentions (entity_id, article_rowid);
