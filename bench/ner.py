@@ -63,7 +63,9 @@ def _run(job: tuple) -> tuple[list[list[str]], list[list[str]]]:
 def load_resources(resource_dir: Path) -> Resources:
     clusters = resource_dir / "clusters.tsv.gz"
     gazetteer = resource_dir / "gazetteer.tsv.gz"
-    return Resources.from_files(clusters if clusters.exists() else None, gazetteer if gazetteer.exists() else None)
+    return Resources.from_files(
+        clusters if clusters.exists() else None, gazetteer if gazetteer.exists() else None
+    )
 
 
 def table(title: str, counts: dict[str, Counter], extra: str = "") -> str:
@@ -106,7 +108,9 @@ def main() -> None:
     parser.add_argument("--c1", type=float, default=None)
     parser.add_argument("--c2", type=float, default=None)
     parser.add_argument("--jobs", type=int, default=2)
-    parser.add_argument("--peyma-dev", action="store_true", help="PEYMA: train on train, score dev (for tuning)")
+    parser.add_argument(
+        "--peyma-dev", action="store_true", help="PEYMA: train on train, score dev (for tuning)"
+    )
     parser.add_argument("--speed", default="khabar", help="shipped model to time ('' to skip)")
     args = parser.parse_args()
     if not (args.data / "ner").is_dir():

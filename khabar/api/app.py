@@ -21,7 +21,7 @@ from khabar import service
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
 from khabar.store import open_archive
-from khabar.store.base import Archive, Stats, StoredRejection
+from khabar.store.base import Archive, EntitySummary, Stats, StoredRejection
 from khabar.web import pages
 
 STATIC = Path(pages.__file__).parent / "static"
@@ -129,10 +129,15 @@ def search(
     ] = None,
     until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
     source: Annotated[str | None, Query(description="Only this source, e.g. ILNA.")] = None,
+    entity: Annotated[
+        str | None, Query(description="Only articles naming this entity: an id or a name (PER:کاکاوند).")
+    ] = None,
     limit: int = 20,
     offset: int = 0,
 ) -> dict[str, Any]:
-    page = service.search(store, q, since=since, until=until, source=source, limit=limit, offset=offset)
+    page = service.search(
+        store, q, since=since, until=until, source=source, entity=entity, limit=limit, offset=offset
+    )
     return page.to_dict()
 
 
@@ -157,6 +162,27 @@ def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, A
 def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
     """Ingest an uploaded file in any format the readers take (.txt, .jsonl, .json, .csv, and .gz of them)."""
     return service.ingest_upload(store, file.filename or "", file.file).to_dict()
+
+
+@api.get("/entities", response_model=list[EntitySummary])
+def entities(
+    store: ArchiveDep,
+    label: Annotated[str | None, Query(alias="type", description="PER ORG LOC FAC EVENT PRO …")] = None,
+    since: Annotated[
+        str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
+    ] = None,
+    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
+    limit: int = 50,
+) -> list[dict[str, Any]]:
+    """The entities named in the most articles."""
+    rows = service.entities(store, label=label, since=since, until=until, limit=limit)
+    return [row.to_dict() for row in rows]
+
+
+@api.get("/entities/{entity_id}")
+def entity(store: ArchiveDep, entity_id: str) -> dict[str, Any]:
+    """One entity: mentions over time (articles per day), co-occurring entities, its articles."""
+    return service.entity(store, entity_id).to_dict()
 
 
 @api.get("/stats", response_model=Stats)

@@ -165,21 +165,32 @@ def search(
     ] = None,
     until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
     source: Annotated[str | None, typer.Option(help="Only this source, e.g. ILNA.")] = None,
+    entity: Annotated[
+        str | None,
+        typer.Option(help="Only articles naming this entity: a name (PER:کاکاوند) or an entity id."),
+    ] = None,
     limit: Annotated[int, typer.Option(help="How many results.")] = 10,
     offset: Annotated[int, typer.Option(help="Skip this many results.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result page as JSON.")] = False,
 ) -> None:
-    """Search the archive, best matches first (BM25), with highlighted snippets."""
+    """Search the archive, best matches first (BM25), with highlighted snippets. An empty query lists the newest."""
     try:
         page = service.search(
-            open_archive(db), query, since=since, until=until, source=source, limit=limit, offset=offset
+            open_archive(db),
+            query,
+            since=since,
+            until=until,
+            source=source,
+            entity=entity,
+            limit=limit,
+            offset=offset,
         )
     except KhabarError as error:
         raise _fail(error) from None
     if as_json:
         out.print_json(data=page.to_dict(), ensure_ascii=False)
         return
-    out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query)}[/]")
+    out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query or '(everything)')}[/]")
     for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
         when = f"{hit.published_jalali} ({hit.published[:10]})" if hit.published else "undated"
         out.print(
@@ -193,6 +204,34 @@ def _marked(text: str, highlights: list[list[int]]) -> Text:
     for start, end in highlights:
         rendered.stylize("bold black on yellow", start, end)
     return rendered
+
+
+@app.command()
+def entities(
+    db: DbOption = DEFAULT_DB,
+    label: Annotated[
+        str | None, typer.Option("--type", help="PER ORG LOC FAC EVENT PRO DATE TIME MONEY PERCENT")
+    ] = None,
+    since: Annotated[str | None, typer.Option("--from", help="From this day (Gregorian or Jalali).")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
+    limit: Annotated[int, typer.Option(help="How many entities.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The people, organisations and places named in the most articles."""
+    try:
+        rows = service.entities(open_archive(db), label=label, since=since, until=until, limit=limit)
+    except KhabarError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
+        return
+    if not rows:
+        out.print("no entities in this range")
+        return
+    table = Table("type", "name", "articles", "mentions", "id")
+    for row in rows:
+        table.add_row(row.label, row.name, f"{row.articles:,}", f"{row.mentions:,}", row.id)
+    out.print(table)
 
 
 @app.command()

@@ -139,7 +139,6 @@ def sentence_features(
     no_cluster = ("-", "-", "-")
     cluster_rows = [clusters.get(word, no_cluster) for word in padded] if "cluster" in use else []
     gaz = gazetteer_tags(keys, resources) if "gazetteer" in use and resources.gazetteer else None
-    lex = gazetteer_tags(keys, resources, lexicon=True) if "lexicon" in use and resources.lexicon else None
     shapes = [shape(word) for word in keys] if "shape" in use else []
     out: list[list[str]] = []
     for i in range(n):
@@ -194,14 +193,22 @@ def sentence_features(
             if i + 1 < n:
                 for tag in gaz[i + 1]:
                     feats.append("g+1=" + tag)
-        if lex is not None:
-            for tag in lex[i]:
-                feats.append("x=" + tag)
-            if i:
-                for tag in lex[i - 1]:
-                    feats.append("x-1=" + tag)
-            if i + 1 < n:
-                for tag in lex[i + 1]:
-                    feats.append("x+1=" + tag)
         out.append(feats)
+    if "lexicon" in use and resources.lexicon:
+        add_lexicon_features(out, keys, resources)
     return out
+
+
+def add_lexicon_features(features: list[list[str]], keys: Sequence[str], resources: Resources) -> None:
+    """Append matches of the training-data entity lexicon (window ±1) to each token's features, in place."""
+    lex = gazetteer_tags(keys, resources, lexicon=True)
+    n = len(keys)
+    for i, feats in enumerate(features):
+        for tag in lex[i]:
+            feats.append("x=" + tag)
+        if i:
+            for tag in lex[i - 1]:
+                feats.append("x-1=" + tag)
+        if i + 1 < n:
+            for tag in lex[i + 1]:
+                feats.append("x+1=" + tag)

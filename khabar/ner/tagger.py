@@ -13,7 +13,7 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from khabar.ner.features import GROUPS, Resources, sentence_features
+from khabar.ner.features import GROUPS, Resources, add_lexicon_features, key, sentence_features
 
 LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
 DEFAULT_MODEL = "khabar"
@@ -23,26 +23,63 @@ _files = ExitStack()  # keeps extracted model files alive for the process when t
 
 
 class Tagger:
-    """A CRF tagger over khabar tokens: ``tag(tokens)`` returns one BIO tag per token."""
+    """CRF models over khabar tokens: ``tag(tokens)`` returns one BIO tag per token.
 
-    def __init__(self, model_path: str | Path, resources_: Resources, groups: Sequence[str] = GROUPS) -> None:
+    With several models (e.g. one trained on Arman's types, one on PEYMA's), features are computed once and the
+    entities of earlier models win; a later model adds only entities that overlap none already found.
+    """
+
+    def __init__(
+        self,
+        model_path: str | Path | Sequence[str | Path],
+        resources_: Resources | Sequence[Resources],
+        groups: Sequence[str] = GROUPS,
+    ) -> None:
         try:
             import pycrfsuite
         except ImportError as error:  # pragma: no cover - depends on the environment
             raise RuntimeError("khabar's NER needs python-crfsuite: pip install python-crfsuite") from error
-        self._tagger = pycrfsuite.Tagger()
-        self._tagger.open(str(model_path))
-        self.resources = resources_
+        paths = [model_path] if isinstance(model_path, str | Path) else list(model_path)
+        resource_list = [resources_] * len(paths) if isinstance(resources_, Resources) else list(resources_)
+        if len(paths) != len(resource_list):
+            raise ValueError(
+                f"{len(paths)} models but {len(resource_list)} resource sets: give one per model"
+            )
+        self._taggers = []
+        for path in paths:
+            tagger = pycrfsuite.Tagger()
+            tagger.open(str(path))
+            self._taggers.append(tagger)
+        self.resources = resource_list
         self.groups = tuple(groups)
-        self.labels = tuple(self._tagger.labels())
-
-    def features(self, tokens: Sequence[str]) -> list[list[str]]:
-        return sentence_features(tokens, self.resources, self.groups)
+        self._base_groups = tuple(g for g in self.groups if g != "lexicon")
+        self._lexicon = "lexicon" in self.groups
+        self.labels = tuple(sorted({label for t in self._taggers for label in t.labels()}))
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        return list(self._tagger.tag(self.features(tokens)))
+        if len(self._taggers) == 1:
+            return list(self._taggers[0].tag(sentence_features(tokens, self.resources[0], self.groups)))
+        base = sentence_features(tokens, self.resources[0], self._base_groups)
+        keys = [key(token) for token in tokens] if self._lexicon else []
+        found: list[tuple[int, int, str]] = []
+        taken = [False] * len(tokens)
+        for tagger, resources_ in zip(self._taggers, self.resources, strict=True):
+            features = base
+            if self._lexicon and resources_.lexicon:
+                features = [list(f) for f in base]
+                add_lexicon_features(features, keys, resources_)
+            for start, end, label in bio_spans(tagger.tag(features)):
+                if not any(taken[start:end]):
+                    found.append((start, end, label))
+                    taken[start:end] = [True] * (end - start)
+        tags = ["O"] * len(tokens)
+        for start, end, label in found:
+            tags[start] = "B-" + label
+            for i in range(start + 1, end):
+                tags[i] = "I-" + label
+        return tags
 
 
 def _data_file(name: str) -> Path:
@@ -56,20 +93,24 @@ def _data_file(name: str) -> Path:
 
 
 @cache
-def _resources(cluster_file: str | None, gazetteer_file: str | None) -> Resources:
+def _resources(cluster_file: str | None, gazetteer_file: str | None, lexicon_file: str | None) -> Resources:
     return Resources.from_files(
-        _data_file(cluster_file) if cluster_file else None,
-        _data_file(gazetteer_file) if gazetteer_file else None,
+        *(_data_file(name) if name else None for name in (cluster_file, gazetteer_file, lexicon_file))
     )
 
 
 @cache
 def load_tagger(name: str = DEFAULT_MODEL) -> Tagger:
-    """The shipped model ``name``, loaded on first use and cached for the life of the process."""
+    """The shipped model ``name``, loaded on first use and cached for the life of the process.
+
+    ``<name>.json`` lists its CRF files (``models``: each ``{"file", "lexicon"}``), in priority order, with the
+    feature groups and the shared cluster and gazetteer files.
+    """
     meta = json.loads(_data_file(f"{name}.json").read_text(encoding="utf-8"))
+    models = meta["models"]
     return Tagger(
-        _data_file(f"{name}.crfsuite"),
-        _resources(meta.get("clusters"), meta.get("gazetteer")),
+        [_data_file(model["file"]) for model in models],
+        [_resources(meta.get("clusters"), meta.get("gazetteer"), model.get("lexicon")) for model in models],
         meta.get("groups", GROUPS),
     )
 

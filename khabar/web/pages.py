@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -52,15 +53,16 @@ def search_page(
     since: Annotated[str, Query(alias="from")] = "",
     until: Annotated[str, Query(alias="to")] = "",
     source: str = "",
+    entity: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
 ) -> Response:
     """Search, or with no query the newest articles; a malformed query or date is explained in the page (400)."""
-    form = {"q": q, "from": since, "to": until, "source": source}
+    form = {"q": q, "from": since, "to": until, "source": source, "entity": entity}
     params = {key: value for key, value in form.items() if value.strip()}
     context: dict[str, Any] = {"form": form, "json_url": _page_url(params, offset, "/api/search")}
     try:
         page = service.search(
-            store, q, since=since, until=until, source=source, limit=PAGE_SIZE, offset=offset
+            store, q, since=since, until=until, source=source, entity=entity, limit=PAGE_SIZE, offset=offset
         )
     except InputError as error:
         return templates.TemplateResponse(
@@ -147,11 +149,92 @@ def _listing(kind: str, text: str, item: dict[str, Any]) -> dict[str, Any]:
     details = {
         key: value
         for key, value in item.items()
-        if key not in ("start", "end", "text", "label", "type")
+        if key not in ("start", "end", "text", "label", "type", "key", "entity_id")
         and isinstance(value, str | int | float)
         and value != ""
     }
-    return {"text": words, "label": label, "css": span_class(kind, label), "details": details}
+    link = f"/entities/{item['entity_id']}" if isinstance(item.get("entity_id"), str) else None
+    return {"text": words, "label": label, "css": span_class(kind, label), "details": details, "link": link}
+
+
+# -- entities ---------------------------------------------------------------------------------------------------
+@router.get("/entities")
+def entities_page(
+    request: Request,
+    store: ArchiveDep,
+    label: Annotated[str | None, Query(alias="type")] = None,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    """Who and what the archive talks about most, by type."""
+    params = {k: v for k, v in {"type": label, "from": since, "to": until}.items() if v}
+    try:
+        rows = service.entities(store, label=label or None, since=since, until=until, limit=100)
+        error = None
+    except InputError as problem:
+        rows, error = [], str(problem)
+    context = {
+        "rows": rows,
+        "error": error,
+        "label": label or "",
+        "since": since or "",
+        "until": until or "",
+        "labels": service.ENTITY_LABELS,
+        "json_url": "/api/entities" + (f"?{urlencode(params)}" if params else ""),
+    }
+    return templates.TemplateResponse(request, "entities.html", context, status_code=400 if error else 200)
+
+
+@router.get("/entities/{entity_id}")
+def entity_page(request: Request, store: ArchiveDep, entity_id: str) -> Response:
+    """One entity: mentions over time, who and what appears with it, the articles."""
+    detail = service.entity(store, entity_id)
+    context = {
+        "detail": detail,
+        "chart": timeline_chart(detail.timeline),
+        "articles": [_result(store, hit, urlencode({"q": detail.entity.name})) for hit in detail.articles],
+        "json_url": f"/api/entities/{entity_id}",
+    }
+    return templates.TemplateResponse(request, "entity.html", context)
+
+
+def timeline_chart(timeline: list[tuple[str, int]], width: int = 640, height: int = 120) -> Markup:
+    """Articles per month (per day within two months) as an inline SVG bar chart: no script, no network."""
+    if not timeline:
+        return Markup("")
+    first, last = timeline[0][0], timeline[-1][0]
+    by_month = (date.fromisoformat(last) - date.fromisoformat(first)).days > 62
+    counts: dict[str, int] = {}
+    for day, count in timeline:
+        bucket = day[:7] if by_month else day
+        counts[bucket] = counts.get(bucket, 0) + count
+    buckets = sorted(counts)
+    peak = max(counts.values())
+    bar = width / len(buckets)
+    bars = []
+    for index, bucket in enumerate(buckets):
+        bar_height = max(2.0, (height - 20) * counts[bucket] / peak)
+        x = width - (index + 1) * bar  # right to left, as Persian readers read time
+        label = _bucket_label(bucket)
+        bars.append(
+            f'<rect x="{x + 1:.1f}" y="{height - 16 - bar_height:.1f}" width="{max(bar - 2, 1):.1f}" '
+            f'height="{bar_height:.1f}"><title>{escape(label)}: {counts[bucket]}</title></rect>'
+        )
+    ends = (
+        f'<text x="{width - 2}" y="{height - 2}" text-anchor="end">{escape(_bucket_label(buckets[0]))}</text>'
+        f'<text x="2" y="{height - 2}" text-anchor="start">{escape(_bucket_label(buckets[-1]))}</text>'
+    )
+    return Markup(
+        f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
+        f'aria-label="شمار خبرها در طول زمان">{"".join(bars)}{ends}</svg>'
+    )
+
+
+def _bucket_label(bucket: str) -> str:
+    """A month (YYYY-MM) or day (YYYY-MM-DD) in the Jalali calendar, in Persian digits."""
+    day = date.fromisoformat(bucket + "-15" if len(bucket) == 7 else bucket)
+    text = jalali_persian(day)
+    return text.split(" ", 1)[1] if len(bucket) == 7 else text
 
 
 # -- errors -----------------------------------------------------------------------------------------------------

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
-
-from collections import defaultdict
 
 from khabar.ner.features import GROUPS, Resources, key, sentence_features
 from khabar.ner.tagger import bio_spans
@@ -60,6 +59,8 @@ def train_crf(
     return resources
 
 
-def write_meta(path: Path, groups: Sequence[str], corpora: Sequence[str], clusters: str, gazetteer: str) -> None:
+def write_meta(
+    path: Path, groups: Sequence[str], corpora: Sequence[str], clusters: str, gazetteer: str
+) -> None:
     meta = {"groups": list(groups), "corpora": list(corpora), "clusters": clusters, "gazetteer": gazetteer}
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

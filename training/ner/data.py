@@ -10,14 +10,22 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 
 from khabar.text.normalize import normalize
 from khabar.text.tokens import tokenize
 
 ARMAN_TYPES = {"pers": "PER", "org": "ORG", "loc": "LOC", "fac": "FAC", "pro": "PRO", "event": "EVENT"}
-PEYMA_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "DAT": "DATE", "TIM": "TIME", "MON": "MONEY", "PCT": "PERCENT"}
+PEYMA_TYPES = {
+    "PER": "PER",
+    "ORG": "ORG",
+    "LOC": "LOC",
+    "DAT": "DATE",
+    "TIM": "TIME",
+    "MON": "MONEY",
+    "PCT": "PERCENT",
+}
 PARSTWINER_TYPES = {"PER": "PER", "ORG": "ORG", "LOC": "LOC", "EVE": "EVENT", "NAT": "ORG", "POG": "ORG"}
 
 
@@ -74,7 +82,7 @@ def read_conll(path: Path, separator: str | None, types: dict[str, str]) -> list
     return sentences
 
 
-@lru_cache(maxsize=None)
+@cache
 def _normalized_tokens(joined: str) -> tuple[tuple[str, ...], tuple[tuple[int, int], ...]]:
     result = normalize(joined)
     spans = tokenize(result.text)

@@ -36,7 +36,9 @@ def raw_texts(data: Path) -> Iterator[str]:
     for path in sorted((news / "fars_varzesh3_namnak").glob("*.json.gz")):
         with gzip.open(path, "rt", encoding="utf-8") as handle:
             for article in json.load(handle):
-                yield "\n".join([article.get("title") or "", article.get("abstract") or "", *article["paragraphs"]])
+                yield "\n".join(
+                    [article.get("title") or "", article.get("abstract") or "", *article["paragraphs"]]
+                )
     for name in ("hamshahri.json", "radiofarda.json"):
         path = news / "rss_sci2lab" / name
         if path.exists():
