@@ -165,6 +165,8 @@ region:kashmir	کشمیر	34.1	75.0
 region:scandinavia	اسکاندیناوی	63.0	15.0
 """
 REGION_KIND = "region"
+# Display names where CLDR's is not what Persian news writes.
+DISPLAY_NAMES = {"US": "آمریکا", "PS": "فلسطین"}
 
 
 @dataclass
@@ -329,7 +331,8 @@ def countries_and_capitals(
             continue
         tags = [f"numeric={numeric[code]}"] if code in numeric else []
         tags.append("point=centroid" if code in centroids else "point=capital")
-        country = Place(f"country:{code}", "country", names[0], code, *point, names=[], tags=tags)
+        display = DISPLAY_NAMES.get(code, names[0])
+        country = Place(f"country:{code}", "country", display, code, *point, names=[display], tags=tags)
         country.add_names(names)
         countries.append(country)
         if capital_point and row["capital_geonameid"]:

@@ -137,13 +137,15 @@ class SQLiteArchive:
                 continue
             place = places.get((entity["start"], entity["end"]))
             place_json = json.dumps(place, ensure_ascii=False) if place else None
+            name = entity.get("canonical") or entity.get("text") or ""
             self.db.execute(
-                "INSERT OR IGNORE INTO entities (id, key, label, name, place) VALUES (?, ?, ?, ?, ?)",
+                "INSERT OR IGNORE INTO entities (id, key, label, name, folded, place) VALUES (?, ?, ?, ?, ?, ?)",
                 (
                     entity["entity_id"],
                     entity["key"],
                     entity["label"],
-                    entity.get("canonical") or entity["text"],
+                    name,
+                    "".join(term_texts(name)),
                     place_json,
                 ),
             )
@@ -258,8 +260,8 @@ class SQLiteArchive:
         folded = "".join(term_texts(name))
         if not folded:
             return []
-        sql = "SELECT id FROM entities WHERE (substr(key, instr(key, ':') + 1) = ? OR key LIKE ?)"
-        params: list[str] = [folded, f"%:%{folded}"]
+        sql = "SELECT id FROM entities WHERE (folded = ? OR folded LIKE ?)"  # a surname finds the full name
+        params: list[str] = [folded, "%" + folded]
         if label:
             sql += " AND label = ?"
             params.append(label.upper())

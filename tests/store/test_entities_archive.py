@@ -105,3 +105,7 @@ def test_an_old_archive_is_upgraded(tmp_path) -> None:
     assert archive.entities() == []
     applied = [row[0] for row in sqlite3.connect(path).execute("SELECT name FROM schema_migrations")]
     assert applied == [name for name, _ in migrations()]
+
+
+def test_a_surname_finds_the_person(filled) -> None:
+    assert service.search(filled, None, entity="PER:كاكاوند").total == 2  # ایرج کاکاوند and کاکاوند alone

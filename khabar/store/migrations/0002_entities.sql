@@ -1,12 +1,14 @@
 -- Entities across articles (one row per canonical entity) and their mentions in each article.
 CREATE TABLE entities (
     id TEXT PRIMARY KEY,                -- khabar.entities.canonical.entity_id(key)
-    key TEXT NOT NULL UNIQUE,           -- label + ':' + the canonical name in search form
+    key TEXT NOT NULL UNIQUE,           -- label + ':' + the name in search form, or + the place id
     label TEXT NOT NULL,                -- PER ORG LOC FAC EVENT PRO DATE TIME MONEY PERCENT
     name TEXT NOT NULL,                 -- the canonical name as first written
+    folded TEXT NOT NULL,               -- the name in search form without spaces, for lookups by name
     place TEXT                          -- JSON of the linked place, for LOC/FAC entities on the map
 );
 CREATE INDEX entities_label ON entities (label);
+CREATE INDEX entities_folded ON entities (folded);
 
 CREATE TABLE entity_mentions (
     article_rowid INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
