@@ -419,29 +419,7 @@ def iran_places(
     admin1 = admin1_provinces(geonames, cities)
     official = {(key(city.name), city.province) for city in cities}
 
-    city_places: list[Place] = []
-    for row in geonames:
-        names = persian_names(row["arabic_script_altnames"])
-        province = admin1[row["admin1"]]
-        population = int(row["population"] or 0)
-        official_names = [name for name in names if (key(name), province) in official]
-        if not names or (not official_names and population < iran_min_population):
-            continue
-        ordered = official_names + [name for name in names if name not in official_names]
-        city_places.append(
-            Place(
-                f"geonames:{row['geonameid']}",
-                "city",
-                ordered[0],
-                "IR",
-                float(row["lat"]),
-                float(row["lon"]),
-                province=_province_display(province),
-                population=population,
-                names=ordered,
-                tags=["official"] if official_names else [],
-            )
-        )
+    city_places = iran_cities(geonames, admin1, official, iran_min_population)
     by_key: dict[tuple[str, str], Place] = {}
     for place in sorted(city_places, key=lambda place: -place.population):
         for name in place.names:
@@ -495,6 +473,81 @@ def iran_places(
     for place in city_places:
         place.tags = sorted(set(place.tags))
     return provinces, county_places, city_places, admin1
+
+
+PREFIXES = ("استان ", "شهرستان ", "شهر ", "بخش ", "دهستان ", "روستای ")
+
+
+def iran_cities(
+    geonames: list[dict[str, str]], admin1: dict[str, str], official: set[tuple[str, str]], min_population: int
+) -> list[Place]:
+    """Iranian GeoNames places as cities, their Persian names cleaned up.
+
+    GeoNames' alternate names mix in other places' names (Arak's include ساوه, Qods' include کرج): an official
+    city name (django-iranian-cities, same province) is given to the one GeoNames place that holds it with the
+    fewest other official names (then the most inhabitants), and no other place keeps it. Names written with a
+    prefix (``استان کرمانشاه``) are dropped, and an unofficial name needs three letters (Sanandaj's ``سن``).
+    """
+    names_of: dict[str, list[str]] = {}
+    for row in geonames:
+        names_of[row["geonameid"]] = [
+            name for name in persian_names(row["arabic_script_altnames"]) if not name.startswith(PREFIXES)
+        ]
+    holders: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
+    official_count: Counter[str] = Counter()
+    for row in geonames:
+        province = admin1[row["admin1"]]
+        for name_key in {key(name) for name in names_of[row["geonameid"]]}:
+            if (name_key, province) in official:
+                holders[(name_key, province)].append(row)
+                official_count[row["geonameid"]] += 1
+    owner: dict[str, str] = {}  # official key → geonameid
+    for (name_key, _), rows in sorted(holders.items()):
+        best = min(
+            rows, key=lambda row: (official_count[row["geonameid"]], -int(row["population"] or 0), row["geonameid"])
+        )
+        owner[name_key] = best["geonameid"]
+
+    places: list[Place] = []
+    for row in geonames:
+        geonameid = row["geonameid"]
+        mine = [name for name in names_of[geonameid] if owner.get(key(name)) == geonameid]
+        others = [
+            name
+            for name in names_of[geonameid]
+            if key(name) not in owner and len(key(name)) >= 3 and name not in mine
+        ]
+        population = int(row["population"] or 0)
+        if not (mine or others) or (not mine and population < min_population):
+            continue
+        places.append(
+            Place(
+                f"geonames:{geonameid}",
+                "city",
+                (mine or others)[0],
+                "IR",
+                float(row["lat"]),
+                float(row["lon"]),
+                province=_province_display(admin1[row["admin1"]]),
+                population=population,
+                names=mine + others,
+                tags=["official"] if mine else [],
+            )
+        )
+    return _without_duplicates(places)
+
+
+def _without_duplicates(places: list[Place]) -> list[Place]:
+    """GeoNames lists some towns twice (a populated place and its seat): keep one per name within 10 km."""
+    kept: list[Place] = []
+    by_name: dict[tuple[str, str], list[Place]] = defaultdict(list)
+    for place in sorted(places, key=lambda place: (-place.population, "official" not in place.tags, place.id)):
+        twins = by_name[(key(place.name), place.province)]
+        if any(haversine((place.lat, place.lon), (twin.lat, twin.lon)) < 10 for twin in twins):
+            continue
+        twins.append(place)
+        kept.append(place)
+    return kept
 
 
 def _province_display(django_name: str) -> str:

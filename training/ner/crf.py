@@ -59,8 +59,6 @@ def train_crf(
     return resources
 
 
-def write_meta(
-    path: Path, groups: Sequence[str], corpora: Sequence[str], clusters: str, gazetteer: str
-) -> None:
-    meta = {"groups": list(groups), "corpora": list(corpora), "clusters": clusters, "gazetteer": gazetteer}
+def write_meta(path: Path, groups: Sequence[str], models: list[dict], clusters: str, gazetteer: str) -> None:
+    meta = {"groups": list(groups), "models": models, "clusters": clusters, "gazetteer": gazetteer}
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
