@@ -49,13 +49,18 @@ def prf(c: Counter) -> tuple[float, float, float]:
     return 100 * p, 100 * r, (200 * p * r / (p + r) if p + r else 0.0)
 
 
+def _train_aux(job: tuple) -> None:
+    train, resource_dir, groups, params, path = job
+    train_crf(train, load_resources(resource_dir), path, [g for g in groups if g != "lexicon"], params)
+
+
 def _run(job: tuple) -> tuple[list[list[str]], list[list[str]]]:
-    train, test, resource_dir, groups, params = job
+    train, test, resource_dir, groups, params, aux = job
     resources = load_resources(resource_dir)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.crfsuite"
-        resources = train_crf(train, resources, path, groups, params)
-        tagger = Tagger(path, resources, groups)
+        lexicon = train_crf(train, resources, path, groups, params, aux)
+        tagger = Tagger(path, resources, groups, lexicons=[lexicon], aux=aux)
         predicted = [project(s, tagger.tag(s.tokens)) for s in test]
     return [s.gold_tags for s in test], predicted
 
@@ -111,18 +116,45 @@ def main() -> None:
     parser.add_argument(
         "--peyma-dev", action="store_true", help="PEYMA: train on train, score dev (for tuning)"
     )
+    parser.add_argument("--aux", action="store_true", help="stack taggers trained on the other corpora")
+    parser.add_argument(
+        "--extra", default="", help="extra Arman training data, e.g. parstwiner:train,parstwiner:dev"
+    )
     parser.add_argument("--speed", default="khabar", help="shipped model to time ('' to skip)")
     args = parser.parse_args()
     if not (args.data / "ner").is_dir():
         sys.exit(f"NER data not found under {args.data}/ner: pass --data ../shared/data")
     groups = tuple(g for g in args.groups.split(",") if g)
     params = {k: v for k, v in (("c1", args.c1), ("c2", args.c2)) if v is not None}
+    start = time.time()
+    tmp = Path(tempfile.mkdtemp(prefix="khabar-ner-bench-"))
+    extra = [
+        load(args.data, corpus, part) for corpus, part in (e.split(":") for e in args.extra.split(",") if e)
+    ]
+    extra_sentences = [s for part in extra for s in part]
+    aux: dict[str, list[Path]] = {"arman": [], "peyma": []}
+    if args.aux:
+        # stacking: taggers trained on the other corpora (never on the corpus being scored)
+        corpora = {
+            "arman": load(args.data, "arman", "fold1")
+            + load(args.data, "arman", "fold2")
+            + load(args.data, "arman", "fold3"),
+            "peyma": load(args.data, "peyma", "train") + load(args.data, "peyma", "dev"),
+            "parstwiner": load(args.data, "parstwiner", "train") + load(args.data, "parstwiner", "dev"),
+        }
+        aux_jobs = [(corpora[c], args.resources, groups, params, tmp / f"aux_{c}.crfsuite") for c in corpora]
+        with ProcessPoolExecutor(args.jobs) as pool:
+            list(pool.map(_train_aux, aux_jobs))
+        aux = {
+            "arman": [tmp / "aux_peyma.crfsuite", tmp / "aux_parstwiner.crfsuite"],
+            "peyma": [tmp / "aux_arman.crfsuite", tmp / "aux_parstwiner.crfsuite"],
+        }
     jobs, names = [], []
     if args.only in (None, "arman"):
         folds = [load(args.data, "arman", f"fold{i}") for i in (1, 2, 3)]
         for i in range(3):
-            train = [s for j in range(3) if j != i for s in folds[j]]
-            jobs.append((train, folds[i], args.resources, groups, params))
+            train = [s for j in range(3) if j != i for s in folds[j]] + extra_sentences
+            jobs.append((train, folds[i], args.resources, groups, params, aux["arman"]))
             names.append("arman")
     if args.only in (None, "peyma"):
         if args.peyma_dev:
@@ -130,15 +162,14 @@ def main() -> None:
         else:
             train = load(args.data, "peyma", "train") + load(args.data, "peyma", "dev")
             test = load(args.data, "peyma", "test")
-        jobs.append((train, test, args.resources, groups, params))
+        jobs.append((train, test, args.resources, groups, params, aux["peyma"]))
         names.append("peyma")
-    start = time.time()
-    if not jobs:
-        return
     with ProcessPoolExecutor(args.jobs) as pool:
         results = list(pool.map(_run, jobs))
     elapsed = time.time() - start
-    print(f"groups: {','.join(groups)}  params: {params or 'default'}  ({elapsed:.0f}s)\n")
+    print(
+        f"groups: {','.join(groups)}  params: {params or 'default'}  aux: {args.aux}  extra: {args.extra or '-'}  ({elapsed:.0f}s)\n"
+    )
     arman = [score(g, p) for (g, p), n in zip(results, names, strict=True) if n == "arman"]
     if arman:
         folds_f = [prf(sum(c.values(), Counter()))[2] for c in arman]

@@ -202,5 +202,18 @@ def entities(
     )
 
 
+def places(
+    archive: Archive, *, since: str | None = None, until: str | None = None, limit: int = 500
+) -> list[EntitySummary]:
+    """The places on the map: entities linked to the gazetteer, by the number of articles naming them."""
+    return archive.entities(
+        None,
+        parse_user_date(since) if since else None,
+        parse_user_date(until) if until else None,
+        limit,
+        placed=True,
+    )
+
+
 def entity(archive: Archive, entity_id: str) -> EntityDetail:
     return archive.entity(entity_id)

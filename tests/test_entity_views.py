@@ -13,6 +13,7 @@ from khabar.api.app import create_app
 from khabar.entities.canonical import canonicalize
 from khabar.pipeline import prepare
 from khabar.records import RawRecord
+from khabar.steps.places import find_places
 from khabar.store import open_archive
 from khabar.text.normalize import normalize_text
 
@@ -42,6 +43,7 @@ def db(tmp_path) -> str:
             start = analysis.text.find(normalize_text(written))
             spans.append({"start": start, "end": start + len(normalize_text(written)), "label": label})
         analysis.entities = canonicalize(analysis.text, spans)
+        find_places(analysis)
         archive.add(analysis)
     archive.commit()
     archive.close()
@@ -104,3 +106,15 @@ def test_api_and_pages(db) -> None:
     assert f"/entities/{tehran}" in client.get(f"/articles/{article}").text
     filtered = client.get("/", params={"entity": tehran})
     assert filtered.status_code == 200 and "فقط خبرهای یک نام" in filtered.text
+
+
+def test_map_and_places(db) -> None:
+    client = TestClient(create_app(db))
+    places = client.get("/api/places").json()
+    by_name = {place["name"]: place for place in places}
+    assert by_name["تهران"]["articles"] == 3 and by_name["تهران"]["place"]["country"] == "IR"
+    assert by_name["افغانستان"]["place"]["kind"] == "country"
+    page = client.get("/map")
+    assert page.status_code == 200
+    assert page.text.count("<circle") == len(places) and "<path" in page.text
+    assert client.get("/map", params={"from": "nonsense"}).status_code == 400

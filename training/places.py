@@ -10,8 +10,10 @@ Sources (all under ``--data``/gazetteers; licences in ``khabar/lang/fa/data/PLAC
   (GeoNames id, coordinates, Arabic-script names).
 - ``world_fa/iran_cities500_geonames.tsv`` and ``world_fa/cities15000_arabic_script_names.tsv.gz`` (GeoNames,
   CC BY 4.0): Iranian places with ≥ 500 inhabitants and world cities with ≥ 15,000, with their Arabic-script names.
-- ``django_iranian_cities/{province,county,city}.csv``: Iran's 31 provinces, 448 counties and 1,554 cities in Persian
-  (names and hierarchy only; no coordinates).
+- ``django_iranian_cities/{province,county,city}.csv`` (GPL-3.0): Iran's 31 provinces, 448 counties and 1,554 cities
+  in Persian. Used only as a reference: which GeoNames names are official cities or county seats, and of which
+  province. No name, code or row of it is written out: every shipped name and point is GeoNames' (province names
+  are hand-written below), and ids are GeoNames ids and admin1 codes.
 - ``iran_locality_jafaripur/CSV_province.csv`` (no licence stated) is only read to cross-check province points in
   the build log; nothing of it is written out.
 - the base map shipped at ``khabar/web/static/map/world.json`` (Natural Earth via world-atlas, public domain) and
@@ -23,13 +25,14 @@ What is written, one line per place (``id kind name names country province lat l
   otherwise, and for countries too small for the 1:110m map, the capital's coordinates. ``tags`` holds the ISO
   3166-1 numeric code (``numeric=364``) that the base map uses as the country's id.
 - **capital** (``geonames:112931``): each country's capital with GeoNames coordinates.
-- **province** (``ir-province:<django code>``): the 31 provinces of Iran. GeoNames' admin1 codes are mapped to
+- **province** (``ir-province:<GeoNames admin1 code>``, ``ir-province:26`` is Tehran): the 31 provinces of Iran. GeoNames' admin1 codes are mapped to
   them through each province's capital city (the hand-written ``PROVINCE_CAPITALS`` below, found by Persian name in
   GeoNames' Iranian places) and checked against a vote of all official cities of the province; the build fails
   unless all 31 map one-to-one. A province's point is its capital city's GeoNames point.
 - **city** (``geonames:…``, Iran): GeoNames places whose Persian name is an official city of the same province
   (django-iranian-cities), or that have ≥ ``--iran-min-population`` inhabitants; their province is the Persian name.
-- **county** (``ir-county:<code>``): a county whose seat has its name, with the seat's point.
+- **county** (``ir-county:<seat's GeoNames id>``): a county whose seat has its name, with the seat's name and
+  point.
 - **city** (abroad): GeoNames cities with ≥ ``--world-min-population`` inhabitants and a usable Persian/Arabic
   name.
 - **region**: hand-written aliases below (``اروپا``, ``خاورمیانه``, ``خلیج فارس``, ``نوار غزه``…) with rough
@@ -56,6 +59,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the khabar package of this checkout
 
+from khabar.places.topology import decode_arcs, ring_points  # noqa: E402
 from khabar.text.normalize import normalize_text  # noqa: E402
 from khabar.text.terms import fold  # noqa: E402
 from khabar.text.tokens import TOKEN  # noqa: E402
@@ -67,7 +71,9 @@ DEFAULT_ISO_CODES = Path("/usr/share/iso-codes/json/iso_3166-1.json")
 
 # Letters a Persian (or Arabic) spelling may use, before normalization: Arabic letters, پ چ ژ ک گ ی ۀ, hamza and
 # diacritics, ZWNJ and spaces. A name with any other letter (ە ې ۇ ٹ ڈ ں ہ ے ڵ ڕ ێ ۆ ګ ښ …) is not Persian.
-_PERSIAN_SPELLING = re.compile(r"[\u0621-\u063a\u0641-\u0652\u0654\u0670\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u200c ]+")
+_PERSIAN_SPELLING = re.compile(
+    r"[\u0621-\u063a\u0641-\u0652\u0654\u0670\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u200c ]+"
+)
 
 # Province (django-iranian-cities spelling) → its capital city, in Persian. Facts, hand-written.
 PROVINCE_CAPITALS: dict[str, str] = {
@@ -147,8 +153,9 @@ region:africa	آفریقا|افریقا|قاره آفریقا	5.0	20.0
 region:middle-east	خاورمیانه|خاور میانه|غرب آسیا	29.0	45.0
 region:latin-america	آمریکای لاتین|امریکای لاتین	-10.0	-60.0
 region:north-america	آمریکای شمالی|امریکای شمالی	45.0	-100.0
+region:central-america	آمریکای مرکزی|امریکای مرکزی	15.0	-87.0
 region:south-america	آمریکای جنوبی|امریکای جنوبی	-15.0	-60.0
-region:central-asia	آسیای مرکزی	43.0	65.0
+region:central-asia	آسیای مرکزی|آسیای میانه	43.0	65.0
 region:caucasus	قفقاز|قفقاز جنوبی	42.0	45.0
 region:balkans	بالکان	43.0	21.0
 region:persian-gulf	خلیج فارس	27.0	51.5
@@ -157,7 +164,7 @@ region:sea-of-oman	دریای عمان	24.5	58.5
 region:caspian-sea	دریای خزر|دریای مازندران	41.5	50.5
 region:red-sea	دریای سرخ	20.0	38.5
 region:mediterranean	مدیترانه|دریای مدیترانه	35.0	18.0
-region:gaza-strip	نوار غزه	31.42	34.38
+region:gaza-strip	نوار غزه|غزه	31.42	34.38
 region:west-bank	کرانه باختری|کرانه غربی رود اردن	31.95	35.25
 region:iraqi-kurdistan	کردستان عراق|اقلیم کردستان	36.2	44.0
 region:crimea	کریمه|شبه جزیره کریمه	45.0	34.1
@@ -165,6 +172,8 @@ region:kashmir	کشمیر	34.1	75.0
 region:scandinavia	اسکاندیناوی	63.0	15.0
 """
 REGION_KIND = "region"
+# Names dropped from a country: bare آذربایجان is as often Iran's Azerbaijan as the republic.
+DROP_NAMES = {"AZ": {"آذربایجان"}}
 # Display names where CLDR's is not what Persian news writes.
 DISPLAY_NAMES = {"US": "آمریکا", "PS": "فلسطین"}
 
@@ -270,28 +279,6 @@ def map_centroids(map_path: Path, iso_codes: Path) -> tuple[dict[str, tuple[floa
     return centroids, numeric
 
 
-def decode_arcs(topology: dict) -> list[list[tuple[float, float]]]:
-    """TopoJSON arcs in degrees (delta-decoded and un-quantized)."""
-    (sx, sy), (tx, ty) = topology["transform"]["scale"], topology["transform"]["translate"]
-    decoded = []
-    for arc in topology["arcs"]:
-        x = y = 0
-        points = []
-        for dx, dy in arc:
-            x, y = x + dx, y + dy
-            points.append((x * sx + tx, y * sy + ty))
-        decoded.append(points)
-    return decoded
-
-
-def ring_points(ring: list[int], arcs: list[list[tuple[float, float]]]) -> list[tuple[float, float]]:
-    points: list[tuple[float, float]] = []
-    for index in ring:
-        arc = arcs[index] if index >= 0 else arcs[~index][::-1]
-        points.extend(arc[1:] if points else arc)
-    return points
-
-
 def ring_area(ring: list[tuple[float, float]]) -> float:
     return sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in zip(ring, ring[1:] + ring[:1], strict=True)) / 2
 
@@ -323,6 +310,7 @@ def countries_and_capitals(
     for row in read_tsv(data / "gazetteers/world_fa/countries_capitals_fa.tsv"):
         code = row["iso2"]
         names = split_country_name(row["name_fa_cldr"]) + split_country_name(row["name_fa_isocodes"])
+        names = [name for name in names if name not in DROP_NAMES.get(code, ())]
         if not names:
             continue
         capital_point = (float(row["capital_lat"]), float(row["capital_lon"])) if row["capital_lat"] else None
@@ -385,14 +373,18 @@ def admin1_provinces(geonames: list[dict[str, str]], cities: list[Division]) -> 
     for city in cities:
         official[key(city.name)].add(city.province)
     for place in geonames:
-        provinces = set().union(*(official.get(key(n), set()) for n in persian_names(place["arabic_script_altnames"])))
+        provinces = set().union(
+            *(official.get(key(n), set()) for n in persian_names(place["arabic_script_altnames"]))
+        )
         if len(provinces) == 1:
             votes[place["admin1"]][provinces.pop()] += 1
     for code, province in sorted(mapping.items()):
         winner, count = votes[code].most_common(1)[0]
         total = sum(votes[code].values())
         if winner != province:
-            raise SystemExit(f"admin1 {code}: capital says {province}, city vote says {winner} ({count}/{total})")
+            raise SystemExit(
+                f"admin1 {code}: capital says {province}, city vote says {winner} ({count}/{total})"
+            )
         print(f"admin1 {code} → {province}: {count}/{total} official cities agree", file=sys.stderr)
     return mapping
 
@@ -404,7 +396,6 @@ def iran_places(
     folder = data / "gazetteers/django_iranian_cities"
     province_rows = read_csv(folder / "province.csv")
     province_names = {row["id"]: normalize_text(row["name"]) for row in province_rows}
-    province_codes = {normalize_text(row["name"]): row["code"] for row in province_rows}
     counties = [
         Division(row["code"], normalize_text(row["name"]), province_names[row["province"]])
         for row in read_csv(folder / "county.csv")
@@ -417,6 +408,7 @@ def iran_places(
         row for row in read_tsv(data / "gazetteers/world_fa/iran_cities500_geonames.tsv") if row["admin1"]
     ]
     admin1 = admin1_provinces(geonames, cities)
+    admin1_of = {province: code for code, province in admin1.items()}
     official = {(key(city.name), city.province) for city in cities}
 
     city_places = iran_cities(geonames, admin1, official, iran_min_population)
@@ -431,7 +423,7 @@ def iran_places(
         capital = by_key[(key(capital_name), display)]
         capital.tags.append("province-capital")
         place = Place(
-            f"ir-province:{province_codes[province]}",
+            f"ir-province:{admin1_of[province]}",
             "province",
             display,
             "IR",
@@ -455,21 +447,24 @@ def iran_places(
             unmatched += 1
             continue
         seat.tags.append("county-seat")
+        name = next(name for name in seat.names if key(name) == key(county.name))
         county_places.append(
             Place(
-                f"ir-county:{county.code}",
+                f"ir-county:{seat.id.removeprefix('geonames:')}",
                 "county",
-                county.name,
+                name,
                 "IR",
                 seat.lat,
                 seat.lon,
                 province=display,
                 population=seat.population,
-                names=[county.name],
+                names=[name],
                 tags=[f"seat={seat.id}"],
             )
         )
-    print(f"counties: {len(county_places)} with a seat of the same name, {unmatched} without", file=sys.stderr)
+    print(
+        f"counties: {len(county_places)} with a seat of the same name, {unmatched} without", file=sys.stderr
+    )
     for place in city_places:
         place.tags = sorted(set(place.tags))
     return provinces, county_places, city_places, admin1
@@ -479,20 +474,23 @@ PREFIXES = ("استان ", "شهرستان ", "شهر ", "بخش ", "دهستا�
 
 
 def iran_cities(
-    geonames: list[dict[str, str]], admin1: dict[str, str], official: set[tuple[str, str]], min_population: int
+    geonames: list[dict[str, str]],
+    admin1: dict[str, str],
+    official: set[tuple[str, str]],
+    min_population: int,
 ) -> list[Place]:
     """Iranian GeoNames places as cities, their Persian names cleaned up.
 
     GeoNames' alternate names mix in other places' names (Arak's include ساوه, Qods' include کرج): an official
     city name (django-iranian-cities, same province) is given to the one GeoNames place that holds it with the
     fewest other official names (then the most inhabitants), and no other place keeps it. Names written with a
-    prefix (``استان کرمانشاه``) are dropped, and an unofficial name needs three letters (Sanandaj's ``سن``).
+    prefix are dropped when the name without it is there too (``استان کرمانشاه``, not ``شهر کرد``), and an unofficial name needs three letters (Sanandaj's ``سن``).
     """
     names_of: dict[str, list[str]] = {}
     for row in geonames:
-        names_of[row["geonameid"]] = [
-            name for name in persian_names(row["arabic_script_altnames"]) if not name.startswith(PREFIXES)
-        ]
+        names = persian_names(row["arabic_script_altnames"])
+        keys = {key(name) for name in names}
+        names_of[row["geonameid"]] = [name for name in names if _unprefixed_key(name) not in keys]
     holders: dict[tuple[str, str], list[dict[str, str]]] = defaultdict(list)
     official_count: Counter[str] = Counter()
     for row in geonames:
@@ -501,21 +499,28 @@ def iran_cities(
             if (name_key, province) in official:
                 holders[(name_key, province)].append(row)
                 official_count[row["geonameid"]] += 1
-    owner: dict[str, str] = {}  # official key → geonameid
-    for (name_key, _), rows in sorted(holders.items()):
+    owner: dict[tuple[str, str], str] = {}  # (official key, province) → geonameid
+    for (name_key, province), rows in sorted(holders.items()):
         best = min(
-            rows, key=lambda row: (official_count[row["geonameid"]], -int(row["population"] or 0), row["geonameid"])
+            rows,
+            key=lambda row: (
+                official_count[row["geonameid"]],
+                -int(row["population"] or 0),
+                row["geonameid"],
+            ),
         )
-        owner[name_key] = best["geonameid"]
+        owner[(name_key, province)] = best["geonameid"]
+    owned = {name_key for name_key, _ in owner}
 
     places: list[Place] = []
     for row in geonames:
         geonameid = row["geonameid"]
-        mine = [name for name in names_of[geonameid] if owner.get(key(name)) == geonameid]
+        province = admin1[row["admin1"]]
+        mine = [name for name in names_of[geonameid] if owner.get((key(name), province)) == geonameid]
         others = [
             name
             for name in names_of[geonameid]
-            if key(name) not in owner and len(key(name)) >= 3 and name not in mine
+            if key(name) not in owned and len(key(name)) >= 3 and name not in mine
         ]
         population = int(row["population"] or 0)
         if not (mine or others) or (not mine and population < min_population):
@@ -528,7 +533,7 @@ def iran_cities(
                 "IR",
                 float(row["lat"]),
                 float(row["lon"]),
-                province=_province_display(admin1[row["admin1"]]),
+                province=_province_display(province),
                 population=population,
                 names=mine + others,
                 tags=["official"] if mine else [],
@@ -537,11 +542,21 @@ def iran_cities(
     return _without_duplicates(places)
 
 
+def _unprefixed_key(name: str) -> str | None:
+    """The key of ``استان کرمانشاه`` without its prefix; None for a name without one (or ``شهر کرد``'s kind)."""
+    for prefix in PREFIXES:
+        if name.startswith(prefix):
+            return key(name[len(prefix) :])
+    return None
+
+
 def _without_duplicates(places: list[Place]) -> list[Place]:
     """GeoNames lists some towns twice (a populated place and its seat): keep one per name within 10 km."""
     kept: list[Place] = []
     by_name: dict[tuple[str, str], list[Place]] = defaultdict(list)
-    for place in sorted(places, key=lambda place: (-place.population, "official" not in place.tags, place.id)):
+    for place in sorted(
+        places, key=lambda place: (-place.population, "official" not in place.tags, place.id)
+    ):
         twins = by_name[(key(place.name), place.province)]
         if any(haversine((place.lat, place.lon), (twin.lat, twin.lon)) < 10 for twin in twins):
             continue
@@ -674,7 +689,10 @@ def write(places: list[Place], out: Path) -> None:
     lines = ["\t".join(HEADER)] + ["\t".join(place.row()) for place in places]
     payload = ("\n".join(lines) + "\n").encode("utf-8")
     out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("wb") as raw, gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz:
+    with (
+        out.open("wb") as raw,
+        gzip.GzipFile(filename="", mode="wb", fileobj=raw, mtime=0, compresslevel=9) as gz,
+    ):
         gz.write(payload)
 
 
@@ -683,7 +701,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("khabar/lang/fa/data/places.tsv.gz"))
     parser.add_argument("--map", type=Path, default=DEFAULT_MAP, help="the shipped base map (TopoJSON)")
-    parser.add_argument("--iso-codes", type=Path, default=DEFAULT_ISO_CODES, help="Debian iso-codes iso_3166-1.json")
+    parser.add_argument(
+        "--iso-codes", type=Path, default=DEFAULT_ISO_CODES, help="Debian iso-codes iso_3166-1.json"
+    )
     parser.add_argument("--iran-min-population", type=int, default=5000)
     parser.add_argument("--world-min-population", type=int, default=100_000)
     args = parser.parse_args(argv)
@@ -694,7 +714,9 @@ def main(argv: list[str] | None = None) -> None:
     write(places, args.out)
     counts = Counter(place.kind for place in places)
     summary = ", ".join(f"{counts[kind]} {kind}" for kind in KIND_ORDER)
-    print(f"{len(places)} places ({summary}) → {args.out} ({args.out.stat().st_size:,} bytes)", file=sys.stderr)
+    print(
+        f"{len(places)} places ({summary}) → {args.out} ({args.out.stat().st_size:,} bytes)", file=sys.stderr
+    )
 
 
 if __name__ == "__main__":

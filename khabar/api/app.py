@@ -179,6 +179,18 @@ def entities(
     return [row.to_dict() for row in rows]
 
 
+@api.get("/places", response_model=list[EntitySummary])
+def places(
+    store: ArchiveDep,
+    since: Annotated[
+        str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
+    ] = None,
+    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
+) -> list[dict[str, Any]]:
+    """The places the archive's articles name, with coordinates and article counts (the map page's data)."""
+    return [row.to_dict() for row in service.places(store, since=since, until=until)]
+
+
 @api.get("/entities/{entity_id}")
 def entity(store: ArchiveDep, entity_id: str) -> dict[str, Any]:
     """One entity: mentions over time (articles per day), co-occurring entities, its articles."""

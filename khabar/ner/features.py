@@ -212,3 +212,14 @@ def add_lexicon_features(features: list[list[str]], keys: Sequence[str], resourc
         if i + 1 < n:
             for tag in lex[i + 1]:
                 feats.append("x+1=" + tag)
+
+
+def add_stack_features(features: list[list[str]], aux_tags: Sequence[Sequence[str]]) -> None:
+    """Append the tags other taggers gave each token and its neighbours (stacking), in place."""
+    for k, tags in enumerate(aux_tags):
+        n = len(tags)
+        for i, feats in enumerate(features):
+            tag = tags[i]
+            feats.append(f"a{k}={tag}")
+            feats.append(f"a{k}-1={tags[i - 1] if i else '<s>'}")
+            feats.append(f"a{k}+1={tags[i + 1] if i + 1 < n else '</s>'}")

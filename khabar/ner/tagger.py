@@ -13,7 +13,14 @@ from functools import cache
 from importlib import resources
 from pathlib import Path
 
-from khabar.ner.features import GROUPS, Resources, add_lexicon_features, key, sentence_features
+from khabar.ner.features import (
+    GROUPS,
+    Resources,
+    add_lexicon_features,
+    add_stack_features,
+    key,
+    sentence_features,
+)
 
 LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
 DEFAULT_MODEL = "khabar"
@@ -25,52 +32,45 @@ _files = ExitStack()  # keeps extracted model files alive for the process when t
 class Tagger:
     """CRF models over khabar tokens: ``tag(tokens)`` returns one BIO tag per token.
 
-    With several models (e.g. one trained on Arman's types, one on PEYMA's), features are computed once and the
-    entities of earlier models win; a later model adds only entities that overlap none already found.
+    ``aux`` models (trained on other corpora, base features only) run first; their tags are features of the main
+    ``models`` (stacking). With several main models (e.g. one trained on Arman's types, one on PEYMA's), the
+    entities of earlier models win and a later model adds only entities that overlap none already found.
+    Features are computed once per sentence.
     """
 
     def __init__(
         self,
-        model_path: str | Path | Sequence[str | Path],
-        resources_: Resources | Sequence[Resources],
+        models: str | Path | Sequence[str | Path],
+        resources_: Resources,
         groups: Sequence[str] = GROUPS,
+        *,
+        lexicons: Sequence[Resources | None] | None = None,
+        aux: Sequence[str | Path] = (),
     ) -> None:
-        try:
-            import pycrfsuite
-        except ImportError as error:  # pragma: no cover - depends on the environment
-            raise RuntimeError("khabar's NER needs python-crfsuite: pip install python-crfsuite") from error
-        paths = [model_path] if isinstance(model_path, str | Path) else list(model_path)
-        resource_list = [resources_] * len(paths) if isinstance(resources_, Resources) else list(resources_)
-        if len(paths) != len(resource_list):
-            raise ValueError(
-                f"{len(paths)} models but {len(resource_list)} resource sets: give one per model"
-            )
-        self._taggers = []
-        for path in paths:
-            tagger = pycrfsuite.Tagger()
-            tagger.open(str(path))
-            self._taggers.append(tagger)
-        self.resources = resource_list
+        paths = [models] if isinstance(models, str | Path) else list(models)
+        self._models = [_open(path) for path in paths]
+        self._aux = [_open(path) for path in aux]
+        self._lexicons = list(lexicons) if lexicons is not None else [resources_] * len(paths)
+        if len(self._lexicons) != len(paths):
+            raise ValueError(f"{len(paths)} models but {len(self._lexicons)} lexicons: give one per model")
+        self.resources = resources_
         self.groups = tuple(groups)
         self._base_groups = tuple(g for g in self.groups if g != "lexicon")
         self._lexicon = "lexicon" in self.groups
-        self.labels = tuple(sorted({label for t in self._taggers for label in t.labels()}))
+        self.labels = tuple(sorted({label for m in self._models for label in m.labels()}))
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
-        if len(self._taggers) == 1:
-            return list(self._taggers[0].tag(sentence_features(tokens, self.resources[0], self.groups)))
-        base = sentence_features(tokens, self.resources[0], self._base_groups)
+        base = sentence_features(tokens, self.resources, self._base_groups)
+        aux_tags = [model.tag(base) for model in self._aux]
         keys = [key(token) for token in tokens] if self._lexicon else []
+        if len(self._models) == 1:
+            return list(self._models[0].tag(self._complete(base, keys, self._lexicons[0], aux_tags)))
         found: list[tuple[int, int, str]] = []
         taken = [False] * len(tokens)
-        for tagger, resources_ in zip(self._taggers, self.resources, strict=True):
-            features = base
-            if self._lexicon and resources_.lexicon:
-                features = [list(f) for f in base]
-                add_lexicon_features(features, keys, resources_)
-            for start, end, label in bio_spans(tagger.tag(features)):
+        for model, lexicon in zip(self._models, self._lexicons, strict=True):
+            for start, end, label in bio_spans(model.tag(self._complete(base, keys, lexicon, aux_tags))):
                 if not any(taken[start:end]):
                     found.append((start, end, label))
                     taken[start:end] = [True] * (end - start)
@@ -80,6 +80,28 @@ class Tagger:
             for i in range(start + 1, end):
                 tags[i] = "I-" + label
         return tags
+
+    def _complete(
+        self, base: list[list[str]], keys: list[str], lexicon: Resources | None, aux_tags: list[list[str]]
+    ) -> list[list[str]]:
+        use_lexicon = self._lexicon and lexicon is not None and bool(lexicon.lexicon)
+        if not use_lexicon and not aux_tags:
+            return base
+        features = [list(f) for f in base]
+        if use_lexicon:
+            add_lexicon_features(features, keys, lexicon)  # type: ignore[arg-type]
+        add_stack_features(features, aux_tags)
+        return features
+
+
+def _open(path: str | Path):  # noqa: ANN202 - pycrfsuite.Tagger
+    try:
+        import pycrfsuite
+    except ImportError as error:  # pragma: no cover - depends on the environment
+        raise RuntimeError("khabar's NER needs python-crfsuite: pip install python-crfsuite") from error
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(path))
+    return tagger
 
 
 def _data_file(name: str) -> Path:
@@ -103,15 +125,23 @@ def _resources(cluster_file: str | None, gazetteer_file: str | None, lexicon_fil
 def load_tagger(name: str = DEFAULT_MODEL) -> Tagger:
     """The shipped model ``name``, loaded on first use and cached for the life of the process.
 
-    ``<name>.json`` lists its CRF files (``models``: each ``{"file", "lexicon"}``), in priority order, with the
-    feature groups and the shared cluster and gazetteer files.
+    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon"}``) in priority order, the
+    auxiliary CRFs whose tags are stacking features (``aux``), the feature groups and the cluster and gazetteer files.
     """
     meta = json.loads(_data_file(f"{name}.json").read_text(encoding="utf-8"))
+    shared = _resources(meta.get("clusters"), meta.get("gazetteer"), None)
     models = meta["models"]
     return Tagger(
         [_data_file(model["file"]) for model in models],
-        [_resources(meta.get("clusters"), meta.get("gazetteer"), model.get("lexicon")) for model in models],
+        shared,
         meta.get("groups", GROUPS),
+        lexicons=[
+            _resources(meta.get("clusters"), meta.get("gazetteer"), model["lexicon"])
+            if model.get("lexicon")
+            else None
+            for model in models
+        ],
+        aux=[_data_file(model["file"]) for model in meta.get("aux", [])],
     )
 
 

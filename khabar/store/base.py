@@ -145,9 +145,14 @@ class Archive(Protocol):
     def rejections(self, limit: int = 100) -> list[StoredRejection]: ...
 
     def entities(
-        self, label: str | None = None, since: date | None = None, until: date | None = None, limit: int = 50
+        self,
+        label: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 50,
+        placed: bool = False,
     ) -> list[EntitySummary]:
-        """The entities named in the most articles (in a date range, of a type)."""
+        """The entities named in the most articles (in a date range, of a type; ``placed``: only places)."""
 
     def entity(self, entity_id: str, limit: int = 50) -> EntityDetail:
         """One entity: mentions over time, co-occurring entities, articles; raises NotFound."""

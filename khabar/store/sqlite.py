@@ -268,9 +268,14 @@ class SQLiteArchive:
         return [row[0] for row in self.db.execute(sql, params)]
 
     def entities(
-        self, label: str | None = None, since: date | None = None, until: date | None = None, limit: int = 50
+        self,
+        label: str | None = None,
+        since: date | None = None,
+        until: date | None = None,
+        limit: int = 50,
+        placed: bool = False,
     ) -> list[EntitySummary]:
-        where, params = ["1 = 1"], []
+        where, params = ["e.place IS NOT NULL" if placed else "1 = 1"], []
         if label:
             where.append("e.label = ?")
             params.append(label.upper())

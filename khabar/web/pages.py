@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import urlencode
@@ -25,6 +25,7 @@ from khabar.errors import InputError, QueryError
 from khabar.search.highlight import lead, match_spans
 from khabar.search.query import highlight_terms, parse
 from khabar.store.base import Archive, Hit
+from khabar.web.worldmap import world_map
 
 PAGE_SIZE = 20
 SPAN_KINDS = ("entities", "quotes", "amounts", "dates")  # analysis lists rendered as highlighted spans
@@ -198,6 +199,30 @@ def entity_page(request: Request, store: ArchiveDep, entity_id: str) -> Response
     return templates.TemplateResponse(request, "entity.html", context)
 
 
+@router.get("/map")
+def map_page(
+    request: Request,
+    store: ArchiveDep,
+    since: Annotated[str | None, Query(alias="from")] = None,
+    until: Annotated[str | None, Query(alias="to")] = None,
+) -> Response:
+    """Where the archive's news happens: a pin per place, sized by the articles naming it."""
+    params = {k: v for k, v in {"from": since, "to": until}.items() if v}
+    try:
+        places, error = service.places(store, since=since, until=until), None
+    except InputError as problem:
+        places, error = [], str(problem)
+    context = {
+        "svg": world_map(places),
+        "places": places[:50],
+        "error": error,
+        "since": since or "",
+        "until": until or "",
+        "json_url": "/api/places" + (f"?{urlencode(params)}" if params else ""),
+    }
+    return templates.TemplateResponse(request, "map.html", context, status_code=400 if error else 200)
+
+
 def timeline_chart(timeline: list[tuple[str, int]], width: int = 640, height: int = 120) -> Markup:
     """Articles per month (per day within two months) as an inline SVG bar chart: no script, no network."""
     if not timeline:
@@ -208,11 +233,13 @@ def timeline_chart(timeline: list[tuple[str, int]], width: int = 640, height: in
     for day, count in timeline:
         bucket = day[:7] if by_month else day
         counts[bucket] = counts.get(bucket, 0) + count
-    buckets = sorted(counts)
+    buckets = _all_buckets(first, last, by_month)  # empty days or months stay visible as gaps
     peak = max(counts.values())
     bar = width / len(buckets)
     bars = []
     for index, bucket in enumerate(buckets):
+        if not counts.get(bucket):
+            continue
         bar_height = max(2.0, (height - 20) * counts[bucket] / peak)
         x = width - (index + 1) * bar  # right to left, as Persian readers read time
         label = _bucket_label(bucket)
@@ -221,13 +248,25 @@ def timeline_chart(timeline: list[tuple[str, int]], width: int = 640, height: in
             f'height="{bar_height:.1f}"><title>{escape(label)}: {counts[bucket]}</title></rect>'
         )
     ends = (
-        f'<text x="{width - 2}" y="{height - 2}" text-anchor="end">{escape(_bucket_label(buckets[0]))}</text>'
-        f'<text x="2" y="{height - 2}" text-anchor="start">{escape(_bucket_label(buckets[-1]))}</text>'
+        f'<text x="{width - 2}" y="{height - 2}" text-anchor="start" direction="rtl">'
+        f"{escape(_bucket_label(buckets[0]))}</text>"
+        f'<text x="2" y="{height - 2}" text-anchor="end" direction="rtl">{escape(_bucket_label(buckets[-1]))}</text>'
     )
     return Markup(
         f'<svg class="timeline" viewBox="0 0 {width} {height}" role="img" '
         f'aria-label="شمار خبرها در طول زمان">{"".join(bars)}{ends}</svg>'
     )
+
+
+def _all_buckets(first: str, last: str, by_month: bool) -> list[str]:
+    start, end = date.fromisoformat(first), date.fromisoformat(last)
+    if not by_month:
+        return [(start + timedelta(days=offset)).isoformat() for offset in range((end - start).days + 1)]
+    months, year, month = [], start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        months.append(f"{year:04d}-{month:02d}")
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    return months
 
 
 def _bucket_label(bucket: str) -> str:

@@ -7,7 +7,14 @@ from collections import defaultdict
 from collections.abc import Sequence
 from pathlib import Path
 
-from khabar.ner.features import GROUPS, Resources, key, sentence_features
+from khabar.ner.features import (
+    GROUPS,
+    Resources,
+    add_lexicon_features,
+    add_stack_features,
+    key,
+    sentence_features,
+)
 from khabar.ner.tagger import bio_spans
 from training.ner.data import Sentence
 
@@ -33,30 +40,42 @@ def train_crf(
     path: Path,
     groups: Sequence[str] = GROUPS,
     params: dict | None = None,
+    aux: Sequence[Path] = (),
 ) -> Resources:
     """Train and save a model; returns the resources to tag with (with the full training lexicon if used).
 
     The lexicon feature is jackknifed: each sentence sees the entity phrases of the other 4/5 of the training
-    data, so the CRF learns how far to trust the lexicon on phrases it has not memorized.
+    data, so the CRF learns how far to trust the lexicon on phrases it has not memorized. ``aux`` models (base
+    features only, trained on other corpora) add their tags as stacking features.
     """
     import pycrfsuite
 
-    trainer = pycrfsuite.Trainer(verbose=False)
-    if "lexicon" in groups:
+    base_groups = [g for g in groups if g != "lexicon"]
+    aux_taggers = []
+    for aux_path in aux:
+        tagger = pycrfsuite.Tagger()
+        tagger.open(str(aux_path))
+        aux_taggers.append(tagger)
+    use_lexicon = "lexicon" in groups
+    held_out = [resources] * JACKKNIFE
+    if use_lexicon:
         parts = [[s for i, s in enumerate(sentences) if i % JACKKNIFE == k] for k in range(JACKKNIFE)]
-        for k, part in enumerate(parts):
-            others = [s for j, other in enumerate(parts) if j != k for s in other]
-            held = resources.with_lexicon(entity_lexicon(others))
-            for sentence in part:
-                trainer.append(sentence_features(sentence.tokens, held, groups), sentence.tags)
-        resources = resources.with_lexicon(entity_lexicon(sentences))
-    else:
-        for sentence in sentences:
-            trainer.append(sentence_features(sentence.tokens, resources, groups), sentence.tags)
+        held_out = [
+            resources.with_lexicon(entity_lexicon([s for j, o in enumerate(parts) if j != k for s in o]))
+            for k in range(JACKKNIFE)
+        ]
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for i, sentence in enumerate(sentences):
+        features = sentence_features(sentence.tokens, resources, base_groups)
+        aux_tags = [tagger.tag(features) for tagger in aux_taggers]
+        if use_lexicon:
+            add_lexicon_features(features, [key(t) for t in sentence.tokens], held_out[i % JACKKNIFE])
+        add_stack_features(features, aux_tags)
+        trainer.append(features, sentence.tags)
     trainer.set_params({**PARAMS, **(params or {})})
     path.parent.mkdir(parents=True, exist_ok=True)
     trainer.train(str(path))
-    return resources
+    return resources.with_lexicon(entity_lexicon(sentences)) if use_lexicon else resources
 
 
 def write_meta(path: Path, groups: Sequence[str], models: list[dict], clusters: str, gazetteer: str) -> None:

@@ -58,7 +58,12 @@ def main() -> None:
     models = []
     for spec in args.corpora.split(","):
         name, _, corpora = spec.partition("=")
-        sentences = [s for corpus in corpora.split("+") for part in PARTS[corpus] for s in load(args.data, corpus, part)]
+        sentences = [
+            s
+            for corpus in corpora.split("+")
+            for part in PARTS[corpus]
+            for s in load(args.data, corpus, part)
+        ]
         print(f"{name}: training on {corpora} ({len(sentences)} sentences)")
         trained = train_crf(sentences, resources, args.out / f"{name}.crfsuite", GROUPS)
         lexicon = f"{name}_lexicon.tsv.gz"

@@ -1,0 +1,48 @@
+"""The shipped NER model finds the entities of the founding record (examples/seed.txt, first paragraph)."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from khabar.text.normalize import normalize_text
+from khabar.text.tokens import tokenize
+
+SEED = Path(__file__).resolve().parents[2] / "examples" / "seed.txt"
+EXPECTED = [("ایلنا", "ORG"), ("ایرج کاکاوند", "PER"), ("اسد مجید خان", "PER"), ("سازمان اکو", "ORG")]
+
+
+def _tagger():
+    pytest.importorskip("pycrfsuite", reason="python-crfsuite is not installed (pip install python-crfsuite)")
+    from khabar.ner import load_tagger
+
+    try:
+        return load_tagger()
+    except FileNotFoundError as error:
+        pytest.skip(f"NER model not shipped in this checkout: {error}")
+
+
+def test_seed_entities() -> None:
+    tagger = _tagger()
+    from khabar.ner import entities
+
+    first_line = SEED.read_text(encoding="utf-8").splitlines()[0]
+    paragraph = re.sub(r"^\s*date\s+\S+\s*", "", first_line)  # the seed format's date marker
+    text = normalize_text(paragraph)
+    spans = tokenize(text)
+    found = entities(text, spans, tagger.tag([text[s:e] for s, e in spans]))
+    pairs = {(e["text"], e["label"]) for e in found}
+    for expected in EXPECTED:
+        assert expected in pairs, f"{expected} not in {sorted(pairs)}"
+    for entity in found:
+        assert text[entity["start"] : entity["end"]] == entity["text"]
+
+
+def test_tagger_is_cached_and_handles_empty_input() -> None:
+    tagger = _tagger()
+    from khabar.ner import load_tagger
+
+    assert load_tagger() is tagger
+    assert tagger.tag([]) == []
