@@ -112,6 +112,7 @@ def main() -> None:
     parser.add_argument("--only", choices=["arman", "peyma"], default=None)
     parser.add_argument("--c1", type=float, default=None)
     parser.add_argument("--c2", type=float, default=None)
+    parser.add_argument("--iters", type=int, default=None)
     parser.add_argument("--jobs", type=int, default=2)
     parser.add_argument(
         "--peyma-dev", action="store_true", help="PEYMA: train on train, score dev (for tuning)"
@@ -125,7 +126,9 @@ def main() -> None:
     if not (args.data / "ner").is_dir():
         sys.exit(f"NER data not found under {args.data}/ner: pass --data ../shared/data")
     groups = tuple(g for g in args.groups.split(",") if g)
-    params = {k: v for k, v in (("c1", args.c1), ("c2", args.c2)) if v is not None}
+    params = {
+        k: v for k, v in (("c1", args.c1), ("c2", args.c2), ("max_iterations", args.iters)) if v is not None
+    }
     start = time.time()
     tmp = Path(tempfile.mkdtemp(prefix="khabar-ner-bench-"))
     extra = [

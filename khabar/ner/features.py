@@ -32,6 +32,7 @@ MAX_GAZETTEER_WORDS = 8
 
 # Feature groups that can be switched off (for measuring what each adds).
 GROUPS = ("word", "context", "affix", "shape", "cluster", "gazetteer", "lexicon")
+OPTIONAL_GROUPS = ("conj",)  # measured; not in the default set unless it helps (see training/ner/README.md)
 
 
 def key(token: str) -> str:
@@ -137,7 +138,9 @@ def sentence_features(
     padded = ["<s2>", "<s>", *keys, "</s>", "</s2>"]
     clusters = resources.clusters
     no_cluster = ("-", "-", "-")
-    cluster_rows = [clusters.get(word, no_cluster) for word in padded] if "cluster" in use else []
+    cluster_rows = (
+        [clusters.get(word, no_cluster) for word in padded] if "cluster" in use or "conj" in use else []
+    )
     gaz = gazetteer_tags(keys, resources) if "gazetteer" in use and resources.gazetteer else None
     shapes = [shape(word) for word in keys] if "shape" in use else []
     out: list[list[str]] = []
@@ -184,6 +187,13 @@ def sentence_features(
                 feats.append(f"c2{offset:+d}=" + other[2])
             feats.append("c2-1c2=" + cluster_rows[p - 1][2] + "|" + row[2])
             feats.append("c2c2+1=" + row[2] + "|" + cluster_rows[p + 1][2])
+        if "conj" in use:
+            # a context word with the current word's cluster: "سردار" + a name-like cluster
+            row = cluster_rows[p]
+            feats.append("w-1c1=" + padded[p - 1] + "|" + row[1])
+            feats.append("c1w+1=" + row[1] + "|" + padded[p + 1])
+            feats.append("s2-1=" + padded[p - 1][-2:])
+            feats.append("s2+1=" + padded[p + 1][-2:])
         if gaz is not None:
             for tag in gaz[i]:
                 feats.append("g=" + tag)

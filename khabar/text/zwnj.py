@@ -2,15 +2,20 @@
 ``همکاری های`` → ``همکاری‌های``) and leave alone what is already right (``کشورها``, ``میز``, ``بیمار``).
 
 The model (``training/zwnj.py``) counts how carefully edited text (UD PerDT) writes every word form, with
-hazm's and shekar's word lists for coverage. Decisions, word by word:
+hazm's and shekar's word lists for coverage, learns which word parts follow or precede a ZWNJ (``های``, ``اند``,
+``شناسی``; ``می``, ``بی``), and trains two small perceptrons: one for letter boundaries inside unseen words, one
+for spaces between words. First the writer is read (:func:`edits`): a text with ZWNJ is *careful* (its spelling
+is kept), one that writes affixes apart is *spaced* (its ZWNJ became spaces), any other has simply lost them.
+Then, word by word:
 
 - A token the writer already gave a ZWNJ is trusted.
 - A joined token takes the spelling edited text prefers (``همکاریهای`` → ``همکاری‌های``) when that spelling is
   clearly more frequent than the token as written; PerDT's evidence outranks the word lists.
-- An unseen token is analyzed as prefix (می/نمی/بی) + known word or verb stem + suffix (ها/های/تر/ترین/ای/ام/…):
-  ``روانگردانهای`` → ``روانگردان‌های``.
-- Tokens separated by a space are joined when one is an affix written apart (``همکاری ها``, ``می کنیم``), or when
-  edited text writes the pair as one word more often than apart (``بین الملل`` → ``بین‌الملل``).
+- An unseen token is split into known parts around learned affixes (``روانگردانهای`` → ``روانگردان‌های``);
+  what is left goes to the boundary classifier.
+- Tokens separated by a space are joined when one is an affix written apart (``همکاری ها``, ``می کنیم``), when
+  edited text writes the pair as one word more often than apart (``بین الملل`` → ``بین‌الملل``), or when the
+  junction classifier is very sure; pairs edited text writes apart never join.
 
 :func:`edits` only inserts, deletes or replaces spaces and ZWNJ, so the normalizer's offset map stays exact.
 """
@@ -39,7 +44,6 @@ POSSESSIVES = ("شان", "تان", "مان")  # joined except after final ه: خ
 INFLECTIONS = frozenset((*PLURAL_SUFFIXES, *COMPARATIVE_SUFFIXES, *CLITICS, *POSSESSIVES))
 PERSON_ENDINGS = ("یم", "ید", "ند", "م", "د")
 VERB_ENDINGS = ("یم", "ید", "ند", "م", "ی", "د", "ه", "")
-MAX_MERGE = 3
 
 # Tuned on PerDT dev (never on test) for ZWNJ F1 with next to no damage to text that is already right.
 REWRITE_RATIO = 2.0  # a spelling replaces the written one only when this much more frequent
@@ -75,7 +79,6 @@ MIN_TOGETHER = 2  # edited-text occurrences of a multiword spelling before words
 class Lexicon:
     edited: dict[str, int]  # written form → occurrences in edited text (PerDT)
     listed: dict[str, float]  # written form → pseudo-count from word lists
-    compounds: frozenset[str]  # forms that word lists give as ZWNJ compounds
     spellings: dict[str, tuple[str, ...]]  # key (form without ZWNJ) → its written forms
     apart: dict[str, int]  # multiword key → occurrences written as separate words in edited text
     tails: dict[str, tuple[int, int]]  # word end → (written after a ZWNJ, written joined) in edited text
@@ -115,7 +118,6 @@ def load_lexicon(data: bytes) -> Lexicon:
     """Read a model file (``training/zwnj.py`` writes it)."""
     edited: dict[str, int] = {}
     listed: dict[str, float] = {}
-    compounds: set[str] = set()
     spellings: dict[str, list[str]] = {}
     apart: dict[str, int] = {}
     stems: dict[str, frozenset[str]] = {}
@@ -147,13 +149,10 @@ def load_lexicon(data: bytes) -> Lexicon:
                 edited[form] = int(fields[1])
             if fields[2] != "0":
                 listed[form] = float(fields[2])
-            if len(fields) > 3:
-                compounds.add(form)
             spellings.setdefault(form.replace(ZWNJ, ""), []).append(form)
     model = Lexicon(
         edited,
         listed,
-        frozenset(compounds),
         {key: tuple(forms) for key, forms in spellings.items()},
         apart,
         tables["#tails"],
