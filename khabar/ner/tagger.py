@@ -46,10 +46,15 @@ class Tagger:
         *,
         lexicons: Sequence[Resources | None] | None = None,
         aux: Sequence[str | Path] = (),
+        aux_for: Sequence[Sequence[int]] | None = None,
     ) -> None:
         paths = [models] if isinstance(models, str | Path) else list(models)
         self._models = [_open(path) for path in paths]
         self._aux = [_open(path) for path in aux]
+        # which auxiliary taggers feed each main model (default: all of them)
+        self._aux_for = (
+            [list(a) for a in aux_for] if aux_for is not None else [list(range(len(aux)))] * len(paths)
+        )
         self._lexicons = list(lexicons) if lexicons is not None else [resources_] * len(paths)
         if len(self._lexicons) != len(paths):
             raise ValueError(f"{len(paths)} models but {len(self._lexicons)} lexicons: give one per model")
@@ -66,11 +71,13 @@ class Tagger:
         aux_tags = [model.tag(base) for model in self._aux]
         keys = [key(token) for token in tokens] if self._lexicon else []
         if len(self._models) == 1:
-            return list(self._models[0].tag(self._complete(base, keys, self._lexicons[0], aux_tags)))
+            stacked = [aux_tags[k] for k in self._aux_for[0]]
+            return list(self._models[0].tag(self._complete(base, keys, self._lexicons[0], stacked)))
         found: list[tuple[int, int, str]] = []
         taken = [False] * len(tokens)
-        for model, lexicon in zip(self._models, self._lexicons, strict=True):
-            for start, end, label in bio_spans(model.tag(self._complete(base, keys, lexicon, aux_tags))):
+        for model, lexicon, aux_ids in zip(self._models, self._lexicons, self._aux_for, strict=True):
+            stacked = [aux_tags[k] for k in aux_ids]
+            for start, end, label in bio_spans(model.tag(self._complete(base, keys, lexicon, stacked))):
                 if not any(taken[start:end]):
                     found.append((start, end, label))
                     taken[start:end] = [True] * (end - start)
@@ -125,8 +132,9 @@ def _resources(cluster_file: str | None, gazetteer_file: str | None, lexicon_fil
 def load_tagger(name: str = DEFAULT_MODEL) -> Tagger:
     """The shipped model ``name``, loaded on first use and cached for the life of the process.
 
-    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon"}``) in priority order, the
-    auxiliary CRFs whose tags are stacking features (``aux``), the feature groups and the cluster and gazetteer files.
+    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon", "aux"}``, ``aux`` being the
+    indices of the auxiliary CRFs whose tags it takes as features) in priority order, the auxiliary CRFs (``aux``),
+    the feature groups and the cluster and gazetteer files.
     """
     meta = json.loads(_data_file(f"{name}.json").read_text(encoding="utf-8"))
     shared = _resources(meta.get("clusters"), meta.get("gazetteer"), None)
@@ -142,6 +150,7 @@ def load_tagger(name: str = DEFAULT_MODEL) -> Tagger:
             for model in models
         ],
         aux=[_data_file(model["file"]) for model in meta.get("aux", [])],
+        aux_for=[model.get("aux", []) for model in models],
     )
 
 

@@ -19,7 +19,7 @@ from khabar.ner.tagger import bio_spans
 from training.ner.data import Sentence
 
 # L1 keeps the model small (most weights become zero), L2 smooths; chosen on Arman CV / PEYMA dev.
-PARAMS = {"c1": 0.05, "c2": 0.01, "max_iterations": 150, "feature.possible_transitions": True}
+PARAMS = {"c1": 0.1, "c2": 0.05, "max_iterations": 300, "feature.possible_transitions": True}
 
 
 JACKKNIFE = 5
@@ -78,6 +78,14 @@ def train_crf(
     return resources.with_lexicon(entity_lexicon(sentences)) if use_lexicon else resources
 
 
-def write_meta(path: Path, groups: Sequence[str], models: list[dict], clusters: str, gazetteer: str) -> None:
-    meta = {"groups": list(groups), "models": models, "clusters": clusters, "gazetteer": gazetteer}
+def write_meta(
+    path: Path, groups: Sequence[str], models: list[dict], aux: list[dict], clusters: str, gazetteer: str
+) -> None:
+    meta = {
+        "groups": list(groups),
+        "models": models,
+        "aux": aux,
+        "clusters": clusters,
+        "gazetteer": gazetteer,
+    }
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

@@ -2,24 +2,28 @@
 
     python training/ner/train.py --data ../shared/data --out khabar/lang/fa/data/ner
 
-Builds the gazetteer and the word clusters (training/ner/resources.py), then two CRFs over the same features:
+1. Builds the gazetteer and the word clusters (training/ner/resources.py; ``--skip-resources`` reuses them).
+2. Trains three auxiliary CRFs on base features (no lexicon, no stacking), one per corpus: ``aux_arman``,
+   ``aux_peyma``, ``aux_parstwiner``.
+3. Trains the two main CRFs with every feature group, each stacking the auxiliary taggers of the *other* corpora
+   (exactly the configuration bench/ner.py scores):
+   - ``arman.crfsuite``: ArmanPersoNER, all three folds: PER ORG LOC FAC PRO EVENT (aux: PEYMA, ParsTwiNER);
+   - ``peyma.crfsuite``: PEYMA train+dev+test: PER ORG LOC DATE TIME MONEY PERCENT (aux: Arman, ParsTwiNER).
+4. Writes ``khabar.json``: the Arman-style model first; the PEYMA-style model adds entities that overlap none
+   already found (notably dates, times, money and percentages).
 
-- ``arman.crfsuite``: ArmanPersoNER (all three folds) + ParsTwiNER (train+dev), types PER ORG LOC FAC PRO EVENT
-  (ParsTwiNER's EVE → EVENT; NAT and POG → ORG, as Arman files nationalities and groups under organisation);
-- ``peyma.crfsuite``: PEYMA (train+dev+test), types PER ORG LOC DATE TIME MONEY PERCENT;
-
-and ``khabar.json``, which combines them (the Arman-style model first; the PEYMA-style model adds what does not
-overlap, notably dates, times, money and percentages). ``--corpora`` picks other training sets, e.g. a licence-clean
-``--corpora parstwiner`` build. ``--skip-resources`` reuses the cluster and gazetteer files already in ``--out``.
+``--models`` chooses other main models, e.g. ``--models peyma=peyma`` for a build without Arman's
+academic-only data. Two processes; deterministic (L-BFGS, fixed data order, fixed word2vec seed; word2vec uses two
+threads, so clusters can differ slightly from run to run).
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
-import random
 import sys
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the khabar package of this checkout
@@ -34,47 +38,71 @@ PARTS = {
     "peyma": ("train", "dev", "test"),
     "parstwiner": ("train", "dev"),
 }
-DEFAULT_MODELS = "arman=arman+parstwiner,peyma=peyma"
+DEFAULT_MODELS = "arman=arman,peyma=peyma"
+
+
+def _sentences(data: Path, corpora: str) -> list:
+    return [s for corpus in corpora.split("+") for part in PARTS[corpus] for s in load(data, corpus, part)]
+
+
+def _train(job: tuple) -> tuple[str, dict[tuple[str, ...], str]]:
+    data, out, name, corpora, groups, aux = job
+    resources = Resources.from_files(out / "clusters.tsv.gz", out / "gazetteer.tsv.gz")
+    sentences = _sentences(data, corpora)
+    started = time.time()
+    trained = train_crf(sentences, resources, out / f"{name}.crfsuite", groups, None, aux)
+    print(f"{name}: {corpora}, {len(sentences)} sentences, {time.time() - started:.0f}s", flush=True)
+    return name, dict(trained.lexicon)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Train khabar's NER models")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("khabar/lang/fa/data/ner"))
-    parser.add_argument(
-        "--corpora",
-        default=DEFAULT_MODELS,
-        help=f"models to train, in priority order: name=corpus+corpus,... (default {DEFAULT_MODELS})",
-    )
+    parser.add_argument("--models", default=DEFAULT_MODELS, help=f"name=corpus+corpus,... ({DEFAULT_MODELS})")
     parser.add_argument("--skip-resources", action="store_true", help="reuse clusters/gazetteer in --out")
     args = parser.parse_args()
-    random.seed(1)
-    args.out.mkdir(parents=True, exist_ok=True)
+    out = args.out
+    out.mkdir(parents=True, exist_ok=True)
     started = time.time()
     if not args.skip_resources:
-        build_gazetteer(args.data, args.out / "gazetteer.tsv.gz")
-        build_clusters(args.data, args.out / "clusters.tsv.gz")
-    resources = Resources.from_files(args.out / "clusters.tsv.gz", args.out / "gazetteer.tsv.gz")
+        build_gazetteer(args.data, out / "gazetteer.tsv.gz")
+        build_clusters(args.data, out / "clusters.tsv.gz")
+    base = [g for g in GROUPS if g != "lexicon"]
+    specs = [spec.partition("=")[::2] for spec in args.models.split(",")]
+    main_corpora = {name: set(corpora.split("+")) for name, corpora in specs}
+    aux_names = sorted(PARTS)
+    with ProcessPoolExecutor(2) as pool:
+        aux_jobs = [(args.data, out, f"aux_{c}", c, base, ()) for c in aux_names]
+        list(pool.map(_train, aux_jobs))
+        main_jobs = []
+        aux_for = {}
+        for name, corpora in specs:
+            aux_for[name] = [i for i, c in enumerate(aux_names) if c not in main_corpora[name]]
+            aux_paths = tuple(out / f"aux_{aux_names[i]}.crfsuite" for i in aux_for[name])
+            main_jobs.append((args.data, out, name, corpora, GROUPS, aux_paths))
+        lexicons = dict(pool.map(_train, main_jobs))
     models = []
-    for spec in args.corpora.split(","):
-        name, _, corpora = spec.partition("=")
-        sentences = [
-            s
-            for corpus in corpora.split("+")
-            for part in PARTS[corpus]
-            for s in load(args.data, corpus, part)
-        ]
-        print(f"{name}: training on {corpora} ({len(sentences)} sentences)")
-        trained = train_crf(sentences, resources, args.out / f"{name}.crfsuite", GROUPS)
+    for name, corpora in specs:
         lexicon = f"{name}_lexicon.tsv.gz"
-        with gzip.open(args.out / lexicon, "wt", encoding="utf-8", compresslevel=9) as handle:
-            for phrase, types in sorted(trained.lexicon.items()):
+        with gzip.open(out / lexicon, "wt", encoding="utf-8", compresslevel=9) as handle:
+            for phrase, types in sorted(lexicons[name].items()):
                 handle.write(" ".join(phrase) + "\t" + types + "\n")
-        models.append({"file": f"{name}.crfsuite", "lexicon": lexicon, "corpora": corpora.split("+")})
-    write_meta(args.out / "khabar.json", GROUPS, models, "clusters.tsv.gz", "gazetteer.tsv.gz")
-    for path in sorted(args.out.iterdir()):
+        models.append(
+            {
+                "file": f"{name}.crfsuite",
+                "lexicon": lexicon,
+                "aux": aux_for[name],
+                "corpora": corpora.split("+"),
+            }
+        )
+    aux_meta = [{"file": f"aux_{c}.crfsuite", "corpora": [c]} for c in aux_names]
+    write_meta(out / "khabar.json", GROUPS, models, aux_meta, "clusters.tsv.gz", "gazetteer.tsv.gz")
+    total = 0
+    for path in sorted(out.iterdir()):
+        total += path.stat().st_size
         print(f"  {path.name}: {path.stat().st_size / 1e6:.2f} MB")
-    print(f"done in {time.time() - started:.0f}s")
+    print(f"total {total / 1e6:.1f} MB; done in {time.time() - started:.0f}s")
 
 
 if __name__ == "__main__":
