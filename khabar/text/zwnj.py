@@ -124,6 +124,7 @@ def load_lexicon(data: bytes) -> Lexicon:
     tables: dict[str, dict[str, tuple[int, int]]] = {}
     weights: dict[str, float] = {}
     seen_apart: frozenset[tuple[str, ...]] = frozenset()
+    key_evidence: dict[str, float] = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         fields = line.split("\t")
         if fields[0] == "#apart":
@@ -144,12 +145,14 @@ def load_lexicon(data: bytes) -> Lexicon:
         elif fields[0] in ("#past", "#present"):
             stems[fields[0]] = frozenset(fields[1].split())
         elif not fields[0].startswith("#"):
-            form = fields[0]
-            if fields[1] != "0":
-                edited[form] = int(fields[1])
-            if fields[2] != "0":
-                listed[form] = float(fields[2])
-            spellings.setdefault(form.replace(ZWNJ, ""), []).append(form)
+            form, in_edited, in_lists = fields[0], int(fields[1]), float(fields[2])
+            if in_edited:
+                edited[form] = in_edited
+            if in_lists:
+                listed[form] = in_lists
+            key = form.replace(ZWNJ, "")
+            spellings.setdefault(key, []).append(form)
+            key_evidence[key] = key_evidence.get(key, 0.0) + in_edited + LIST_WEIGHT * in_lists
     model = Lexicon(
         edited,
         listed,
@@ -175,9 +178,7 @@ def load_lexicon(data: bytes) -> Lexicon:
         join_firsts=frozenset(group[0] for group in joinable_eager),
         weights=weights,
         seen_apart=seen_apart,
-        key_evidence={
-            key: sum(model.evidence(form) for form in forms) for key, forms in model.spellings.items()
-        },
+        key_evidence=key_evidence,
         junction_tails=_junction_parts(model, model.tails),
         junction_heads=_junction_parts(model, model.heads),
     )
