@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from khabar.dates import parse_published
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.sources import infer_source
+from khabar.steps.entities import find_entities
+from khabar.steps.places import find_places
 from khabar.text.normalize import normalize, normalize_text
 from khabar.text.tokens import split_sentences, tokenize
 
@@ -42,6 +44,8 @@ def _tokens(analysis: Analysis) -> Analysis:
 DEFAULT_STEPS: tuple[Step, ...] = (
     Step("sentences", _sentences, frozenset({"text"}), frozenset({"sentences"})),
     Step("tokens", _tokens, frozenset({"text"}), frozenset({"tokens"})),
+    Step("entities", find_entities, frozenset({"tokens"}), frozenset({"entities"})),
+    Step("places", find_places, frozenset({"entities"}), frozenset({"places"})),
 )
 
 

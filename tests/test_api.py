@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -329,7 +330,8 @@ def test_article_page(client: TestClient) -> None:
     html = response.text
     assert response.status_code == 200
     assert 'dir="rtl"' in html
-    assert "سردار کاکاوند در ادامه" in html
+    assert "سردار کاکاوند در ادامه" in re.sub(r"<[^>]+>", "", html)  # entities are marked up inside the text
+    assert 'class="ent ent-PER"' in html and 'href="/entities/' in html
     assert html.count("<p>") >= 6  # paragraphs split at blank lines
     assert "<mark>همکاری\u200cهای</mark>" in html
     assert "۱۷ مهر ۱۴۰۴" in html and "2025-10-09" in html

@@ -18,7 +18,7 @@ def test_seed_record(seed_path) -> None:
     assert record.published_jalali == "1404-07-17"
     assert record.source == "ILNA"
     assert record.text.startswith("به گزارش ایلنا")
-    for key in ("entities", "quotes", "amounts", "dates", "places", "topics"):
+    for key in ("quotes", "amounts", "dates", "topics"):
         assert getattr(record, key) == []
     assert len(record.sentences) == 6
     assert all(record.text[s:e].strip() == record.text[s:e] for s, e in record.sentences)
@@ -58,3 +58,22 @@ def test_step_order_is_checked_when_the_pipeline_is_built() -> None:
     needs_entities = Step("quotes", lambda a: a, requires=frozenset({"entities"}))
     with pytest.raises(ValueError, match="needs \\['entities'\\]"):
         Pipeline([needs_entities])
+
+
+def test_seed_entities_and_places(seed_path) -> None:
+    """The founding record's people, organisations and places (issue 4's targets on the seed)."""
+    from khabar.service import analyze_paths
+
+    [record] = list(analyze_paths([seed_path]))
+    found = {(entity["canonical"], entity["label"]) for entity in record.entities}
+    assert {
+        ("ایلنا", "ORG"),
+        ("ایرج کاکاوند", "PER"),
+        ("پلیس مبارزه با مواد مخدر فراجا", "ORG"),
+        ("اسد مجید خان", "PER"),
+        ("سازمان اکو", "ORG"),
+    } <= found
+    kakavand = next(e for e in record.entities if e["canonical"] == "ایرج کاکاوند")
+    assert kakavand["title"] == "سردار" and kakavand["role"] == "رئیس پلیس مبارزه با مواد مخدر فراجا"
+    assert {(place["name"], place["country"]) for place in record.places} >= {("افغانستان", "AF"), ("ایران", "IR")}
+    assert all(isinstance(place["lat"], float) and isinstance(place["lon"], float) for place in record.places)

@@ -28,7 +28,7 @@ _FOLD = str.maketrans(
 _PERSIAN = re.compile(r"[\u0600-\u06ff\u200c]+")
 _LATIN = re.compile(r"[A-Za-z]+")
 _DIGITS = re.compile(r"0+(?:[.,٫٬/:\-]0+)*%?")
-MAX_GAZETTEER_WORDS = 8
+_CLUSTER_WINDOW = tuple((o, f"c1{o:+d}=", f"c2{o:+d}=") for o in (-2, -1, 1, 2))
 
 # Feature groups that can be switched off (for measuring what each adds).
 GROUPS = ("word", "context", "affix", "shape", "cluster", "gazetteer", "lexicon")
@@ -181,10 +181,10 @@ def sentence_features(
         if "cluster" in use:
             row = cluster_rows[p]
             feats += ["c0=" + row[0], "c1=" + row[1], "c2=" + row[2]]
-            for offset in (-2, -1, 1, 2):
+            for offset, name1, name2 in _CLUSTER_WINDOW:
                 other = cluster_rows[p + offset]
-                feats.append(f"c1{offset:+d}=" + other[1])
-                feats.append(f"c2{offset:+d}=" + other[2])
+                feats.append(name1 + other[1])
+                feats.append(name2 + other[2])
             feats.append("c2-1c2=" + cluster_rows[p - 1][2] + "|" + row[2])
             feats.append("c2c2+1=" + row[2] + "|" + cluster_rows[p + 1][2])
         if "conj" in use:

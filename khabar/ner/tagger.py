@@ -68,7 +68,8 @@ class Tagger:
         if not tokens:
             return []
         base = sentence_features(tokens, self.resources, self._base_groups)
-        aux_tags = [model.tag(base) for model in self._aux]
+        items = _item_sequence(base) if len(self._aux) > 1 else base  # converted once for every aux tagger
+        aux_tags = [model.tag(items) for model in self._aux]
         keys = [key(token) for token in tokens] if self._lexicon else []
         if len(self._models) == 1:
             stacked = [aux_tags[k] for k in self._aux_for[0]]
@@ -99,6 +100,12 @@ class Tagger:
             add_lexicon_features(features, keys, lexicon)  # type: ignore[arg-type]
         add_stack_features(features, aux_tags)
         return features
+
+
+def _item_sequence(features: list[list[str]]):  # noqa: ANN202 - pycrfsuite.ItemSequence
+    import pycrfsuite
+
+    return pycrfsuite.ItemSequence(features)
 
 
 def _open(path: str | Path):  # noqa: ANN202 - pycrfsuite.Tagger

@@ -12,8 +12,8 @@
 4. Writes ``khabar.json``: the Arman-style model first; the PEYMA-style model adds entities that overlap none
    already found (notably dates, times, money and percentages).
 
-``--models`` chooses other main models, e.g. ``--models peyma=peyma`` for a build without Arman's
-academic-only data. Two processes; deterministic (L-BFGS, fixed data order, fixed word2vec seed; word2vec uses two
+``--models`` and ``--aux`` choose other corpora, e.g. ``--models peyma=peyma --aux parstwiner`` for a build without
+Arman's academic-only data. Two processes; deterministic (L-BFGS, fixed data order, fixed word2vec seed; word2vec uses two
 threads, so clusters can differ slightly from run to run).
 """
 
@@ -60,6 +60,11 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("khabar/lang/fa/data/ner"))
     parser.add_argument("--models", default=DEFAULT_MODELS, help=f"name=corpus+corpus,... ({DEFAULT_MODELS})")
+    parser.add_argument(
+        "--aux",
+        default="arman,parstwiner,peyma",
+        help="corpora of the auxiliary (stacked) taggers; '' for none",
+    )
     parser.add_argument("--skip-resources", action="store_true", help="reuse clusters/gazetteer in --out")
     args = parser.parse_args()
     out = args.out
@@ -71,7 +76,7 @@ def main() -> None:
     base = [g for g in GROUPS if g != "lexicon"]
     specs = [spec.partition("=")[::2] for spec in args.models.split(",")]
     main_corpora = {name: set(corpora.split("+")) for name, corpora in specs}
-    aux_names = sorted(PARTS)
+    aux_names = sorted(c for c in args.aux.split(",") if c)
     with ProcessPoolExecutor(2) as pool:
         aux_jobs = [(args.data, out, f"aux_{c}", c, base, ()) for c in aux_names]
         list(pool.map(_train, aux_jobs))
