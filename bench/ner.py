@@ -13,6 +13,7 @@ Prints a Markdown table.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
 import tempfile
 import time
@@ -200,6 +201,7 @@ def main() -> None:
     if peyma:
         print(table("PEYMA " + ("dev" if args.peyma_dev else "test"), peyma[0]))
         print()
+    shutil.rmtree(tmp, ignore_errors=True)
     if args.speed:
         from khabar.ner.tagger import load_tagger
 

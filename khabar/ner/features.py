@@ -227,9 +227,9 @@ def add_lexicon_features(features: list[list[str]], keys: Sequence[str], resourc
 def add_stack_features(features: list[list[str]], aux_tags: Sequence[Sequence[str]]) -> None:
     """Append the tags other taggers gave each token and its neighbours (stacking), in place."""
     for k, tags in enumerate(aux_tags):
-        n = len(tags)
+        here, before, after = f"a{k}=", f"a{k}-1=", f"a{k}+1="
+        padded = ["<s>", *tags, "</s>"]
         for i, feats in enumerate(features):
-            tag = tags[i]
-            feats.append(f"a{k}={tag}")
-            feats.append(f"a{k}-1={tags[i - 1] if i else '<s>'}")
-            feats.append(f"a{k}+1={tags[i + 1] if i + 1 < n else '</s>'}")
+            feats.append(here + padded[i + 1])
+            feats.append(before + padded[i])
+            feats.append(after + padded[i + 2])

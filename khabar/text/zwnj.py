@@ -279,6 +279,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
             and index + 1 < count
             and token[-1] not in NON_JOINING
             and (tokens[index + 1] in model.junction_tails or token in model.junction_heads)
+            and _evidence(model, tokens[index + 1]) >= MIN_CORE  # never glue an unknown name to a word
             and (token, tokens[index + 1]) not in model.seen_apart
             and joins(token, tokens[index + 1], JUNCTION_MARGIN_SPACED if eager else JUNCTION_MARGIN)
         ):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from khabar.ner.features import Resources, gazetteer_tags, key, sentence_features, shape
+from khabar.ner.features import Resources, add_stack_features, gazetteer_tags, key, sentence_features, shape
 from khabar.ner.tagger import bio_spans, entities
 from khabar.text.tokens import tokenize
 
@@ -86,3 +86,15 @@ def test_entities_have_character_offsets() -> None:
 def test_entities_need_one_tag_per_token() -> None:
     with pytest.raises(ValueError, match="one tag per token"):
         entities("ایران", [(0, 5)], [])
+
+
+def test_stack_features_add_neighbouring_tags() -> None:
+    features = [["b"], ["b"]]
+    add_stack_features(features, [["B-PER", "O"]])
+    assert features == [["b", "a0=B-PER", "a0-1=<s>", "a0+1=O"], ["b", "a0=O", "a0-1=B-PER", "a0+1=</s>"]]
+
+
+def test_lexicon_features_use_the_training_lexicon() -> None:
+    resources = RESOURCES.with_lexicon(["سازمان اکو\tORG"])
+    feats = sentence_features(["دبیر", "سازمان", "اکو"], resources)
+    assert "x=B-ORG" in feats[1] and "x=L-ORG" in feats[2] and "x+1=B-ORG" in feats[0]
