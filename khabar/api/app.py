@@ -21,47 +21,13 @@ from khabar import service
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
 from khabar.store import open_archive
-from khabar.store.base import Archive, EntitySummary, Stats, StoredRejection
+from khabar.store.base import Archive, EntitySummary, SearchPage, Stats, StoredRejection
 from khabar.web import pages
 
 STATIC = Path(pages.__file__).parent / "static"
 
 
 # -- output schemas (the shapes of the records' to_dict(), for the OpenAPI docs) ---------------------------------
-class SnippetOut(BaseModel):
-    text: str
-    start: int
-    highlights: list[list[int]]
-
-
-class HitOut(BaseModel):
-    id: str
-    title: str | None
-    source: str | None
-    url: str | None
-    published: str | None
-    published_jalali: str | None
-    score: float | None
-    snippet: SnippetOut
-    lead: str
-
-
-class SearchRequestOut(BaseModel):
-    query: str | None
-    since: str | None
-    until: str | None
-    source: str | None
-    limit: int
-    offset: int
-
-
-class SearchPageOut(BaseModel):
-    request: SearchRequestOut
-    total: int
-    terms: list[str]
-    hits: list[HitOut]
-
-
 class RejectionOut(BaseModel):
     origin: str
     record_no: int | None
@@ -118,7 +84,7 @@ ArchiveDep = Annotated[Archive, Depends(archive)]
 api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
-@api.get("/search", response_model=SearchPageOut)
+@api.get("/search", response_model=SearchPage)
 def search(
     store: ArchiveDep,
     q: Annotated[
