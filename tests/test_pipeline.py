@@ -75,5 +75,8 @@ def test_seed_entities_and_places(seed_path) -> None:
     } <= found
     kakavand = next(e for e in record.entities if e["canonical"] == "ایرج کاکاوند")
     assert kakavand["title"] == "سردار" and kakavand["role"] == "رئیس پلیس مبارزه با مواد مخدر فراجا"
-    assert {(place["name"], place["country"]) for place in record.places} >= {("افغانستان", "AF"), ("ایران", "IR")}
+    assert {(place["name"], place["country"]) for place in record.places} >= {
+        ("افغانستان", "AF"),
+        ("ایران", "IR"),
+    }
     assert all(isinstance(place["lat"], float) and isinstance(place["lon"], float) for place in record.places)
