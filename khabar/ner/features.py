@@ -194,16 +194,9 @@ def sentence_features(
             feats.append("c1w+1=" + row[1] + "|" + padded[p + 1])
             feats.append("s2-1=" + padded[p - 1][-2:])
             feats.append("s2+1=" + padded[p + 1][-2:])
-        if gaz is not None:
-            for tag in gaz[i]:
-                feats.append("g=" + tag)
-            if i:
-                for tag in gaz[i - 1]:
-                    feats.append("g-1=" + tag)
-            if i + 1 < n:
-                for tag in gaz[i + 1]:
-                    feats.append("g+1=" + tag)
         out.append(feats)
+    if gaz is not None:
+        _add_window(out, gaz, "g")
     if "lexicon" in use and resources.lexicon:
         add_lexicon_features(out, keys, resources)
     return out
@@ -211,17 +204,18 @@ def sentence_features(
 
 def add_lexicon_features(features: list[list[str]], keys: Sequence[str], resources: Resources) -> None:
     """Append matches of the training-data entity lexicon (window ±1) to each token's features, in place."""
-    lex = gazetteer_tags(keys, resources, lexicon=True)
-    n = len(keys)
+    _add_window(features, gazetteer_tags(keys, resources, lexicon=True), "x")
+
+
+def _add_window(features: list[list[str]], tags: Sequence[Sequence[str]], name: str) -> None:
+    """Append each token's list tags and its neighbours' (window ±1) as ``name=``, ``name-1=``, ``name+1=``."""
+    last = len(features) - 1
     for i, feats in enumerate(features):
-        for tag in lex[i]:
-            feats.append("x=" + tag)
+        feats.extend(f"{name}={tag}" for tag in tags[i])
         if i:
-            for tag in lex[i - 1]:
-                feats.append("x-1=" + tag)
-        if i + 1 < n:
-            for tag in lex[i + 1]:
-                feats.append("x+1=" + tag)
+            feats.extend(f"{name}-1={tag}" for tag in tags[i - 1])
+        if i < last:
+            feats.extend(f"{name}+1={tag}" for tag in tags[i + 1])
 
 
 def add_stack_features(features: list[list[str]], aux_tags: Sequence[Sequence[str]]) -> None:

@@ -13,7 +13,7 @@ import io
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from khabar.readers.decoding import DecodeFailure, decode, preview
+from khabar.readers.decoding import decode_or_reject
 from khabar.readers.fields import record_from_mapping
 from khabar.records import RawRecord, Rejection
 
@@ -26,11 +26,11 @@ csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
     """Yield one record per non-blank data row; a row with the wrong number of columns is rejected alone."""
     data = stream.read()
-    try:
-        text, encoding = decode(data)
-    except DecodeFailure as exc:
-        yield Rejection(origin=origin, record_no=None, reason=str(exc), excerpt=preview(data))
+    decoded = decode_or_reject(data, origin)
+    if isinstance(decoded, Rejection):
+        yield decoded
         return
+    text, encoding = decoded
 
     delimiter = sniff_delimiter(text)
     rows = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import codecs
 import unicodedata
 
+from khabar.records import Rejection
+
 # A cp1256 result is accepted when at least this share of its letters are Arabic-script letters...
 MIN_ARABIC_SHARE = 0.4
 # ...and at most this share of its characters are control characters or symbols (random bytes give ~10-20%).
@@ -56,6 +58,14 @@ def decode(data: bytes) -> tuple[str, str]:
         f"Arabic-script, {odd_share:.0%} of characters are control characters or symbols); "
         "if this is a text file, re-save it as UTF-8"
     )
+
+
+def decode_or_reject(data: bytes, origin: str, record_no: int | None = None) -> tuple[str, str] | Rejection:
+    """``decode``, or the rejection a reader yields for bytes it cannot read (with a readable excerpt)."""
+    try:
+        return decode(data)
+    except DecodeFailure as exc:
+        return Rejection(origin=origin, record_no=record_no, reason=str(exc), excerpt=preview(data))
 
 
 def preview(data: bytes, limit: int = 200) -> str:

@@ -14,7 +14,7 @@ import json
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-from khabar.readers.decoding import DecodeFailure, decode, preview
+from khabar.readers.decoding import decode_or_reject
 from khabar.readers.fields import FALLBACK_TEXT_FIELDS, FIELDS, record_from_mapping
 from khabar.records import RawRecord, Rejection
 
@@ -27,11 +27,11 @@ def read_lines(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]
     if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         # UTF-16 cannot be split on b"\n" (each newline is two bytes), so decode the file as a whole.
         data = first + stream.read()
-        try:
-            text, encoding = decode(data)
-        except DecodeFailure as exc:
-            yield Rejection(origin=origin, record_no=None, reason=str(exc), excerpt=preview(data))
+        decoded = decode_or_reject(data, origin)
+        if isinstance(decoded, Rejection):
+            yield decoded
             return
+        text, encoding = decoded
         yield from _records_from_text(origin, text, encoding)
         return
 
@@ -39,11 +39,11 @@ def read_lines(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]
     for line_no, raw in enumerate(_chain(first, stream), start=1):
         if not raw.strip():
             continue
-        try:
-            line, encoding = decode(raw)
-        except DecodeFailure as exc:
-            yield Rejection(origin=origin, record_no=line_no, reason=str(exc), excerpt=preview(raw))
+        decoded = decode_or_reject(raw, origin, line_no)
+        if isinstance(decoded, Rejection):
+            yield decoded
             continue
+        line, encoding = decoded
         if has_bom and encoding == "utf-8":
             encoding = "utf-8-sig"  # the BOM on line 1 speaks for the whole file
         yield _record_from_line(line, origin, line_no, encoding)
@@ -52,11 +52,11 @@ def read_lines(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]
 def read_json(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
     """Yield the records of a ``.json`` file: an array, an object holding an array, or one object."""
     data = stream.read()
-    try:
-        text, encoding = decode(data)
-    except DecodeFailure as exc:
-        yield Rejection(origin=origin, record_no=None, reason=str(exc), excerpt=preview(data))
+    decoded = decode_or_reject(data, origin)
+    if isinstance(decoded, Rejection):
+        yield decoded
         return
+    text, encoding = decoded
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -20,7 +20,7 @@ import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from khabar.readers.decoding import DecodeFailure, decode, preview
+from khabar.readers.decoding import decode_or_reject
 from khabar.readers.fields import PARAGRAPH_SEPARATOR
 from khabar.records import RawRecord, Rejection
 
@@ -31,11 +31,11 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
     """Yield one record per ``date`` marker (or one for the whole file when it has none)."""
     data = stream.read()
-    try:
-        text, encoding = decode(data)
-    except DecodeFailure as exc:
-        yield Rejection(origin=origin, record_no=None, reason=str(exc), excerpt=preview(data))
+    decoded = decode_or_reject(data, origin)
+    if isinstance(decoded, Rejection):
+        yield decoded
         return
+    text, encoding = decoded
     for record_no, (published, body) in enumerate(split_records(text), start=1):
         yield RawRecord(
             text=paragraphs(body), origin=origin, record_no=record_no, published=published, encoding=encoding

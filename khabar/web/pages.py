@@ -72,7 +72,7 @@ def search_page(
     link_query = urlencode({"q": q}) if q.strip() else ""
     context.update(
         page=page,
-        results=[_result(store, hit, link_query) for hit in page.hits],
+        results=[_result(hit, link_query) for hit in page.hits],
         previous_url=_page_url(params, max(0, offset - PAGE_SIZE)) if offset > 0 else None,
         next_url=_page_url(params, offset + PAGE_SIZE) if offset + PAGE_SIZE < page.total else None,
     )
@@ -84,7 +84,7 @@ def _page_url(params: dict[str, str], offset: int, path: str = "/") -> str:
     return f"{path}?{query}" if query else path
 
 
-def _result(store: Archive, hit: Hit, link_query: str) -> dict[str, Any]:
+def _result(hit: Hit, link_query: str) -> dict[str, Any]:
     return {
         "hit": hit,
         "title": hit.title or hit.lead,
@@ -193,7 +193,7 @@ def entity_page(request: Request, store: ArchiveDep, entity_id: str) -> Response
     context = {
         "detail": detail,
         "chart": timeline_chart(detail.timeline),
-        "articles": [_result(store, hit, urlencode({"q": detail.entity.name})) for hit in detail.articles],
+        "articles": [_result(hit, urlencode({"q": detail.entity.name})) for hit in detail.articles],
         "json_url": f"/api/entities/{entity_id}",
     }
     return templates.TemplateResponse(request, "entity.html", context)
