@@ -1,0 +1,229 @@
+"""Who is speaking: the speaker's words before a cue, and the person or organisation they refer to.
+
+News names a speaker fully once and then refers back with a pronoun (``وی``, ``او``), an anaphoric phrase
+(``این مقام``, ``این مسئول``), a surname, or the role the article gave them (``رئیس کل دیوان محاسبات``). The
+entity step has already linked surnames to full names; here pronouns go to the last speaker and roles go to the
+person the article stated them beside (or, failing that, to the one person quoted so far).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from khabar.entities.canonical import ROLE_HEADS, TITLES
+from khabar.quotes.cues import fold_cue
+
+PRONOUNS = ("وی", "او", "ایشان", "وی\u200cهمچنین")
+ANAPHOR_HEADS = (
+    "مقام",
+    "مسئول",
+    "مسؤول",
+    "مقام مسئول",
+    "نماینده",
+    "کارشناس",
+    "فرمانده",
+    "مدیر",
+    "وزیر",
+    "سخنگو",
+    "عضو",
+    "مربی",
+    "سرمربی",
+    "بازیکن",
+    "استاد",
+    "پژوهشگر",
+    "فعال",
+    "چهره",
+    "نویسنده",
+    "هنرمند",
+    "مقام ارشد",
+    "دیپلمات",
+    "سیاستمدار",
+    "مدیرکل",
+    "معاون",
+    "رئیس",
+    "گزارش",
+    "بیانیه",
+    "منبع",
+)
+# Words that end the speaker's name or role and begin an adjunct: ``X روز دوشنبه در گفت‌وگو با …``.
+_ADJUNCT = re.compile(
+    r"\s(?:هرچند|اگرچه|در|با|روز|امروز|دیروز|امشب|صبح|عصر|شب|ضمن|طی|پس|پیش|هنگام|بعد|قبل|هم|نیز|همچنین|که|به|بر|برای|درباره|"
+    r"درخصوص|در\u200cخصوص|خطاب|ظهر|بامداد|سه\u200cشنبه|یکشنبه|دوشنبه|چهارشنبه|پنجشنبه|جمعه|شنبه|اخیرا|اخیراً|"
+    r"سپس|همچنان|ابتدا|پیرامون|امسال|از|را|و)(?=\s|$)|[،؛(]"
+)
+_LEADING = re.compile(
+    r"(?:(?:و|اما|ولی|همچنین|سپس|در ادامه|در پایان|در همین حال|در همین ارتباط|در این ارتباط|در همین رابطه|"
+    r"در این رابطه|از سوی دیگر|از طرفی|از طرف دیگر|در عین حال|در بخش دیگری از سخنانش)\s+)+"
+)
+# A sentence that opens with a prepositional phrase names its speaker after the comma: «در واکنش به …، X گفت».
+_OPENING_PHRASE = re.compile(
+    r"(?:در|با|به|از|پس از|برای|علاوه بر|بنابر|با این حال|در هر حال)\s[^،:]{0,120}،\s*"
+)
+MAX_SPEAKER_CHARS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class Speaker:
+    """The words naming a quote's source, and what kind of reference they are."""
+
+    text: str
+    start: int
+    end: int
+    anaphoric: bool = False
+    entity: dict[str, Any] | None = None
+
+    @staticmethod
+    def is_role(words: str) -> bool:
+        return any(words.startswith(head) for head in (*ROLE_HEADS, "مقام", "مقامات"))
+
+
+def find_speaker(
+    text: str, start: int, end: int, entities: list[dict[str, Any]], cut_adjuncts: bool = True
+) -> Speaker:
+    """The speaker named in ``text[start:end]`` (the words before a cue), empty and anaphoric when none is."""
+    leading = _LEADING.match(text, start, end)
+    if leading:
+        start = leading.end()
+    while start < end and text[start].isspace():
+        start += 1
+    opener = _OPENING_PHRASE.match(text, start, end)
+    if opener:
+        start = opener.end()
+    for pronoun in PRONOUNS:
+        if text.startswith(pronoun, start) and (
+            start + len(pronoun) >= end or not text[start + len(pronoun)].isalpha()
+        ):
+            return Speaker(pronoun, start, start + len(pronoun), anaphoric=True)
+    if text.startswith("این ", start):
+        for head in sorted(ANAPHOR_HEADS, key=len, reverse=True):
+            phrase_end = start + 4 + len(head)
+            if text.startswith(head, start + 4) and (
+                phrase_end >= len(text) or not text[phrase_end].isalpha()
+            ):
+                return Speaker(text[start:phrase_end], start, phrase_end, anaphoric=True)
+    stop = end
+    if cut_adjuncts:
+        match = _ADJUNCT.search(text, start, end)
+        if match:
+            stop = match.start()
+    named = _first_named(entities, start, stop if stop > start else end)
+    if named is not None:
+        return Speaker(text[named["start"] : named["end"]], named["start"], named["end"], entity=named)
+    stop = min(stop, start + MAX_SPEAKER_CHARS)
+    while stop > start and (text[stop - 1].isspace() or text[stop - 1] in "،"):
+        stop -= 1
+    if stop <= start:
+        return Speaker("", start, start, anaphoric=True)
+    return Speaker(text[start:stop], start, stop)
+
+
+def _first_named(entities: list[dict[str, Any]], start: int, end: int) -> dict[str, Any] | None:
+    """The first person named among the speaker's words, else the first organisation that opens them."""
+    inside = [entity for entity in entities if start <= entity["start"] < end]
+    for entity in inside:
+        if entity["label"] == "PER":
+            return entity
+    for entity in inside:
+        if entity["label"] == "ORG" and entity["start"] - start <= 2:
+            return entity
+    return None
+
+
+def resolve_speakers(
+    text: str, speakers: list[Speaker], entities: list[dict[str, Any]]
+) -> list[tuple[str | None, str | None]]:
+    """``(canonical name, entity id)`` for each speaker, in text order, following references back."""
+    roles = _roles(entities)
+    resolved: list[tuple[str | None, str | None]] = []
+    last: tuple[str | None, str | None] = (None, None)
+    people: dict[str, tuple[str, str | None]] = {}
+    for speaker in speakers:
+        person = True
+        if speaker.entity is not None:
+            current = (speaker.entity.get("canonical") or speaker.text, speaker.entity.get("entity_id"))
+            person = speaker.entity["label"] == "PER"
+        elif speaker.anaphoric:
+            current = last if last[0] else _last_person_before(entities, speaker.start)
+        else:
+            found = (
+                _by_role(speaker.text, roles)
+                or _appositive(text, speaker.text, entities)
+                or _only_person(speaker.text, people, entities)
+            )
+            current, person = (found, True) if found else ((_bare(speaker.text), None), False)
+        if current[0]:
+            last = current
+            if current[1] and person:
+                people[current[1]] = current
+        resolved.append(current)
+    return resolved
+
+
+def _role_key(words: str) -> str:
+    """A role's comparison form: ``رئیس جمهوری آمریکا`` and ``رئیس جمهور آمریکا`` are one role."""
+    return "".join(fold_cue(word).removesuffix("ی") for word in words.split())
+
+
+def _roles(entities: list[dict[str, Any]]) -> list[tuple[str, tuple[str, str | None]]]:
+    return [
+        (_role_key(entity["role"]), (entity["canonical"], entity.get("entity_id")))
+        for entity in entities
+        if entity["label"] == "PER" and entity.get("role")
+    ]
+
+
+def _by_role(words: str, roles: list[tuple[str, tuple[str, str | None]]]) -> tuple[str, str | None] | None:
+    folded = _role_key(words)
+    if not folded or not Speaker.is_role(words):
+        return None
+    for role, person in roles:
+        if role.startswith(folded) or folded.startswith(role):
+            return person
+    return None
+
+
+def _appositive(text: str, role: str, entities: list[dict[str, Any]]) -> tuple[str, str | None] | None:
+    """The person the article names right beside these words anywhere (``آنگلا مرکل صدراعظم آلمان``)."""
+    key = _role_key(role)
+    if len(role.split()) < 2:
+        return None
+    for entity in entities:
+        if entity["label"] != "PER":
+            continue
+        after = _role_key(text[entity["end"] : entity["end"] + len(role) + 20].lstrip("،,» "))
+        before = _role_key(text[max(0, entity["start"] - len(role) - 20) : entity["start"]].rstrip("«، "))
+        if after.startswith(key) or before.endswith(key):
+            return entity.get("canonical") or entity["text"], entity.get("entity_id")
+    return None
+
+
+def _only_person(
+    role: str, quoted: dict[str, tuple[str, str | None]], entities: list[dict[str, Any]]
+) -> tuple[str, str | None] | None:
+    """A role with no name beside it belongs to the one person the article quotes, or the one it names."""
+    if not Speaker.is_role(role):
+        return None
+    if len(quoted) == 1:
+        return next(iter(quoted.values()))
+    named = {entity.get("entity_id"): entity for entity in entities if entity["label"] == "PER"}
+    if len(named) == 1:
+        entity = next(iter(named.values()))
+        return entity.get("canonical") or entity["text"], entity.get("entity_id")
+    return None
+
+
+def _last_person_before(entities: list[dict[str, Any]], position: int) -> tuple[str | None, str | None]:
+    for entity in reversed(entities):
+        if entity["label"] == "PER" and entity["end"] <= position:
+            return entity.get("canonical") or entity["text"], entity.get("entity_id")
+    return None, None
+
+
+def _bare(words: str) -> str:
+    """A speaker's words without a leading title (``آقای بلینکن`` → ``بلینکن``)."""
+    for title in TITLES:
+        if words.startswith(title + " "):
+            return words[len(title) + 1 :].strip()
+    return words
