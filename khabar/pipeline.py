@@ -17,6 +17,7 @@ from khabar.records import Analysis, RawRecord, Rejection
 from khabar.sources import infer_source
 from khabar.steps.entities import find_entities
 from khabar.steps.places import find_places
+from khabar.steps.quotes import find_article_quotes
 from khabar.text.normalize import normalize, normalize_text
 from khabar.text.tokens import split_sentences, tokenize
 
@@ -46,6 +47,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
     Step("tokens", _tokens, frozenset({"text"}), frozenset({"tokens"})),
     Step("entities", find_entities, frozenset({"tokens"}), frozenset({"entities"})),
     Step("places", find_places, frozenset({"entities"}), frozenset({"places"})),
+    Step("quotes", find_article_quotes, frozenset({"entities", "places"}), frozenset({"quotes"})),
 )
 
 

@@ -21,9 +21,11 @@ from khabar.store.base import (
     Archive,
     EntityDetail,
     EntitySummary,
+    QuoteRequest,
     SearchPage,
     SearchRequest,
     Stats,
+    StoredQuote,
     StoredRejection,
 )
 
@@ -217,3 +219,48 @@ def places(
 
 def entity(archive: Archive, entity_id: str) -> EntityDetail:
     return archive.entity(entity_id)
+
+
+@dataclass(slots=True)
+class QuotePage:
+    request: QuoteRequest
+    total: int
+    quotes: list[StoredQuote]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "speaker": self.request.speaker,
+            "from": self.request.since.isoformat() if self.request.since else None,
+            "to": self.request.until.isoformat() if self.request.until else None,
+            "limit": self.request.limit,
+            "offset": self.request.offset,
+            "total": self.total,
+            "quotes": [quote.to_dict() for quote in self.quotes],
+        }
+
+
+def quotes(
+    archive: Archive,
+    *,
+    speaker: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> QuotePage:
+    """What was said (by one speaker: an entity id or a name in any spelling), newest first."""
+    if not 1 <= limit <= MAX_LIMIT:
+        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+    if offset < 0:
+        raise InputError("offset cannot be negative")
+    request = QuoteRequest(
+        speaker=(speaker or "").strip() or None,
+        since=parse_user_date(since) if since else None,
+        until=parse_user_date(until) if until else None,
+        limit=limit,
+        offset=offset,
+    )
+    if request.since and request.until and request.since > request.until:
+        raise InputError(f"the date range is empty: {since} comes after {until}")
+    total, found = archive.quotes(request)
+    return QuotePage(request, total, found)

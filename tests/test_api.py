@@ -403,7 +403,7 @@ def test_article_page_renders_analysis_spans_robustly(client: TestClient) -> Non
     assert '<span class="ent ent-PER" title="PER">رئیس جمهور</span>' in html
     assert 'class="ent ent-ORG"' not in html
     assert 'onmouseover="' not in html
-    assert '<span class="quote" title="نقل قول">«' in html
+    assert '<span class="quote" title="رئیس جمهور" data-speaker="رئیس جمهور">«' in html
     assert "<mark>قیمت</mark>" in html
     assert '<span class="amount" title="percent">۲۰ درصد</span>' in html
     assert '<span class="date" title="تاریخ">۱۷ مهر</span>' in html

@@ -18,8 +18,14 @@ def test_seed_record(seed_path) -> None:
     assert record.published_jalali == "1404-07-17"
     assert record.source == "ILNA"
     assert record.text.startswith("به گزارش ایلنا")
-    for key in ("quotes", "amounts", "dates", "topics"):
-        assert getattr(record, key) == []
+    assert record.topics == []
+    assert [(quote["speaker_canonical"], quote["cue"]) for quote in record.quotes] == [
+        ("ایرج کاکاوند", "اظهار داشت"),
+        ("ایرج کاکاوند", "تصریح کرد"),
+        ("ایرج کاکاوند", "بیان کرد"),
+        ("اسد مجید خان", "اضافه کرد"),
+        ("اسد مجید خان", "اظهار نمود"),
+    ]
     assert len(record.sentences) == 6
     assert all(record.text[s:e].strip() == record.text[s:e] for s, e in record.sentences)
     words = [record.text[s:e] for s, e in record.tokens]

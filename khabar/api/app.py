@@ -15,13 +15,13 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.staticfiles import StaticFiles
-from pydantic import BaseModel
+from pydantic import BaseModel, Field
 
 from khabar import service
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
 from khabar.store import open_archive
-from khabar.store.base import Archive, EntitySummary, SearchPage, Stats, StoredRejection
+from khabar.store.base import Archive, EntitySummary, SearchPage, Stats, StoredQuote, StoredRejection
 from khabar.web import pages
 
 STATIC = Path(pages.__file__).parent / "static"
@@ -161,6 +161,34 @@ def places(
 def entity(store: ArchiveDep, entity_id: str) -> dict[str, Any]:
     """One entity: mentions over time (articles per day), co-occurring entities, its articles."""
     return service.entity(store, entity_id).to_dict()
+
+
+class QuotePageOut(BaseModel):
+    speaker: str | None
+    since: str | None = Field(alias="from")
+    until: str | None = Field(alias="to")
+    limit: int
+    offset: int
+    total: int
+    quotes: list[StoredQuote]
+
+
+@api.get("/quotes", response_model=QuotePageOut)
+def quotes(
+    store: ArchiveDep,
+    speaker: Annotated[
+        str | None, Query(description="A name in any spelling (a surname works) or an entity id.")
+    ] = None,
+    since: Annotated[
+        str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
+    ] = None,
+    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Who said what, when: quotations with their speakers, newest first."""
+    page = service.quotes(store, speaker=speaker, since=since, until=until, limit=limit, offset=offset)
+    return page.to_dict()
 
 
 @api.get("/stats", response_model=Stats)

@@ -235,6 +235,42 @@ def entities(
 
 
 @app.command()
+def quotes(
+    db: DbOption = DEFAULT_DB,
+    speaker: Annotated[
+        str | None,
+        typer.Option(help="Only this speaker: a name in any spelling (a surname works) or an entity id."),
+    ] = None,
+    since: Annotated[str | None, typer.Option("--from", help="From this day (Gregorian or Jalali).")] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
+    limit: Annotated[int, typer.Option(help="How many quotes.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Who said what, when: quotations with their speakers, newest first."""
+    try:
+        page = service.quotes(open_archive(db), speaker=speaker, since=since, until=until, limit=limit)
+    except KhabarError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.print_json(data=page.to_dict(), ensure_ascii=False)
+        return
+    if not page.quotes:
+        out.print("no quotes" + (f" by {speaker}" if speaker else "") + " in this range")
+        return
+    table = Table("date", "speaker", "said", "source", "article")
+    for quote in page.quotes:
+        day = f"{quote.published_jalali}\n{quote.published[:10]}" if quote.published else "–"
+        who = quote.speaker_name or quote.speaker
+        if quote.speaker != who:
+            who += f" ({quote.speaker})"
+        said = f"«{quote.text}»" if quote.kind == "direct" else quote.text
+        table.add_row(day, who, said, quote.source or "–", quote.article_id)
+    out.print(table)
+    if page.total > len(page.quotes):
+        out.print(f"{len(page.quotes)} of {page.total:,} quotes; use --limit for more")
+
+
+@app.command()
 def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What the archive holds: articles, sources, date range (both calendars), entities, quotes, rejections."""
     try:

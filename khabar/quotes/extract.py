@@ -211,10 +211,23 @@ def verb_content_quotes(
             content_end = _trim_end(text, content_start, content_end)
             if _word_count(text, content_start, content_end) < MIN_CONTENT_WORDS:
                 continue
-            region_start = _after_attribution(text, sentence_start, verb_start)
+            clause_start = _inner_clause_start(text, sentence_start, verb_start)
+            region_start = _after_attribution(text, clause_start, verb_start)
             speaker = find_speaker(text, region_start, verb_start, entities)
             cue = text[verb_start:verb_end]
             yield Candidate(content_start, content_end, "indirect", cue, speaker)
+
+
+def _inner_clause_start(text: str, sentence_start: int, verb_start: int) -> int:
+    """Where the clause of a verb nested in a quotation begins (``X گفت: Y می‌گوید …``, ``«Y می‌گوید …``)."""
+    start = sentence_start
+    colon = text.rfind(":", sentence_start, verb_start)
+    if colon > 0 and speech_cue_at_end([word for word, _, _ in _words(text, sentence_start, colon)]):
+        start = colon + 1
+    opening = text.rfind("«", start, verb_start)
+    if opening >= 0 and "»" not in text[opening:verb_start]:
+        start = opening + 1
+    return start
 
 
 # -- helpers over words and offsets -------------------------------------------------------------------------

@@ -123,6 +123,37 @@ class EntityDetail:
         }
 
 
+@dataclass(slots=True)
+class QuoteRequest:
+    speaker: str | None = None  # an entity id, or a name in any spelling (a surname finds the full name)
+    since: date | None = None
+    until: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class StoredQuote:
+    """A quote with the article it was said in, for "what did X say, when"."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    published_jalali: str | None
+    kind: str
+    cue: str
+    speaker: str
+    speaker_name: str | None
+    speaker_entity_id: str | None
+    text: str
+    start: int
+    end: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 class Archive(Protocol):
     """Articles with their analysis, the records that were rejected, and search over them."""
 
@@ -156,5 +187,8 @@ class Archive(Protocol):
 
     def entity(self, entity_id: str, limit: int = 50) -> EntityDetail:
         """One entity: mentions over time, co-occurring entities, articles; raises NotFound."""
+
+    def quotes(self, request: QuoteRequest) -> tuple[int, list[StoredQuote]]:
+        """Quotes, newest first, of one speaker when ``request.speaker`` is given; with the total count."""
 
     def close(self) -> None: ...

@@ -11,6 +11,7 @@ import sqlite3
 import threading
 from datetime import UTC, date, datetime
 from pathlib import Path
+from typing import Any
 
 from khabar.dates import jalali, parse_published
 from khabar.errors import ArchiveError, NotFound, QueryError
@@ -21,9 +22,11 @@ from khabar.store.base import (
     EntityDetail,
     EntitySummary,
     Hit,
+    QuoteRequest,
     SearchPage,
     SearchRequest,
     Stats,
+    StoredQuote,
     StoredRejection,
 )
 from khabar.store.migrations import migrations
@@ -128,6 +131,7 @@ class SQLiteArchive:
             (rowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
         )
         self._add_entities(rowid, analysis)
+        self._add_findings(rowid, analysis)
         return True
 
     def _add_entities(self, rowid: int, analysis: Analysis) -> None:
@@ -159,6 +163,67 @@ class SQLiteArchive:
                 " VALUES (?, ?, ?, ?, ?)",
                 (rowid, entity["entity_id"], entity["start"], entity["end"], entity.get("text", "")),
             )
+
+    def _add_findings(self, rowid: int, analysis: Analysis) -> None:
+        """Index quotes, amounts and date expressions (the analysis JSON keeps every field of them)."""
+        self.db.executemany(
+            """INSERT OR IGNORE INTO quotes (article_rowid, start, end, kind, cue, speaker, speaker_name,
+                   speaker_entity_id, speaker_folded, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    rowid,
+                    quote["start"],
+                    quote["end"],
+                    quote.get("kind") or "direct",
+                    quote.get("cue") or "",
+                    quote.get("speaker") or "",
+                    quote.get("speaker_canonical"),
+                    quote.get("speaker_entity_id"),
+                    "".join(term_texts(quote.get("speaker_canonical") or quote.get("speaker") or "")),
+                    analysis.text[quote["start"] : quote["end"]],
+                )
+                for quote in analysis.quotes
+                if _is_span(quote)
+            ],
+        )
+        self.db.executemany(
+            """INSERT OR IGNORE INTO amounts (article_rowid, start, end, value, value_max, unit, noun, qualifier, text)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    rowid,
+                    amount["start"],
+                    amount["end"],
+                    amount["value"],
+                    amount.get("value_max"),
+                    amount.get("unit"),
+                    amount.get("noun"),
+                    amount.get("qualifier"),
+                    amount.get("text") or analysis.text[amount["start"] : amount["end"]],
+                )
+                for amount in analysis.amounts
+                if _is_span(amount) and isinstance(amount.get("value"), int | float)
+            ],
+        )
+        self.db.executemany(
+            """INSERT OR IGNORE INTO date_mentions (article_rowid, start, end, kind, calendar, value, jalali,
+                   relative, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            [
+                (
+                    rowid,
+                    mention["start"],
+                    mention["end"],
+                    mention.get("kind"),
+                    mention.get("calendar"),
+                    mention.get("value"),
+                    mention.get("jalali"),
+                    int(bool(mention.get("relative"))),
+                    mention.get("text") or analysis.text[mention["start"] : mention["end"]],
+                )
+                for mention in analysis.dates
+                if _is_span(mention)
+            ],
+        )
 
     def reject(self, rejection: Rejection) -> None:
         self.db.execute(
@@ -338,6 +403,53 @@ class SQLiteArchive:
             undated,
         )
 
+    def quotes(self, request: QuoteRequest) -> tuple[int, list[StoredQuote]]:
+        where, params = ["1 = 1"], []
+        if request.speaker:
+            folded = "".join(term_texts(request.speaker))
+            ids = self._entity_ids(request.speaker)
+            marks = ", ".join("?" * len(ids))
+            where.append(
+                f"(q.speaker_entity_id IN ({marks}) OR q.speaker_folded = ? OR q.speaker_folded LIKE ?)"
+                if ids
+                else "(q.speaker_folded = ? OR q.speaker_folded LIKE ?)"
+            )
+            params.extend([*ids, folded, "%" + folded])  # a surname finds the full name
+        if request.since:
+            where.append("a.published_day >= ?")
+            params.append(request.since.isoformat())
+        if request.until:
+            where.append("a.published_day <= ?")
+            params.append(request.until.isoformat())
+        condition = " AND ".join(where)
+        joined = "FROM quotes q JOIN articles a ON a.rowid = q.article_rowid"
+        total = self.db.execute(f"SELECT count(*) {joined} WHERE {condition}", params).fetchone()[0]
+        rows = self.db.execute(
+            f"""SELECT a.id, a.title, a.source, a.published, a.published_jalali, q.* {joined} WHERE {condition}
+                ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC, q.start
+                LIMIT ? OFFSET ?""",
+            [*params, request.limit, request.offset],
+        ).fetchall()
+        quotes = [
+            StoredQuote(
+                row["id"],
+                row["title"],
+                row["source"],
+                row["published"],
+                row["published_jalali"],
+                row["kind"],
+                row["cue"],
+                row["speaker"],
+                row["speaker_name"],
+                row["speaker_entity_id"],
+                row["text"],
+                row["start"],
+                row["end"],
+            )
+            for row in rows
+        ]
+        return total, quotes
+
     def rejections(self, limit: int = 100) -> list[StoredRejection]:
         rows = self.db.execute(
             "SELECT origin, record_no, reason, excerpt, rejected_at FROM rejected ORDER BY rowid LIMIT ?",
@@ -347,6 +459,11 @@ class SQLiteArchive:
             StoredRejection(r["origin"], r["record_no"] or None, r["reason"], r["excerpt"], r["rejected_at"])
             for r in rows
         ]
+
+
+def _is_span(item: Any) -> bool:
+    """Only well-formed annotations are indexed (the analysis JSON keeps whatever a step produced)."""
+    return isinstance(item, dict) and isinstance(item.get("start"), int) and isinstance(item.get("end"), int)
 
 
 def _analysis(row: sqlite3.Row) -> Analysis:

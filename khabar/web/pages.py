@@ -155,6 +155,11 @@ def _listing(kind: str, text: str, item: dict[str, Any]) -> dict[str, Any]:
         and value != ""
     }
     link = f"/entities/{item['entity_id']}" if isinstance(item.get("entity_id"), str) else None
+    if kind == "quotes":
+        label = str(item.get("speaker_canonical") or item.get("speaker") or "")
+        speaker_id = item.get("speaker_entity_id")
+        link = f"/entities/{speaker_id}" if isinstance(speaker_id, str) else None
+        details = {key: details[key] for key in ("speaker", "cue", "kind") if key in details}
     return {"text": words, "label": label, "css": span_class(kind, label), "details": details, "link": link}
 
 
@@ -190,8 +195,11 @@ def entities_page(
 def entity_page(request: Request, store: ArchiveDep, entity_id: str) -> Response:
     """One entity: mentions over time, who and what appears with it, the articles."""
     detail = service.entity(store, entity_id)
+    said = service.quotes(store, speaker=entity_id, limit=100)
     context = {
         "detail": detail,
+        "quotes": [{"quote": quote, "date": _date(quote.published)} for quote in said.quotes],
+        "quote_total": said.total,
         "chart": timeline_chart(detail.timeline),
         "articles": [_result(hit, urlencode({"q": detail.entity.name})) for hit in detail.articles],
         "json_url": f"/api/entities/{entity_id}",
@@ -298,12 +306,16 @@ class _Span:
         if not isinstance(start, int) or not isinstance(end, int):
             return None
         label = item.get("label") or item.get("type") or ""
+        if kind == "quotes":
+            label = item.get("speaker_canonical") or item.get("speaker") or ""
         return cls(start, end, kind, str(label))
 
     def open_tag(self) -> Markup:
         if self.kind == "mark":
             return Markup("<mark>")
         title = self.label or {"quotes": "نقل قول", "amounts": "مقدار", "dates": "تاریخ"}.get(self.kind, "")
+        if self.kind == "quotes":
+            return Markup('<span class="quote" title="{}" data-speaker="{}">').format(title, self.label)
         return Markup('<span class="{}" title="{}">').format(span_class(self.kind, self.label), title)
 
     def close_tag(self) -> Markup:

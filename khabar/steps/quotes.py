@@ -1,0 +1,11 @@
+"""Quotes: who said what, with each speaker linked to the entity the entity step found for it."""
+
+from __future__ import annotations
+
+from khabar.quotes import find_quotes
+from khabar.records import Analysis
+
+
+def find_article_quotes(analysis: Analysis) -> Analysis:
+    analysis.quotes = find_quotes(analysis.text, analysis.entities)
+    return analysis
