@@ -144,6 +144,7 @@ def category(example: dict) -> str:
 
 def score_gold(data: Path, gold: list[dict]) -> dict:
     counts: Counter = Counter()
+    by_split: dict[str, Counter] = {}
     by_kind: dict[str, Counter] = {}
     misses: list[dict] = []
     cache_found: dict[tuple[str, str], tuple[str, list[dict], list[int]]] = {}
@@ -155,8 +156,10 @@ def score_gold(data: Path, gold: list[dict]) -> dict:
             cache_found[record] = (normalized.text, find_amounts(normalized.text), normalized.origins)
         text, amounts, origins = cache_found[record]
         kind = by_kind.setdefault(category(example), Counter())
+        split = by_split.setdefault(example.get("split", "dev"), Counter())
         counts["examples"] += 1
         kind["examples"] += 1
+        split["examples"] += 1
         span = locate(example, text, origins)
         if span is None:
             counts["unlocated"] += 1
@@ -172,15 +175,17 @@ def score_gold(data: Path, gold: list[dict]) -> dict:
             amount = right[0]
             counts["value"] += 1
             kind["value"] += 1
-            counts["unit"] += amount["unit"] == example["unit"]
-            counts["qualifier"] += amount["qualifier"] == example["qualifier"]
+            split["value"] += 1
+            for counter in (counts, split):
+                counter["unit"] += amount["unit"] == example["unit"]
+                counter["qualifier"] += amount["qualifier"] == example["qualifier"]
             if amount["unit"] != example["unit"] or amount["qualifier"] != example["qualifier"]:
                 misses.append({**example, "why": "unit/qualifier", "got": _brief(amount)})
         else:
             got = [_brief(a) for a in overlapping] or "nothing"
             sentence = text[max(0, span[0] - 60) : span[1] + 40].replace("\n", " ")
             misses.append({**example, "why": "value", "got": got, "context": sentence})
-    return {"counts": counts, "by_kind": by_kind, "misses": misses}
+    return {"counts": counts, "by_kind": by_kind, "by_split": by_split, "misses": misses}
 
 
 def _brief(amount: dict) -> dict:
@@ -263,19 +268,21 @@ def report(gold_result: dict | None, peyma: dict[str, Counter] | None) -> str:
     lines = []
     if gold_result:
         c = gold_result["counts"]
-        n, v = c["examples"], c["value"]
+        records = len({(e["corpus"], e["key"]) for e in gold_result["gold"]})
         lines += [
-            f"**Gold set** ({n} amounts from {len({(e['corpus'], e['key']) for e in gold_result['gold']})} records)",
+            f"**Gold set** ({c['examples']} amounts from {records} records)",
             "",
-            "| measure | right | of | % |",
-            "|---|---:|---:|---:|",
-            f"| value (and value_max) | {v} | {n} | {100 * v / n:.1f} |",
-            f"| unit, where the value is right | {c['unit']} | {v} | {100 * c['unit'] / max(v, 1):.1f} |",
-            f"| qualifier, where the value is right | {c['qualifier']} | {v} | {100 * c['qualifier'] / max(v, 1):.1f} |",
-            "",
-            "| kind | examples | value right | % |",
-            "|---|---:|---:|---:|",
+            "| split | amounts | value right | value % | unit % | qualifier % |",
+            "|---|---:|---:|---:|---:|---:|",
         ]
+        for name, k in [*sorted(gold_result["by_split"].items()), ("all", c)]:
+            n, v = k["examples"], k["value"]
+            lines.append(
+                f"| {name} | {n} | {v} | {100 * v / n:.1f} | {100 * k['unit'] / max(v, 1):.1f} "
+                f"| {100 * k['qualifier'] / max(v, 1):.1f} |"
+            )
+        lines += ["", "Unit and qualifier: share right among the amounts whose value is right.", ""]
+        lines += ["| kind | amounts | value right | % |", "|---|---:|---:|---:|"]
         for kind, k in sorted(gold_result["by_kind"].items(), key=lambda item: -item[1]["examples"]):
             lines.append(
                 f"| {kind} | {k['examples']} | {k['value']} | {100 * k['value'] / k['examples']:.1f} |"
@@ -337,6 +344,7 @@ def main(argv: list[str] | None = None) -> int:
             "peyma": {k: dict(v) for k, v in (peyma or {}).items()},
         }
         payload["gold"]["by_kind"] = {k: dict(v) for k, v in gold_result["by_kind"].items()}
+        payload["gold"]["by_split"] = {k: dict(v) for k, v in gold_result["by_split"].items()}
         args.json.write_text(json.dumps(payload, ensure_ascii=False, indent=1), encoding="utf-8")
     return 0
 
