@@ -66,7 +66,7 @@ _TOKEN = re.compile(
     | (?P<time>\d{{1,2}}:\d{{2}}(?::\d{{2}})?(?!\d))               # ۱۴:۳۰
     | (?P<num>\d+/\d+(?![\d/])|{DIGIT_NUMBER.pattern})              # ۲/۵ is 2.5 in Persian print
     | (?P<word>[^\W\d_](?:[^\W\d_]|[\u064b-\u065f\u0670])*(?:[\u200c.][^\W\d_]+)*)
-    | (?P<other>\S)
+    | (?P<other>[^\s\u200c])
     """,
     re.VERBOSE,
 )
@@ -328,11 +328,13 @@ def _is_noun(token: Token) -> bool:
 def _is_date_or_label(
     text: str, tokens: list[Token], phrase: Phrase, unit: Unit | None, qualified: bool
 ) -> bool:
-    """Is the number a date, a year, a clock time, a label or an id rather than an amount?"""
+    """Is the number a date, a year, a clock time, a score, a label or an id rather than an amount?"""
     before = _key(tokens, phrase.first - 1)
     following = _key(tokens, phrase.last)
-    if following in lexicon.MONTHS or before in lexicon.MONTHS:
-        return True  # ۱۷ مهر، مهر ۱۴۰۴
+    if _is_month(following) or _before_listed_date(tokens, phrase.last):
+        return True  # ۱۷ مهر، ۲۸ خردادماه، ۱۱ و ۱۲ تیر
+    if _is_month(before) and unit is None and float(phrase.value).is_integer():
+        return True  # مهر ۱۴۰۴, اسفند ۹۹ (but ماه مارس ۷.۵ برابر is an amount)
     if following in lexicon.ERA_MARKERS or following in lexicon.TIME_OF_DAY:
         return True  # ۱۴۰۴ ش، ۲۰۲۵ میلادی، ۹ صبح
     head, tail = tokens[phrase.first], tokens[phrase.last - 1]
@@ -344,6 +346,10 @@ def _is_date_or_label(
         digits = to_latin_digits(head.text)
         if digits.startswith("0") and digits[1:2].isdigit():
             return True  # 021…, 0912…: phone numbers and codes
+        if re.fullmatch(r"\d{4}/\d{2,4}", digits):
+            return True  # 2013/2014: a season, not 2013.2014
+        if _glued_to_number_by_dash(text, tokens, phrase):
+            return True  # 5-0, 29-2018: a score or a season (a range needs its unit or noun, see _range_end)
         bare = len(phrase.parts) == 1 and not qualified and unit is None
         if (
             bare
@@ -351,9 +357,53 @@ def _is_date_or_label(
             and (before in lexicon.YEAR_PRECEDERS or following in ("تا", "و", "،"))
         ):
             return True  # در ۱۳۸۵، از ۲۰۱۷ تا ۲۰۲۰
+    label = _label_before(tokens, phrase.first)
+    if label == "ساعت" and _key(tokens, phrase.first - 1) == "و":
+        return True  # ساعت ۱۸ و ۵۰ دقیقه: a clock time
     counted = unit is not None or following in lexicon.CLASSIFIERS
-    if phrase.largest_scale == 1 and not counted:
-        return before in lexicon.YEAR_WORDS or before in lexicon.LABEL_WORDS
+    return phrase.largest_scale == 1 and not counted and label is not None
+
+
+def _is_month(key: str) -> bool:
+    return key in lexicon.MONTHS or (key.endswith("ماه") and key[:-3] in lexicon.MONTHS)
+
+
+def _before_listed_date(tokens: list[Token], index: int) -> bool:
+    """``۱۱ و ۱۲ تیر``, ``۲۴، ۲۵ و ۲۶ اسفند``: the first days of a list that ends in a month."""
+    while (
+        _key(tokens, index) in ("و", "،", "تا")
+        and index + 1 < len(tokens)
+        and tokens[index + 1].kind == "num"
+    ):
+        index += 2
+        if _is_month(_key(tokens, index)):
+            return True
+    return False
+
+
+def _label_before(tokens: list[Token], first: int) -> str | None:
+    """The year or label word (سال، ماده، شماره، ساعت…) the number follows, directly, in parentheses
+    (``ماده (۶۴)``) or at the end of a list (``سال‌های ۹۶ و ۹۸``); else None."""
+    index = first - 1
+    if _key(tokens, index) == "(":
+        index -= 1
+    while _key(tokens, index) in ("و", "،", "تا") and index > 0 and tokens[index - 1].kind == "num":
+        index -= 2
+    before = _key(tokens, index)
+    return before if before in lexicon.YEAR_WORDS or before in lexicon.LABEL_WORDS else None
+
+
+def _glued_to_number_by_dash(text: str, tokens: list[Token], phrase: Phrase) -> bool:
+    """Is the number written against a dash and another number, with no space (``5-0``, ``29-2018``)?"""
+    head, tail = tokens[phrase.first], tokens[phrase.last - 1]
+    if phrase.last + 1 < len(tokens) and tokens[phrase.last].key in ("-", "–"):
+        dash, other = tokens[phrase.last], tokens[phrase.last + 1]
+        if dash.start == tail.end and other.start == dash.end and other.kind == "num":
+            return True
+    if phrase.first >= 2 and tokens[phrase.first - 1].key in ("-", "–"):
+        dash, other = tokens[phrase.first - 1], tokens[phrase.first - 2]
+        if dash.end == head.start and other.end == dash.start and other.kind == "num":
+            return True
     return False
 
 
@@ -411,6 +461,8 @@ def _is_not_a_count(tokens: list[Token], phrase: Phrase) -> bool:
         return True
     if first == "سه" and _key(tokens, phrase.first - 1) == "ورزش":
         return True
+    if first in ("دو", "سه") and len(phrase.parts) == 1 and _key(tokens, phrase.last) == "راهی":
+        return True  # دو راهی: a fork in the road
     if first == "نه" and len(phrase.parts) == 1:
         ahead = {tokens[i].key for i in range(phrase.last, min(phrase.last + 6, len(tokens)))}
         return bool(ahead & {"بلکه", "تنها", "فقط"})
@@ -490,9 +542,13 @@ def _value_and_unit(
     """Value, upper value, unit and the token index after the amount; value None when it is a date after all."""
     after = unit.end if unit else phrase.last
     value: int | float = phrase.value
-    and_a_half = unit is not None and _key(tokens, after) == "و" and _key(tokens, after + 1) == HALF
-    if and_a_half and phrase.largest_scale == 1 and float(value).is_integer():
-        return tidy(value + 0.5), None, unit, after + 2  # یک تن و نیم، دو سال و نیم
+    if phrase.largest_scale == 1 and float(value).is_integer():
+        extra, extra_end = _trailing_part(tokens, after if unit else phrase.last, unit)
+        if extra_end is not None:
+            if unit is None:
+                unit = _unit_at(tokens, extra_end)
+                extra_end = unit.end if unit else extra_end
+            return tidy(value + extra), None, unit, extra_end
     upper = _range_end(text, tokens, phrase, unit)
     if upper is None:
         return value, None, unit, after
@@ -503,6 +559,30 @@ def _value_and_unit(
         return None, None, None, after
     low, high = _range_values(phrase, second)
     return low, high, unit, after
+
+
+def _trailing_part(tokens: list[Token], index: int, unit: Unit | None) -> tuple[float, int | None]:
+    """What ``و …`` adds after a whole number: ``یک تن و نیم`` (0.5, also ``و نیمه``), ``۴ و یک دهم درصد`` (0.1),
+    ``۴۹ دلار و ۶۱ سنت`` (0.61). Returns (addition, index after it) or (0, None)."""
+    if _key(tokens, index) != "و" or index + 1 >= len(tokens):
+        return 0, None
+    following = _key(tokens, index + 1)
+    if following in (HALF, "نیمه") and unit is not None:
+        return 0.5, index + 2
+    fraction_phrase = _phrase(tokens, index + 1)
+    if fraction_phrase is not None:
+        fraction = _fraction(tokens, fraction_phrase)
+        if fraction is not None and unit is None:
+            return fraction.value, fraction.last
+        if (
+            unit is not None
+            and unit.name in ("dollar", "euro")
+            and _key(tokens, fraction_phrase.last) == "سنت"
+        ):
+            cents = fraction_phrase.value
+            if float(cents).is_integer() and 0 < cents < 100:
+                return cents / 100, fraction_phrase.last + 1
+    return 0, None
 
 
 def _number_ends_at(tokens: list[Token], index: int) -> bool:
