@@ -78,12 +78,12 @@ RULES: dict[str, str] = {
     "month_date": rf"(?:[USB]?{_DAYS})?{_MONTH}{_YEAR_AFTER}?C?",
     "month_range": r"U?[Mm](?:-|~|&)[Mm]U?",
     "day_of_period": r"o(?:(?:&|~|-)o)*IU[<>=]?",
-    "year": r"S[dn](?:(?:&|~|-|,|y)S?[dn])*C?k?",
+    "year": r"S[dn](?:(?:&|~|-|y)S?[dn])*C?k?",
     "tagged_year": r"[dn](?:(?:~|-|&)?[dn])?C",
     "bare_year": r"d(?:(?:~|-)?d)?k?",
     "relative_day": rf"(?:{_PART})?R(?:{_PART})?(?:-W-?|W)?",
     "relative_year": r"Y",
-    "relative_unit": rf"{_Q}?[USBT][<>=]C?|I[USB][<>=]?",
+    "relative_unit": rf"{_Q}?[USBT](?:&h)?[<>=]C?|I[USB][<>=]?",
     "weekday": rf"(?:[USB]|{_PART})?W{_PART}?(?:[<>=]|[dn]?U[<>=])?",
     "day_part": r"P",
     "ordinal_unit": r"o[USTB](?:p?o[USTB])*(?:S[<>=]?|Y)?|[USB]o(?:S[<>=]?|Y)?",
@@ -144,11 +144,11 @@ def _check_bare_year(atoms: list[Atom], start: int, end: int) -> int | None:
     numbers = [a for a in atoms[start:end] if a.code == "d"]
     before = atoms[start - 1] if start > 0 else None
     after = atoms[end] if end < len(atoms) else None
-    event = (
-        any(atoms[i].code == "_" and atoms[i].text in _EVENTS for i in range(max(0, start - 2), start))
-        and before is not None
-        and before.code == "_"
-    )
+    words = [atoms[i].text for i in range(max(0, start - 2), start) if atoms[i].code == "_"]
+    event = bool(words) and before is not None and before.code == "_"
+    event = event and (any(word in _EVENTS for word in words) or " ".join(words) in _EVENTS)
+    if any(a is not None and a.code == "_" and not a.text.isalpha() for a in (before, after)):
+        return None  # «* * 1336»: codes and page furniture
     if first.info.get("digits") == 2:
         if not ((event and len(numbers) == 1) or atoms[end - 1].code == "k"):
             return None
@@ -159,6 +159,9 @@ def _check_bare_year(atoms: list[Atom], start: int, end: int) -> int | None:
     counted = after is not None and (after.code == "_" and after.text in _COUNTED or after.code in "dn.:/")
     if counted and _thin(after.gap):
         return None
+    introduced = event or before is not None and before.code in "p~&y,(-"
+    if after is not None and after.code == "_" and _thin(after.gap) and not introduced:
+        return None  # «2000 کارگر»: a count before a noun, unless a preposition or an event names a year
     if before is not None and before.code in "dnq.:/" and _thin(first.gap):
         return None
     return end
@@ -219,7 +222,7 @@ def _check_month_date(atoms: list[Atom], start: int, end: int) -> int | None:
     inner = "".join(a.code for a in atoms[start:last])
     before = atoms[start - 1] if start > 0 else None
     if before is not None and before.code == "_" and before.text in _PLACES:
-        return None
+        return -1
     month = atoms[start + month_at]
     if month.text == "دی" and end < len(atoms) and atoms[end].text == "جی":
         return None
@@ -246,7 +249,7 @@ def _check_weekday(atoms: list[Atom], start: int, end: int) -> int | None:
         and before.text in {"نماز", "امام", "خطیب", "خطبه", "خطبه‌های"}
     ):
         return None
-    if after is not None and after.code == "_" and after.text in {"بازار", "سیاه"}:
+    if after is not None and after.code == "_" and after.text in {"بازار", "سیاه", "سوری"}:
         return None
     return end
 
@@ -281,8 +284,22 @@ def _check_duration(atoms: list[Atom], start: int, end: int) -> int | None:
     return end
 
 
+def _check_ordinal_unit(atoms: list[Atom], start: int, end: int) -> int | None:
+    """«لیگ شانزدهم روز سه‌شنبه»: an ordinal before «روز» and a date belongs to the word before it."""
+    units = [a for a in atoms[start:end] if a.code in "USTB"]
+    dated = any(a.code in "SY" for a in atoms[start:end])
+    if any(unit.info.get("unit") == "season" for unit in units) and not dated:
+        return None  # «فصل هفتم»: a chapter
+    after = atoms[end] if end < len(atoms) else None
+    if atoms[start].code == "o" and after is not None and after.code in "Wdno" and end - start == 2:
+        return None
+    return end
+
+
 def _check_numbered_unit(atoms: list[Atom], start: int, end: int) -> int | None:
     unit = atoms[start]
+    if unit.info.get("unit") == "season":
+        return None
     if unit.code == "U" and unit.info.get("unit") in ("day", "week", "month", "anniversary", "season"):
         number = atoms[start + 1]
         if number.code == "d" and number.info.get("digits", 0) > 4:
@@ -304,6 +321,7 @@ CHECKS: dict[str, Callable[[list[Atom], int, int], int | None]] = {
     "season": _check_season,
     "duration": _check_duration,
     "numbered_unit": _check_numbered_unit,
+    "ordinal_unit": _check_ordinal_unit,
 }
 _COMPILED = {name: re.compile(pattern) for name, pattern in RULES.items()}
 
@@ -325,6 +343,9 @@ def cores(atoms: list[Atom]) -> list[Core]:
                 continue
             if check is not None:
                 checked = check(atoms, start, end)
+                if checked is not None and checked < 0:
+                    position = end  # the whole match is a name («میدان ۱۵ خرداد»)
+                    continue
                 if checked is None or checked <= start:
                     position = start + 1
                     continue
@@ -365,6 +386,8 @@ def _grow(atoms: list[Atom], span: Span) -> None:
         before = atoms[span.start - 1]
         if not _thin(atoms[span.start].gap) or before.code not in _PREFIX_CODES:
             break
+        if before.code in "USB" and atoms[span.start].code in "p~xe":
+            break  # «بشکه در روز از اول ماه»: the unit counts the barrels, not the date
         if before.code == "p":
             word = before.info.get("word", "")
             if prepositions or word == "در" and _numeric_first(atoms, span):
@@ -373,19 +396,35 @@ def _grow(atoms: list[Atom], span: Span) -> None:
                 break
             prepositions += 1
         span.start -= 1
-        if before.code == "p" and span.start > 0 and _thin(before.gap) and _is_before_after(atoms[span.start - 1]):
+        if (
+            before.code == "p"
+            and span.start > 0
+            and _thin(before.gap)
+            and _is_before_after(atoms[span.start - 1])
+        ):
             span.start -= 1
     time_last = any(core.rule in _TIME_RULES for core in span.cores)
     while span.end < len(atoms) and _thin(atoms[span.end].gap):
         nxt = atoms[span.end]
-        if nxt.code == "k" or nxt.code == "C" and not time_last or nxt.code == "w":
-            span.end += 1
-        elif nxt.code == "~" and span.end + 1 < len(atoms) and atoms[span.end + 1].code in "Pa" or (
-            nxt.code == "p"
-            and nxt.info.get("word") == "در"
+        if (
+            nxt.code == "k"
+            or nxt.code == "C"
+            and not time_last
+            or nxt.code == "w"
             and span.cores[-1].rule == "duration"
+        ):
+            span.end += 1
+        elif (
+            nxt.code == "~"
             and span.end + 1 < len(atoms)
-            and atoms[span.end + 1].code in "USB"
+            and atoms[span.end + 1].code in "Pa"
+            or (
+                nxt.code == "p"
+                and nxt.info.get("word") == "در"
+                and span.cores[-1].rule == "duration"
+                and span.end + 1 < len(atoms)
+                and atoms[span.end + 1].code in "USB"
+            )
         ):
             span.end += 2
         else:

@@ -57,6 +57,7 @@ class Meaning:
     first: date | None = None  # Gregorian bounds of the period, for intervals
     last: date | None = None
     time: str | None = None  # "14:30" for times
+    explicit: bool = True  # written as a calendar date, not only as a weekday or relative word
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,7 +187,16 @@ def _clock_value(
     hour_whole = int(hour)
     minute += round((hour - hour_whole) * 60)
     hour = hour_whole
-    if half == "pm" and hour < 12 or part in ("afternoon", "evening") and hour < 12 or part == "noon" and hour < 6 or part == "night" and 6 <= hour < 12:
+    if (
+        half == "pm"
+        and hour < 12
+        or part in ("afternoon", "evening")
+        and hour < 12
+        or part == "noon"
+        and hour < 6
+        or part == "night"
+        and 6 <= hour < 12
+    ):
         hour += 12
     elif part in ("night", "midnight") and hour == 12 or half == "am" and hour == 12:
         hour = 0
@@ -351,8 +361,8 @@ def _year_rule(atoms: list[Atom], context: Context) -> Meaning:
 def _relative_day(atoms: list[Atom], context: Context) -> Meaning:
     offset = next(a.info["offset"] for a in atoms if a.code == "R")
     if context.reference is None:
-        return Meaning("date", relative=True)
-    return _from_day(context.reference + timedelta(days=offset), None, True)
+        return Meaning("date", relative=True, explicit=False)
+    return replace(_from_day(context.reference + timedelta(days=offset), None, True), explicit=False)
 
 
 def _relative_year(atoms: list[Atom], context: Context) -> Meaning:
@@ -416,6 +426,8 @@ def _relative_unit(atoms: list[Atom], context: Context) -> Meaning:
     count_atoms = [a for a in atoms if a.code in "dnvhq"]
     if context.reference is None or unit in ("hour", "minute", "second", "millisecond", "anniversary"):
         return Meaning(kind, relative=True)
+    if unit_atom.info.get("plural") and not count_atoms:
+        return Meaning("range", relative=True)  # «سال‌های اخیر», «در این روزها»: no stated length
     calendar = "gregorian" if _tag(atoms) == "gregorian" else "jalali"
     if not count_atoms:
         if unit in ("decade", "century", "millennium"):
@@ -452,8 +464,12 @@ def _weekday(atoms: list[Atom], context: Context) -> Meaning:
     if weekday_atom.info.get("plural"):
         return Meaning("set")
     if context.reference is None:
-        return Meaning("date", relative=True)
-    reference, target = context.reference, weekday_atom.info["weekday"]
+        return Meaning("date", relative=True, explicit=False)
+    return replace(_weekday_day(atoms, weekday_atom, context.reference), explicit=False)
+
+
+def _weekday_day(atoms: list[Atom], weekday_atom: Atom, reference: date) -> Meaning:
+    target = weekday_atom.info["weekday"]
     after = atoms[atoms.index(weekday_atom) + 1 :]
     week = next((a for a in after if a.code == "U" and a.info.get("unit") == "week"), None)
     modifier = next((a for a in after if a.code in "<>="), None)
@@ -697,7 +713,14 @@ def meaning(atoms: list[Atom], span: Span, reference: date | None) -> Meaning:
         between = atoms[cores[index].end : cores[index + 1].start]
         starts_with_to = atoms[cores[index + 1].start].code == "~"
         if any(a.code == "~" for a in between) or starts_with_to:
-            return _range(_combine(meanings[: index + 1]), _combine(meanings[index + 1 :]))
+            first, last = _combine(meanings[: index + 1]), _combine(meanings[index + 1 :])
+            if first.first and last.last and last.last < first.first and context.year_hint:
+                earlier = Context(reference, {k: v - 1 for k, v in context.year_hint.items()})
+                left = [
+                    READERS[core.rule](atoms[core.start : core.end], earlier) for core in cores[: index + 1]
+                ]
+                first = _combine(left)  # «از ۲۴ اسفند تا ۱۵ فروردین ۹۷»: the year turns in between
+            return _range(first, last)
     if atoms[span.end - 1].code == "k" and reference is not None:
         now = _from_day(reference, None, True)
         return _range(_combine(meanings), now)
@@ -725,7 +748,7 @@ def _combine(meanings: list[Meaning]) -> Meaning:
     calendar = next((m.calendar for m in meanings if m.calendar), None)
     relative = any(m.relative for m in meanings)
     if dated:
-        best = min(dated, key=lambda m: (PRECISION[m.kind], m.relative))
+        best = min(dated, key=lambda m: (PRECISION[m.kind], m.relative, not m.explicit))
         if best.kind == "date" and timed and not best.value.startswith("--"):
             time = timed[0].time
             return Meaning(

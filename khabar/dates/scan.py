@@ -43,6 +43,7 @@ class Atom:
 
 _VERB_PREFIXES = {"می", "مه"}
 _NUMBERS = frozenset(fold(word) for word in {**W.ONES, **W.MULTIPLIERS})
+_MODIFIERS = frozenset(fold(word) for forms in W.MODIFIERS.values() for word in forms)
 
 
 def tokens(folded: str) -> list[Token]:
@@ -204,6 +205,11 @@ def _split_glued(token: Token, table: dict, pieces: frozenset[str]) -> list[Toke
     cuts = best[len(text)]
     if not cuts or len(cuts) < 2:
         return None
+    words = [text[a:b] for a, b in zip([0, *cuts], cuts, strict=False)]
+    if not all(
+        _glues(table[(left,)], left, table[(right,)]) for left, right in zip(words, words[1:], strict=False)
+    ):
+        return None
     parts: list[Token] = []
     previous = 0
     for cut in cuts:
@@ -217,6 +223,19 @@ def _split_glued(token: Token, table: dict, pieces: frozenset[str]) -> list[Toke
         )
         previous = cut
     return parts
+
+
+def _glues(left: Word, left_text: str, right: Word) -> bool:
+    """The pairs that are written glued in practice: صدسال، هزارونهصد، درژوئن، مهرماه، امروزدوشنبه، بعداز."""
+    if left.code in "n&":
+        return right.code in "n&USTBJGo"
+    if left_text in {"در", "از", "تا", "بعد", "این", "همین"}:
+        return True
+    if left.code in "Mm":
+        return right.code == "U" and right.info.get("unit") == "month"
+    if left.code == "R":
+        return right.code in "WPa"
+    return False
 
 
 def _expand(found: list[Token]) -> list[Token]:
@@ -264,7 +283,10 @@ def atoms(text: str) -> list[Atom]:
         atom.text = folded[atom.start : atom.end]
         if atom.code in "Mm" and atom.text in _VERB_PREFIXES and index + size < len(found):
             following = found[index + size]
-            if following.gap in ("", W.ZWNJ) and not (following.text.isdigit() or following.text in _NUMBERS):
+            month_like = (
+                following.text.isdigit() or following.text in _NUMBERS or following.text in _MODIFIERS
+            )
+            if following.gap in ("", W.ZWNJ) and not month_like:
                 atom.code = "_"
         result.append(atom)
         index += size
