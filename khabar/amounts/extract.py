@@ -176,6 +176,8 @@ def _joins_directly(previous: Part, following: Part) -> bool:
 
 def _phrase(tokens: list[Token], first: int) -> Phrase | None:
     """The longest number phrase starting at ``first``, or None when no number starts there."""
+    if first >= len(tokens):
+        return None
     part = _part(tokens[first])
     if part is None:
         return None
@@ -309,7 +311,7 @@ def _noun(tokens: list[Token], index: int, unit: Unit | None) -> str | None:
     token = tokens[index] if index < len(tokens) else None
     if token is None or not _is_noun(token):
         return None
-    if unit is None and token.key in lexicon.CLASSIFIERS:
+    if unit is None and token.key in lexicon.CLASSIFIERS and token.key not in lexicon.SELF_COUNTING:
         following = tokens[index + 1] if index + 1 < len(tokens) else None
         if following is not None and _is_noun(following) and following.key not in lexicon.CLASSIFIERS:
             return following.text
@@ -420,7 +422,8 @@ def _is_list_number(text: str, tokens: list[Token], phrase: Phrase) -> bool:
     line_start = text.rfind("\n", 0, head.start) + 1
     following = _key(tokens, phrase.last)
     if not text[line_start : head.start].strip(" (*•-") and following in ("-", ".", ")", "ـ", "–", "/"):
-        return True
+        after_mark = tokens[phrase.last + 1] if phrase.last + 1 < len(tokens) else None
+        return after_mark is None or after_mark.kind != "num"  # ۱- پرداخت …, but not ۵۰۰ – ۶۰۰ پاس
     return (
         _key(tokens, phrase.first - 1) in ("[", "(")
         and following in ("]", ")")

@@ -101,6 +101,9 @@ CLASSIFIERS = words(
     "نفر مورد دستگاه عدد فقره باب قلم رأس راس جلد نسخه واحد قطعه نوبت بار دفعه مرتبه عنوان حلقه اصله جفت "
     "فروند رشته بسته تخته دست کارتن دانه"
 )
+# Classifiers that are themselves what is counted (people, times): the word after them is not the noun
+# (``۵ نفر کشته شدند``, ``سه بار دیگر``).
+SELF_COUNTING = words("نفر تن نوبت بار دفعه مرتبه")
 
 QUALIFIERS = {
     ("بیش", "از"): "more_than",

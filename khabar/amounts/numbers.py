@@ -161,6 +161,8 @@ def is_ordinal(word: str) -> bool:
     for suffix in ("مین", "م"):
         if word.endswith(suffix):
             stem = word[: -len(suffix)]
+            if stem == "سی" and suffix == "م":
+                continue  # سیم is a wire; thirtieth is سی‌ام / سی‌امین
             if stem in ("سو", "دو") or word_part(stem) is not None:
                 return True
     return word in ("اول", "اولین", "نخست", "نخستین")
