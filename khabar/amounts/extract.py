@@ -1,42 +1,57 @@
 """Amounts in Persian news: numbers with their unit or counted noun and their qualifier, as spans.
 
 ``find_amounts(text)`` reads khabar's normalized text (``khabar.text.normalize.normalize_text``) and returns one
-dict per amount, in text order::
+dict per amount, in text order, never overlapping::
 
-    {"start": int, "end": int,        # [start, end) into text; covers qualifier + number (+ range) + unit
+    {"start": int, "end": int,        # [start, end) into text: (منفی) + qualifier + number (+ range) + unit
      "text": str,                     # text[start:end]
      "value": int | float,            # the number; a percentage is its number (۲۰ درصد → 20), a fraction its
-                                      # value (دو سوم → 0.666…, سه دهم درصد → 0.3); int when whole
-     "value_max": int | float | None, # upper end of a range (۱۰ تا ۱۵, بین ۱۰ و ۱۵, ۲ تا ۳ میلیون → 2e6..3e6)
+                                      # value (دو سوم → 0.666…, سه دهم درصد → 0.3, ۱/۴ فنجان → 0.25); منفی
+                                      # negates it; int when whole
+     "value_max": int | float | None, # upper end of a range (۱۰ تا ۱۵, بین ۱۰ و ۱۵, دو یا سه, ۲ تا ۳ میلیون →
+                                      # 2e6..3e6: the second end's scale is shared); None otherwise
      "unit": str | None,              # normalized unit: percent; currencies rial toman dollar euro pound dirham
                                       # dinar ruble yuan yen lira franc rupee afghani won cent; measures ton
                                       # kilogram gram milligram microgram mithqal meter kilometer centimeter
                                       # millimeter square_meter square_kilometer hectare liter milliliter
-                                      # cubic_meter barrel megawatt kilowatt gigawatt watt degree richter mile
-                                      # foot inch calorie kilocalorie times (برابر); durations year month week
-                                      # day hour minute second decade century
+                                      # cubic_meter barrel megawatt kilowatt gigawatt watt degree fahrenheit
+                                      # celsius richter mile foot inch calorie kilocalorie times (برابر);
+                                      # durations year month week day hour minute second decade century.
+                                      # Adjectives count (درصدی، تومانی، ساله، سالگی)
      "noun": str | None,              # what is counted, as written: the word right after the number when there
-                                      # is no unit (چهار هزار شهید → شهید); after a classifier (نفر دستگاه فقره …)
-                                      # the noun after it (۲۰ دستگاه خودرو → خودرو) or else the classifier
-                                      # (۳۰۰ نفر از → نفر); after a measure the commodity (۳۰۰ تن گندم → گندم);
-                                      # None after percent, currency and duration units, and when the next word
-                                      # is a function word or verb
-     "qualifier": str | None,         # more_than (بیش از، بیشتر از، افزون بر، بالای، فراتر از، متجاوز از),
-                                      # less_than (کمتر از، زیر، پایین‌تر از), about (حدود، در حدود، تقریباً،
-                                      # بالغ بر), nearly (نزدیک به، قریب به), at_least (حداقل، دست‌کم، لااقل),
-                                      # at_most (حداکثر), up_to (تا، تا سقف), between (بین … تا/و …, ranges)
+                                      # is no unit (چهار هزار شهید → شهید); after a classifier (دستگاه فقره
+                                      # فروند رأس …) the noun after it (۲۰ دستگاه خودرو → خودرو), or the
+                                      # classifier itself when none follows or it counts people or times
+                                      # (۳۰۰ نفر از → نفر, ۱۰ تن از → تن, سه بار → بار); after a measure the
+                                      # commodity (۳۰۰ تن گندم → گندم); None after percent, currency and duration
+                                      # units, and when the next word is a function word, a number or a verb
+     "qualifier": str | None,         # more_than (بیش از، بیشتر از، افزون بر، بالای، بالاتر از، فراتر از،
+                                      # متجاوز از), less_than (کمتر از، زیر، پایین‌تر از), about (حدود، در حدود،
+                                      # تقریباً، بالغ بر), nearly (نزدیک به، قریب به، قریب، نزدیک), at_least
+                                      # (حداقل، دست‌کم، لااقل), at_most (حداکثر), up_to (تا، تا سقف، تا مرز),
+                                      # between (بین/مابین … تا/و …, ranges only); right before the number
      "qualifier_text": str | None}    # the qualifier as written (``بیش از``)
 
 Numbers: digits in any script with their separators (``۱۲٬۵۰۰``, ``12,500``, ``۳٫۵``, ``۲/۵``), words
-(``چهار هزار``, ``دو و نیم میلیارد``, ``دو سوم``) and both mixed (``۶ هزار و ۱۲۷``); see ``numbers.py``.
+(``چهار هزار``, ``دو و نیم میلیارد``, ``دو سوم``), both mixed (``۶ هزار و ۱۲۷``), and what ``و`` adds after a
+unit or a number (``یک تن و نیم``, ``۴ و یک دهم درصد``, ``۴۹ دلار و ۶۱ سنت``); see ``numbers.py``. A ``،`` is a
+thousands separator only without a space and in groups of three after one or two digits (``۷،۱۵۴``,
+``۱،۲۰۰،۰۰۰``); elsewhere (``۱۸۰،۱۸۵``, ``۱۷۰، ۱۷۵``) it separates a list.
 
-Not amounts, skipped: dates (a number before a month name or an era marker, after a month name, ``سال ۱۴۰۴``,
-``۱۴۰۴/۰۷/۱۷``, a bare year after در/از/تا), clock times (``ساعت ۱۸``, ``۱۴:۳۰``, ``۹ صبح``), labels and
-identifiers after words like ماده، بند، شماره، دقیقه، قطعنامه، کووید (unless a unit or classifier follows),
-ordinals (``دوم``, ``سومین``, ``بیست و دوم``, ``۱۲ام``), list numbering at the start of a line (``۱-``, ``۲.``),
-scores (``۲ بر ۱``), phone numbers and ids (digit strings starting with 0), numbers glued to Latin letters (``G20``),
-vague quantities (``چند هزار``, ``ده‌ها هزار``), and the bare words یک/نه/سی/شش/صفر when nothing marks them as a
-count (``یک مقام``, ``نه تنها``).
+Not amounts, skipped: dates (a number before a month name, also ``خردادماه`` and lists such as ``۱۱ و ۱۲ تیر``,
+or an era marker; a whole number after a month name; ``سال ۱۴۰۴``, ``سال‌های ۹۶ و ۹۸``; ``۱۴۰۴/۰۷/۱۷``; a bare
+four-digit year after در/از/تا/بودجه…), clock times (``ساعت ۱۸``, ``ساعت ۱۸ و ۵۰ دقیقه``, ``۱۴:۳۰``, ``۹ صبح``),
+labels and identifiers after words like ماده، بند، شماره، شعبه، دقیقه، قطعنامه، کووید — also ``ماده (۶۴)`` —
+unless a unit or classifier follows, ordinals (``دوم``, ``سومین``, ``بیست و دوم``, ``۱۲ام``), list numbering at
+the start of a line (``۱-``, ``۲.``), scores and seasons (``۲ بر ۱``, ``5-0``, ``29-2018``, ``2013/2014``),
+phone numbers and ids (digit strings starting with 0), numbers glued to Latin letters (``G20``), vague quantities
+(``چند هزار``, ``ده‌ها هزار``), fixed phrases (دو و میدانی، ورزش سه، دو راهی، نه … بلکه), and the bare words
+یک/نه/سی/شش/صفر when nothing marks them as a count (``یک مقام``): they need a unit, a classifier, a qualifier or
+a range.
+
+Known limits: a corpus that mirrors slash decimals (Hamshahri writes ``5/13`` for 13.5) is read as written;
+sports result tables (``بلژیک صفر- بلغارستان 2``) and model names (``ایران 140``, ``فلسطین 2``) are taken as
+counts; a qualifier separated from its number (``حداقل روزی یک فنجان``) is missed.
 """
 
 from __future__ import annotations

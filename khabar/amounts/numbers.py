@@ -22,7 +22,8 @@ DIGIT_NUMBER = re.compile(
     r"""
     \d{1,3}(?:٬\d{3})+(?:[٫.]\d+)?                 # ۱۲٬۵۰۰ ۱۲٬۵۰۰٫۵
     | \d{1,3}(?:,\d{3})+(?![\d,])(?:[٫.]\d+)?       # 12,500 (Latin comma: only in groups of three)
-    | \d{1,3}(?:،\d{3})+(?![\d،])                   # ۱،۲۰۰،۰۰۰ (Persian comma written without a space)
+    | (?:\d{1,2}(?:،\d{3})+|\d{3}(?:،\d{3}){2,})(?![\d،])  # ۱،۲۰۰،۰۰۰, ۷،۱۵۴ (Persian comma, no space;
+                                                      # ۱۸۰،۱۸۵ is a list of two)
     | \d{1,3}(?:\.\d{3}){2,}(?![\d.])               # 1.000.000 (points as thousands: two groups or more)
     | \d+(?:[٫.]\d+)?                               # ۱۲۵۰۰ ۳٫۵ 3.7
     """,

@@ -152,6 +152,10 @@ def test_two_amounts_joined_by_and_stay_two():
     assert [a["value"] for a in find_amounts("با ۱۵۹ و ۱۴۶ امتیاز")] == [159, 146]
 
 
+def test_persian_comma_between_three_digit_numbers_is_a_list():
+    assert [a["value"] for a in find_amounts("موانع ۱۷۰، ۱۷۵، ۱۸۰،۱۸۵ سانتیمتری")] == [170, 175, 180, 185]
+
+
 def test_change_from_to_is_two_amounts():
     amounts = find_amounts("از 4 درصد به 5 درصد رسید")
     assert [(a["value"], a["value_max"]) for a in amounts] == [(4, None), (5, None)]

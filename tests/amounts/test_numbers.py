@@ -22,6 +22,7 @@ from khabar.amounts.numbers import Part, combine, is_ordinal, ordinal_value, par
         ("1.000.000", 1000000),
         ("١٢٣", 123),
         ("۱،۲۰۰،۰۰۰", 1200000),
+        ("۷،۱۵۴", 7154),
         ("۴٫۰", 4),
     ],
 )
