@@ -189,6 +189,19 @@ def _joins_directly(previous: Part, following: Part) -> bool:
     return previous.kind == "small" and previous.value < 10 and following == Part("small", 100)
 
 
+def _group_without_and(previous: Part, following: Part, tokens: list[Token], scale_at: int) -> bool:
+    """``یک میلیون ۴۰۰ هزار``: a smaller group written after a scale without و, itself ending in a smaller scale."""
+    if previous.kind != "scale" or following.kind not in ("small", "digits") or scale_at >= len(tokens):
+        return False
+    scale = _part(tokens[scale_at])
+    return (
+        scale is not None
+        and scale.kind == "scale"
+        and scale.value < previous.value
+        and following.value * scale.value < previous.value
+    )
+
+
 def _phrase(tokens: list[Token], first: int) -> Phrase | None:
     """The longest number phrase starting at ``first``, or None when no number starts there."""
     if first >= len(tokens):
@@ -211,6 +224,10 @@ def _phrase(tokens: list[Token], first: int) -> Phrase | None:
         if following is not None and _joins_directly(parts[-1], following):
             parts.append(following)
             last += 1
+            continue
+        if following is not None and _group_without_and(parts[-1], following, tokens, last + 1):
+            parts += [following, _part(tokens[last + 1])]
+            last += 2
             continue
         break
     words_only = all(tokens[i].kind == "word" for i in range(first, last))
@@ -421,6 +438,14 @@ def _glued_to_number_by_dash(text: str, tokens: list[Token], phrase: Phrase) -> 
         dash, other = tokens[phrase.first - 1], tokens[phrase.first - 2]
         if dash.end == head.start and other.end == dash.start and other.kind == "num":
             return True
+        if other.kind == "num" and parse_digits(other.text) >= phrase.value:
+            return True  # ۱۳ - ۷: the second number of a score
+    if (
+        phrase.last + 1 < len(tokens)
+        and tokens[phrase.last].key in ("-", "–")
+        and tokens[phrase.last + 1].kind == "num"
+    ):
+        return parse_digits(tokens[phrase.last + 1].text) <= phrase.value  # ۱۳ - ۷: a score, not a range
     return False
 
 
@@ -479,8 +504,12 @@ def _is_not_a_count(tokens: list[Token], phrase: Phrase) -> bool:
         return True
     if first == "سه" and _key(tokens, phrase.first - 1) == "ورزش":
         return True
-    if first in ("دو", "سه") and len(phrase.parts) == 1 and _key(tokens, phrase.last) == "راهی":
-        return True  # دو راهی: a fork in the road
+    if (
+        first in ("دو", "سه")
+        and len(phrase.parts) == 1
+        and _key(tokens, phrase.last).startswith(("راهی", "قلو"))
+    ):
+        return True  # دو راهی (a fork in the road), دو قلو (twins)
     if first == "نه" and len(phrase.parts) == 1:
         ahead = {tokens[i].key for i in range(phrase.last, min(phrase.last + 6, len(tokens)))}
         return bool(ahead & {"بلکه", "تنها", "فقط"})

@@ -52,6 +52,7 @@ def test_seed_record():
             None,
         ),
         ("بهره‌برداری 6 هزار و 127 دفتر", "6 هزار و 127", 6127, None, None, "دفتر", None),
+        ("مبلغ یک میلیون ۴۰۰ هزار دلار", "یک میلیون ۴۰۰ هزار دلار", 1_400_000, None, "dollar", None, None),
         ("دو سوم مردم رأی دادند", "دو سوم", 2 / 3, None, None, "مردم", None),
         ("سه دهم درصد کاهش", "سه دهم درصد", 0.3, None, "percent", None, None),
         ("نیم میلیون تصادف رخ داد", "نیم میلیون", 500_000, None, None, "تصادف", None),
@@ -136,6 +137,9 @@ def test_amount(sentence, text, value, value_max, unit, noun, qualifier):
         "به گزارش ورزش سه",  # a site's name
         "رشته دو و میدانی",  # athletics
         "فصل 2013/2014 و فصل 29-2018",  # seasons
+        "کانادا ۱۳ - ۷ پیش افتاد",  # a score written with spaces
+        "دخترهای دو قلویشان",  # twins
+        "المپیک تابستانی 2020 توکیو",  # a year after an event
         "در سال‌های ۹۶ و ۹۸",  # a list of years
     ],
 )
