@@ -99,12 +99,17 @@ def week_bounds(moment: date) -> tuple[date, date]:
     return start, start + timedelta(days=6)
 
 
-def jalali_iso(moment: date) -> str:
-    return "{:04d}-{:02d}-{:02d}".format(*jalali_parts(moment))
+def jalali_iso(moment: date) -> str | None:
+    """``1404-07-17``; None before the Jalali calendar's first year."""
+    try:
+        return "{:04d}-{:02d}-{:02d}".format(*jalali_parts(moment))
+    except (ValueError, OverflowError):
+        return None
 
 
-def interval(first: date, last: date) -> tuple[str, str]:
+def interval(first: date, last: date) -> tuple[str, str | None]:
     """ISO 8601 interval of whole days, in Gregorian and in Jalali."""
     if first == last:
         return first.isoformat(), jalali_iso(first)
-    return f"{first.isoformat()}/{last.isoformat()}", f"{jalali_iso(first)}/{jalali_iso(last)}"
+    start, end = jalali_iso(first), jalali_iso(last)
+    return f"{first.isoformat()}/{last.isoformat()}", f"{start}/{end}" if start and end else None

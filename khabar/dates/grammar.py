@@ -57,6 +57,9 @@ CODES = {
     "b": "to, before the hour (به، مانده به)",
     "k": "until now (تاکنون)",
     "H": "a named day (شب یلدا، عاشورا)",
+    "u": "in a row, on end (متوالی، متمادی)",
+    "f": "times (بار), after «هفته‌ای ۱۲»",
+    "w": "every other (در میان)",
     "_": "any other word",
 }
 # Punctuation keeps its own character as its code: / . : - , ( )
@@ -81,7 +84,7 @@ RULES: dict[str, str] = {
     "year": r"S[dn](?:(?:&|~|-|y)S?[dn])*C?k?",
     "tagged_year": r"[dn](?:(?:~|-|&)?[dn])?C",
     "bare_year": r"d(?:(?:~|-)?d)?k?",
-    "relative_day": rf"(?:{_PART})?R(?:{_PART})?(?:-W-?|W)?",
+    "relative_day": rf"(?:{_PART})?R(?:{_PART})?(?:-W-?|W|\(W\))?",
     "relative_year": r"Y",
     "relative_unit": rf"{_Q}?[USBT](?:&h)?[<>=]C?|I[USB][<>=]?",
     "weekday": rf"(?:[USB]|{_PART})?W{_PART}?(?:[<>=]|[dn]?U[<>=])?",
@@ -93,7 +96,8 @@ RULES: dict[str, str] = {
     "recurring": r"e[USTBW](?:[USB]|p[USB])?",
     "season": r"U?[Zz](?:&[Zz])*(?:,?S?[dn]|Y|S[<>=]|[<>=])?",
     "named_day": r"[USB]?H(?:S?[dn]|Y)?",
-    "duration": rf"{_Q}[USTBJG](?:&(?:h|[dn][USTB]))*[<>=]?|d\.d[USTB][<>=]?|[dn](?:(?:,|&|~|-|y)[dn])+[USTBJ]",
+    "vague_period": r"[USB]u",
+    "duration": rf"{_Q}[USTBJG](?:&(?:h|[dn][USTB]))*[<>=u]?|d\.d[USTB][<>=]?|[dn](?:(?:,|&|~|-|y)[dn])+[USTBJ]",
     "minute_list": r"T[dn](?:(?:,|&)[dn])+",
 }
 # A clock-unit duration may keep the «به»/«تا» after it («۵ دقیقه تا پایان کار»): the start of a time to.
@@ -474,7 +478,7 @@ def _joins(atoms: list[Atom], left: Span, right: Span) -> bool:
         if atoms[left.end - 1].code == "C":
             return False
         left_shape, right_shape = _shape(atoms, left.cores[-1]), _shape(atoms, right.cores[0])
-        return left_shape == right_shape or len(left_shape) == 1 or len(right_shape) == 1
+        return left_shape == right_shape or len(left_shape) == len(right_shape) == 1
     if joiner == "-":
         return _shape(atoms, left) == _shape(atoms, right) and len(_shape(atoms, left)) == 1
     return False

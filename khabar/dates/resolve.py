@@ -64,6 +64,7 @@ class Meaning:
 class Context:
     reference: date | None
     year_hint: dict[str, int] | None = None  # a year written elsewhere in the span («۲۰ آبان تا ۱۴ آذر ۱۴۰۴»)
+    forward: bool = False  # weekdays on or after the reference (the end of «از شنبه تا دوشنبه»)
 
 
 # ---------------------------------------------------------------------------------------------- building blocks
@@ -312,9 +313,10 @@ def _month_date(atoms: list[Atom], context: Context) -> Meaning:
         return Meaning("date" if days else "month", calendar)
     if year is None and not relative and context.year_hint and calendar in context.year_hint:
         year = context.year_hint[calendar]
-    if year is None and context.reference is not None and not relative:
-        year = _nearest_year(calendar, month, days[0].info["value"] if days else 15, context.reference)
-        relative = True
+    if year is None:
+        relative = True  # the year comes from the reference, or is unknown without one
+        if context.reference is not None:
+            year = _nearest_year(calendar, month, days[0].info["value"] if days else 15, context.reference)
     if not days:
         if year is None:
             return Meaning("month", calendar, relative=relative)
@@ -465,10 +467,10 @@ def _weekday(atoms: list[Atom], context: Context) -> Meaning:
         return Meaning("set")
     if context.reference is None:
         return Meaning("date", relative=True, explicit=False)
-    return replace(_weekday_day(atoms, weekday_atom, context.reference), explicit=False)
+    return replace(_weekday_day(atoms, weekday_atom, context.reference, context.forward), explicit=False)
 
 
-def _weekday_day(atoms: list[Atom], weekday_atom: Atom, reference: date) -> Meaning:
+def _weekday_day(atoms: list[Atom], weekday_atom: Atom, reference: date, context_forward: bool) -> Meaning:
     target = weekday_atom.info["weekday"]
     after = atoms[atoms.index(weekday_atom) + 1 :]
     week = next((a for a in after if a.code == "U" and a.info.get("unit") == "week"), None)
@@ -487,7 +489,7 @@ def _weekday_day(atoms: list[Atom], weekday_atom: Atom, reference: date) -> Mean
         start, _ = cal.week_bounds(reference)
         return _from_day(start + timedelta(days=(target - cal.SATURDAY) % 7), None, True)
     else:
-        offset = forward if forward <= 3 else forward - 7
+        offset = forward if forward <= 3 or context_forward else forward - 7
     return _from_day(reference + timedelta(days=offset), None, True)
 
 
@@ -507,9 +509,10 @@ def _season(atoms: list[Atom], context: Context) -> Meaning:
             return Meaning("season")
     else:
         year, relative = _resolve_year("jalali", tail, context)
-        if year is None and not relative and context.reference is not None:
-            year = _nearest_season_year(season, context.reference)
+        if year is None:
             relative = True
+            if context.reference is not None:
+                year = _nearest_season_year(season, context.reference)
     if year is None:
         return Meaning("season", relative=relative)
     first = cal.month_bounds("jalali", year, season * 3 - 2)
@@ -562,8 +565,10 @@ def _named_day(atoms: list[Atom], context: Context) -> Meaning:
     calendar, month, day_of_month = fixed
     tail = atoms[atoms.index(named) + 1 :]
     year, relative = _resolve_year(calendar, tail, context)
-    if year is None and context.reference is not None and not relative:
-        year, relative = _nearest_year(calendar, month, day_of_month, context.reference), True
+    if year is None:
+        relative = True
+        if context.reference is not None:
+            year = _nearest_year(calendar, month, day_of_month, context.reference)
     if year is None:
         return Meaning("date", calendar, relative=relative)
     return replace(_day(calendar, year, month, day_of_month, relative), calendar=None)
@@ -667,11 +672,14 @@ READERS: dict[str, Callable[[list[Atom], Context], Meaning]] = {
     "named_day": _named_day,
     "duration": _duration,
     "minute_list": _unresolved("time"),
+    "vague_period": _unresolved("duration"),
 }
 # When cores overlap, the longer wins; on a tie, the earlier rule here.
 PRIORITY = list(READERS)
 PRIORITY.remove("relative_unit")
 PRIORITY.insert(0, "relative_unit")
+PRIORITY.remove("ordinal_unit")
+PRIORITY.append("ordinal_unit")
 
 
 # ---------------------------------------------------------------------------------------------- combining
@@ -720,10 +728,17 @@ def meaning(atoms: list[Atom], span: Span, reference: date | None) -> Meaning:
                     READERS[core.rule](atoms[core.start : core.end], earlier) for core in cores[: index + 1]
                 ]
                 first = _combine(left)  # «از ۲۴ اسفند تا ۱۵ فروردین ۹۷»: the year turns in between
+            if first.first and last.last and last.last < first.first and not last.explicit:
+                later = Context(first.first, context.year_hint, forward=True)
+                right = [
+                    READERS[core.rule](atoms[core.start : core.end], later) for core in cores[index + 1 :]
+                ]
+                last = _combine(right)  # «از شنبه تا دوشنبه»: the Monday after that Saturday
             return _range(first, last)
-    if atoms[span.end - 1].code == "k" and reference is not None:
-        now = _from_day(reference, None, True)
-        return _range(_combine(meanings), now)
+    if atoms[span.end - 1].code == "k":
+        if reference is None:
+            return Meaning("range", _combine(meanings).calendar, relative=True)
+        return _range(_combine(meanings), _from_day(reference, None, True))
     return _combine(meanings)
 
 

@@ -71,6 +71,8 @@ def _entries() -> list[tuple[str, Word]]:
     for code, forms in W.PREFIXES.items():
         for word in forms:
             add((word, Word(code, {"word": word})))
+    for word in W.CONSECUTIVE:
+        add((word, Word("u")))
     for word in W.LAST_WORDS:
         add((word, Word("L")))
     for code, forms in W.CONNECTORS.items():
@@ -272,7 +274,7 @@ def atoms(text: str) -> list[Atom]:
         end = found[index + size - 1].end
         if word is not None:
             atom = Atom(word.code, token.start, end, dict(word.info), token.gap)
-        elif token.text.isdigit():
+        elif token.text.isascii() and token.text.isdigit():
             atom = Atom(
                 "d", token.start, end, {"value": int(token.text), "digits": len(token.text)}, token.gap
             )

@@ -290,6 +290,9 @@ MODIFIERS = {
     "=": ["جاری", "حاضر", "فعلی", "کنونی", "جدید"],
 }
 
+# «سال‌های متمادی», «سه روز متوالی»: a stretch of time of no stated length or in a row.
+CONSECUTIVE = ["متمادی", "متوالی", "پیاپی", "پی‌درپی", "پی در پی"]
+
 # Words before an expression that belong to it (parstdex spans include them): prepositions and markers.
 PREFIXES = {
     "p": [
