@@ -201,7 +201,11 @@ def _check_clock(atoms: list[Atom], start: int, end: int) -> int | None:
 
 
 def _check_hour(atoms: list[Atom], start: int, end: int) -> int | None:
+    """An hour is at most 24, and «ساعت پنج درجه» counts degrees, not hours."""
     hour = next(a for a in atoms[start:end] if a.code in "dn")
+    after = atoms[end] if end < len(atoms) else None
+    if after is not None and after.code == "_" and after.text in _COUNTED:
+        return None
     return end if hour.info.get("value", 99) <= 24 else None
 
 

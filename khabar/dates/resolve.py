@@ -421,11 +421,19 @@ def _relative_unit(atoms: list[Atom], context: Context) -> Meaning:
     unit = unit_atom.info.get("unit", "day")
     modifier = next((a for a in atoms if a.code in "<>="), None)
     determiner = next((a for a in atoms if a.code == "I"), None)
-    kind = unit if unit in PRECISION else "date" if unit == "day" else "duration"
+    count_atoms = [a for a in atoms if a.code in "dnvhq"]
+    point = modifier is not None and (modifier.text in PAST_POINT or modifier.text in FUTURE_POINT)
+    if unit in ("hour", "minute", "second", "millisecond"):
+        kind = "datetime" if point else "range"
+    elif count_atoms and not point or unit_atom.info.get("plural"):
+        kind = "range"
+    else:
+        kind = {"day": "date", "anniversary": "date"}.get(unit, unit)
+        if point and unit == "week":
+            kind = "date"
     if determiner is not None and determiner.info.get("word") == "همان":
         return Meaning(kind)
     direction = {"<": -1, ">": 1, "=": 0}[modifier.code] if modifier is not None else 0
-    count_atoms = [a for a in atoms if a.code in "dnvhq"]
     if context.reference is None or unit in ("hour", "minute", "second", "millisecond", "anniversary"):
         return Meaning(kind, relative=True)
     if unit_atom.info.get("plural") and not count_atoms:
@@ -442,7 +450,6 @@ def _relative_unit(atoms: list[Atom], context: Context) -> Meaning:
     moved = _shift(context.reference, unit, direction * count)
     if moved is None:
         return Meaning("range", relative=True)
-    point = modifier.text in PAST_POINT or modifier.text in FUTURE_POINT
     if point:
         if unit in ("day", "week"):
             return _from_day(moved, None, True)

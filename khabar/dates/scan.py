@@ -232,7 +232,7 @@ def _glues(left: Word, left_text: str, right: Word) -> bool:
     if left.code in "n&":
         return right.code in "n&USTBJGo"
     if left_text in {"در", "از", "تا", "بعد", "این", "همین"}:
-        return True
+        return right.code != "m"  # «دردی» is pain, not «در دی»
     if left.code in "Mm":
         return right.code == "U" and right.info.get("unit") == "month"
     if left.code == "R":

@@ -474,6 +474,8 @@ COUNTED_NOUNS = [
     "آمپر",
     "سی‌سی",
     "پله",
+    "درجه",
+    "ریشتر",
 ]
 # Words that look like a month, season or unit glued to something but are ordinary words.
 NOT_GLUED = {"درصد", "دراز", "درام", "ماهی", "ماهیت", "سالن", "تیراژ", "روزنامه", "شبیه", "دیدار", "دیوار"}
