@@ -18,9 +18,12 @@ from khabar.readers import read_paths, screen
 from khabar.readers.fields import record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.store.base import (
+    AmountRequest,
     Archive,
+    DateRequest,
     EntityDetail,
     EntitySummary,
+    Finding,
     QuoteRequest,
     SearchPage,
     SearchRequest,
@@ -249,18 +252,70 @@ def quotes(
     offset: int = 0,
 ) -> QuotePage:
     """What was said (by one speaker: an entity id or a name in any spelling), newest first."""
+    request = QuoteRequest(speaker=(speaker or "").strip() or None, **_window(since, until, limit, offset))
+    total, found = archive.quotes(request)
+    return QuotePage(request, total, found)
+
+
+def _window(since: str | None, until: str | None, limit: int, offset: int) -> dict[str, Any]:
+    """The publication-day range and paging every findings query shares, checked."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
         raise InputError("offset cannot be negative")
-    request = QuoteRequest(
-        speaker=(speaker or "").strip() or None,
-        since=parse_user_date(since) if since else None,
-        until=parse_user_date(until) if until else None,
-        limit=limit,
-        offset=offset,
-    )
-    if request.since and request.until and request.since > request.until:
+    first = parse_user_date(since) if since else None
+    last = parse_user_date(until) if until else None
+    if first and last and first > last:
         raise InputError(f"the date range is empty: {since} comes after {until}")
-    total, found = archive.quotes(request)
-    return QuotePage(request, total, found)
+    return {"since": first, "until": last, "limit": limit, "offset": offset}
+
+
+@dataclass(slots=True)
+class FindingPage:
+    """A page of amounts or date mentions, with the filters that chose them."""
+
+    filters: dict[str, Any]
+    total: int
+    items: list[Finding]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.filters, "total": self.total, "items": [item.to_dict() for item in self.items]}
+
+
+def amounts(
+    archive: Archive,
+    *,
+    noun: str | None = None,
+    unit: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> FindingPage:
+    """The figures articles give, optionally of one counted noun (شهید) or unit (percent, toman …)."""
+    window = _window(since, until, limit, offset)
+    request = AmountRequest(noun=(noun or "").strip() or None, unit=(unit or "").strip() or None, **window)
+    total, found = archive.amounts(request)
+    filters = {"noun": request.noun, "unit": request.unit, "from": since, "to": until, "limit": limit}
+    return FindingPage({**filters, "offset": offset}, total, found)
+
+
+def date_mentions(
+    archive: Archive,
+    *,
+    mentioned_from: str | None = None,
+    mentioned_to: str | None = None,
+    since: str | None = None,
+    until: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> FindingPage:
+    """Date expressions in the articles; ``mentioned_from``/``mentioned_to`` (either calendar) pick the days meant."""
+    window = _window(since, until, limit, offset)
+    first = parse_user_date(mentioned_from).isoformat() if mentioned_from else None
+    last = parse_user_date(mentioned_to).isoformat() if mentioned_to else None
+    if first and last and first > last:
+        raise InputError(f"the date range is empty: {mentioned_from} comes after {mentioned_to}")
+    total, found = archive.date_mentions(DateRequest(mentioned_from=first, mentioned_to=last, **window))
+    filters = {"mentioned_from": first, "mentioned_to": last, "from": since, "to": until, "limit": limit}
+    return FindingPage({**filters, "offset": offset}, total, found)

@@ -19,6 +19,10 @@ def test_seed_record(seed_path) -> None:
     assert record.source == "ILNA"
     assert record.text.startswith("به گزارش ایلنا")
     assert record.topics == []
+    assert [(a["value"], a["noun"], a["qualifier"]) for a in record.amounts] == [
+        (4000, "شهید", None),
+        (12000, "جانباز", "more_than"),
+    ]
     assert [(quote["speaker_canonical"], quote["cue"]) for quote in record.quotes] == [
         ("ایرج کاکاوند", "اظهار داشت"),
         ("ایرج کاکاوند", "تصریح کرد"),

@@ -191,6 +191,46 @@ def quotes(
     return page.to_dict()
 
 
+@api.get("/amounts")
+def amounts(
+    store: ArchiveDep,
+    noun: Annotated[str | None, Query(description="Only figures counting this noun (شهید).")] = None,
+    unit: Annotated[str | None, Query(description="percent, rial, toman, dollar, …")] = None,
+    since: Annotated[str | None, Query(alias="from", description="Articles from this day.")] = None,
+    until: Annotated[str | None, Query(alias="to", description="Articles up to this day.")] = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """The figures articles give, newest articles first (what `khabar amounts --json` prints)."""
+    return service.amounts(
+        store, noun=noun, unit=unit, since=since, until=until, limit=limit, offset=offset
+    ).to_dict()
+
+
+@api.get("/dates")
+def dates(
+    store: ArchiveDep,
+    mentioned_from: Annotated[
+        str | None, Query(alias="mentions_from", description="Days meant, from.")
+    ] = None,
+    mentioned_to: Annotated[str | None, Query(alias="mentions_to", description="Days meant, up to.")] = None,
+    since: Annotated[str | None, Query(alias="from", description="Articles from this day.")] = None,
+    until: Annotated[str | None, Query(alias="to", description="Articles up to this day.")] = None,
+    limit: int = 50,
+    offset: int = 0,
+) -> dict[str, Any]:
+    """Date expressions resolved to calendar dates (what `khabar dates --json` prints)."""
+    return service.date_mentions(
+        store,
+        mentioned_from=mentioned_from,
+        mentioned_to=mentioned_to,
+        since=since,
+        until=until,
+        limit=limit,
+        offset=offset,
+    ).to_dict()
+
+
 @api.get("/stats", response_model=Stats)
 def stats(store: ArchiveDep) -> dict[str, Any]:
     return service.stats(store).to_dict()

@@ -271,6 +271,73 @@ def quotes(
 
 
 @app.command()
+def amounts(
+    db: DbOption = DEFAULT_DB,
+    noun: Annotated[str | None, typer.Option(help="Only figures counting this noun, e.g. شهید.")] = None,
+    unit: Annotated[str | None, typer.Option(help="Only this unit: percent, rial, toman, dollar, …")] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="Articles from this day (Gregorian or Jalali).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Articles up to this day (inclusive).")] = None,
+    limit: Annotated[int, typer.Option(help="How many figures.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The figures articles give: value, unit or counted noun, qualifier (بیش از …)."""
+    try:
+        page = service.amounts(open_archive(db), noun=noun, unit=unit, since=since, until=until, limit=limit)
+    except KhabarError as error:
+        raise _fail(error) from None
+    _print_findings(page, as_json, ("value", "value_max", "unit", "noun", "qualifier", "text"))
+
+
+@app.command()
+def dates(
+    db: DbOption = DEFAULT_DB,
+    mentioned_from: Annotated[
+        str | None, typer.Option("--mentions-from", help="Only expressions meaning days from this one.")
+    ] = None,
+    mentioned_to: Annotated[str | None, typer.Option("--mentions-to", help="… up to this day.")] = None,
+    since: Annotated[
+        str | None, typer.Option("--from", help="Articles from this day (Gregorian or Jalali).")
+    ] = None,
+    until: Annotated[str | None, typer.Option("--to", help="Articles up to this day (inclusive).")] = None,
+    limit: Annotated[int, typer.Option(help="How many date expressions.")] = 20,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Date expressions in the articles (دیروز، ۱۷ مهر ۱۴۰۴ …) resolved to calendar dates."""
+    try:
+        page = service.date_mentions(
+            open_archive(db),
+            mentioned_from=mentioned_from,
+            mentioned_to=mentioned_to,
+            since=since,
+            until=until,
+            limit=limit,
+        )
+    except KhabarError as error:
+        raise _fail(error) from None
+    _print_findings(page, as_json, ("text", "value", "jalali", "kind", "calendar"))
+
+
+def _print_findings(page: service.FindingPage, as_json: bool, columns: tuple[str, ...]) -> None:
+    if as_json:
+        out.print_json(data=page.to_dict(), ensure_ascii=False)
+        return
+    if not page.items:
+        out.print("nothing found")
+        return
+    table = Table("published", *columns, "article")
+    for item in page.items:
+        day = item.published_jalali or "–"
+        table.add_row(
+            day, *("–" if item.fields[c] is None else str(item.fields[c]) for c in columns), item.article_id
+        )
+    out.print(table)
+    if page.total > len(page.items):
+        out.print(f"{len(page.items)} of {page.total:,}; use --limit for more")
+
+
+@app.command()
 def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What the archive holds: articles, sources, date range (both calendars), entities, quotes, rejections."""
     try:

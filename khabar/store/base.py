@@ -133,6 +133,43 @@ class QuoteRequest:
 
 
 @dataclass(slots=True)
+class AmountRequest:
+    noun: str | None = None  # what is counted, as written (شهید)
+    unit: str | None = None  # percent, rial, toman, dollar, …
+    since: date | None = None
+    until: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class DateRequest:
+    mentioned_from: str | None = None  # ISO day: mentions of dates from this day …
+    mentioned_to: str | None = None  # … to this day (inclusive)
+    since: date | None = None  # publication days of the articles
+    until: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(slots=True)
+class Finding:
+    """An amount or a date expression with the article it appears in (``fields`` are its table's columns)."""
+
+    article_id: str
+    title: str | None
+    source: str | None
+    published: str | None
+    published_jalali: str | None
+    fields: dict[str, Any]
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {key: getattr(self, key) for key in ("article_id", "title", "source", "published")}
+        data["published_jalali"] = self.published_jalali
+        return {**data, **self.fields}
+
+
+@dataclass(slots=True)
 class StoredQuote:
     """A quote with the article it was said in, for "what did X say, when"."""
 
@@ -190,5 +227,11 @@ class Archive(Protocol):
 
     def quotes(self, request: QuoteRequest) -> tuple[int, list[StoredQuote]]:
         """Quotes, newest first, of one speaker when ``request.speaker`` is given; with the total count."""
+
+    def amounts(self, request: AmountRequest) -> tuple[int, list[Finding]]:
+        """Figures, newest articles first, optionally of one counted noun or unit; with the total count."""
+
+    def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
+        """Date expressions, optionally only those denoting days in a range; with the total count."""
 
     def close(self) -> None: ...

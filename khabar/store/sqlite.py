@@ -19,8 +19,11 @@ from khabar.records import Analysis, Rejection
 from khabar.search.highlight import lead, snippet
 from khabar.search.query import highlight_terms, parse, to_fts5
 from khabar.store.base import (
+    AmountRequest,
+    DateRequest,
     EntityDetail,
     EntitySummary,
+    Finding,
     Hit,
     QuoteRequest,
     SearchPage,
@@ -30,6 +33,7 @@ from khabar.store.base import (
     StoredRejection,
 )
 from khabar.store.migrations import migrations
+from khabar.text.normalize import normalize_text
 from khabar.text.terms import term_texts
 
 _COLUMNS_OUTSIDE_JSON = (
@@ -404,51 +408,73 @@ class SQLiteArchive:
         )
 
     def quotes(self, request: QuoteRequest) -> tuple[int, list[StoredQuote]]:
-        where, params = ["1 = 1"], []
+        where, params = [], []
         if request.speaker:
             folded = "".join(term_texts(request.speaker))
             ids = self._entity_ids(request.speaker)
-            marks = ", ".join("?" * len(ids))
-            where.append(
-                f"(q.speaker_entity_id IN ({marks}) OR q.speaker_folded = ? OR q.speaker_folded LIKE ?)"
-                if ids
-                else "(q.speaker_folded = ? OR q.speaker_folded LIKE ?)"
-            )
+            by_id = f"f.speaker_entity_id IN ({', '.join('?' * len(ids))}) OR " if ids else ""
+            where.append(f"({by_id}f.speaker_folded = ? OR f.speaker_folded LIKE ?)")
             params.extend([*ids, folded, "%" + folded])  # a surname finds the full name
+        total, rows = self._findings("quotes", where, params, request)
+        names = ("kind", "cue", "speaker", "speaker_name", "speaker_entity_id", "text", "start", "end")
+        return total, [StoredQuote(*_article_columns(row), *(row[name] for name in names)) for row in rows]
+
+    def amounts(self, request: AmountRequest) -> tuple[int, list[Finding]]:
+        where, params = [], []
+        if request.noun:
+            where.append("f.noun = ?")
+            params.append(normalize_text(request.noun).strip())
+        if request.unit:
+            where.append("f.unit = ?")
+            params.append(request.unit)
+        total, rows = self._findings("amounts", where, params, request)
+        names = ("value", "value_max", "unit", "noun", "qualifier", "text", "start", "end")
+        found = [Finding(*_article_columns(row), {name: row[name] for name in names}) for row in rows]
+        for finding in found:  # REAL columns give 4000.0; a count reads better as 4000
+            for key in ("value", "value_max"):
+                if isinstance(finding.fields[key], float) and finding.fields[key].is_integer():
+                    finding.fields[key] = int(finding.fields[key])
+        return total, found
+
+    def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
+        where, params = [], []
+        if request.mentioned_from:  # ISO values compare as text; "2025-10" covers the month's days
+            where.append("substr(f.value, 1, 10) >= ?")
+            params.append(request.mentioned_from[: len("YYYY-MM-DD")])
+        if request.mentioned_to:
+            where.append("f.value <= ?")
+            params.append(request.mentioned_to + "\uffff")
+        total, rows = self._findings("date_mentions", where, params, request)
+        names = ("kind", "calendar", "value", "jalali", "relative", "text", "start", "end")
+        found = [Finding(*_article_columns(row), {name: row[name] for name in names}) for row in rows]
+        for finding in found:
+            finding.fields["relative"] = bool(finding.fields["relative"])
+        return total, found
+
+    def _findings(
+        self,
+        table: str,
+        where: list[str],
+        params: list[Any],
+        request: QuoteRequest | AmountRequest | DateRequest,
+    ) -> tuple[int, list[sqlite3.Row]]:
+        """Rows of a findings table with their article, newest articles first, filtered by publication day."""
+        where, params = list(where), list(params)
         if request.since:
             where.append("a.published_day >= ?")
             params.append(request.since.isoformat())
         if request.until:
             where.append("a.published_day <= ?")
             params.append(request.until.isoformat())
-        condition = " AND ".join(where)
-        joined = "FROM quotes q JOIN articles a ON a.rowid = q.article_rowid"
-        total = self.db.execute(f"SELECT count(*) {joined} WHERE {condition}", params).fetchone()[0]
+        condition = " AND ".join(where) or "1 = 1"
+        joined = f"FROM {table} f JOIN articles a ON a.rowid = f.article_rowid WHERE {condition}"
+        total = self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0]
         rows = self.db.execute(
-            f"""SELECT a.id, a.title, a.source, a.published, a.published_jalali, q.* {joined} WHERE {condition}
-                ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC, q.start
-                LIMIT ? OFFSET ?""",
+            f"""SELECT a.id AS article_id, a.title, a.source, a.published, a.published_jalali, f.* {joined}
+                ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC, f.start LIMIT ? OFFSET ?""",
             [*params, request.limit, request.offset],
         ).fetchall()
-        quotes = [
-            StoredQuote(
-                row["id"],
-                row["title"],
-                row["source"],
-                row["published"],
-                row["published_jalali"],
-                row["kind"],
-                row["cue"],
-                row["speaker"],
-                row["speaker_name"],
-                row["speaker_entity_id"],
-                row["text"],
-                row["start"],
-                row["end"],
-            )
-            for row in rows
-        ]
-        return total, quotes
+        return total, rows
 
     def rejections(self, limit: int = 100) -> list[StoredRejection]:
         rows = self.db.execute(
@@ -459,6 +485,10 @@ class SQLiteArchive:
             StoredRejection(r["origin"], r["record_no"] or None, r["reason"], r["excerpt"], r["rejected_at"])
             for r in rows
         ]
+
+
+def _article_columns(row: sqlite3.Row) -> tuple[Any, ...]:
+    return row["article_id"], row["title"], row["source"], row["published"], row["published_jalali"]
 
 
 def _is_span(item: Any) -> bool:

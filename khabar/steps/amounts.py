@@ -1,0 +1,11 @@
+"""Amounts: the figures an article gives (``چهار هزار شهید``, ``بیش از ۱۲ هزار جانباز``) with what they count."""
+
+from __future__ import annotations
+
+from khabar.amounts import find_amounts
+from khabar.records import Analysis
+
+
+def find_article_amounts(analysis: Analysis) -> Analysis:
+    analysis.amounts = find_amounts(analysis.text)
+    return analysis
