@@ -67,14 +67,14 @@ CODES = {
 _Q = r"(?:[dnv](?:&h)?|[dn]?h|[dn]?q)"  # a quantity: سه، سه و نیم، نیم، یک ربع، چند
 _DAYS = r"[dno](?:(?:&|~|-|,|y)[dno])*"  # ۲۵ و ۲۹، ۱۸ – ۲۰، هجدهم و نوزدهم
 _MONTH = r"(?:U[Mm]|[Mm]U?)"
-_YEAR_AFTER = r"(?:,?S?[dn](?!:)|Y|IS|S[<>=])"
+_YEAR_AFTER = r"(?:,?S?[dn](?!:)|Y|IS|S[<>=]|[<>=])"
 _PART = r"[PaB]"
 
 # name → pattern; names are read by resolve.py
 RULES: dict[str, str] = {
     "numeric_date": r"d([/.\-])d\1d(?!\1d)",
     "clock": rf"(?:T|o?T)?d:d(?::d)?T?(?:A|{_PART})?",
-    "hour_words": rf"T[dn](?:&(?:[dn]T|h|q))*(?:&[dn]T)?(?:A|{_PART})?",
+    "hour_words": rf"T[dn](?:&(?:[dn]T|h|q))*(?:&[dn]T)?(?:A|{_PART})?(?:~T?[dn](?!T)(?:A|{_PART})?)?",
     "hour_minutes": rf"[dn]&[dn]T(?:&[dn]T)?(?:A|{_PART})?",
     "hour_part": r"[dn](?:&h)?[Pa]",
     "minutes_to": rf"T?(?:[dn]T|q)bT?[dn]{_PART}?",
@@ -234,7 +234,7 @@ def _check_month_date(atoms: list[Atom], start: int, end: int) -> int | None:
     month = atoms[start + month_at]
     if month.text == "دی" and end < len(atoms) and atoms[end].text == "جی":
         return None
-    if codes[month_at] == "m" and not re.search(r"[dno][Mm]|U[Mm]|[Mm]U|[Mm]S|[Mm]Y|[Mm]I", inner):
+    if codes[month_at] == "m" and not re.search(r"[dno][Mm]|U[Mm]|[Mm]U|[Mm]S|[Mm]Y|[Mm]I|[Mm][<>]", inner):
         year_ok = bool(year_atoms) and (
             year_atoms[0].info.get("digits") == 4 or year_atoms[0].info.get("value", 0) >= 1000
         )

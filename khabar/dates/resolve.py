@@ -227,6 +227,12 @@ def _clock(atoms: list[Atom], context: Context) -> Meaning:
 
 def _hour_words(atoms: list[Atom], context: Context) -> Meaning:
     """ساعت ۱۷ و بیست و سه دقیقه, ساعت ۹ صبح, ساعت ۱۲ و نیم, هفت و ۲۸ دقیقه و ۹ ثانیه بعد از ظهر."""
+    to = next((i for i, a in enumerate(atoms) if a.code == "~"), None)
+    if to is not None:  # «ساعت ۸ تا ۱۲»
+        start, end = _hour_words(atoms[:to], context), _hour_words(atoms[to + 1 :], context)
+        if start.value and end.value:
+            return Meaning("time", value=f"{start.value}/{end.value}", time=start.time)
+        return _time(None)
     hour, minute, second = None, 0, None
     for index, atom in enumerate(atoms):
         if atom.code not in "dnhq":
@@ -289,6 +295,19 @@ def _resolve_year(calendar: str, atoms: list[Atom], context: Context) -> tuple[i
     return None, False
 
 
+def _year_of_modified_month(calendar: str, month: int, modifier: Atom, reference: date) -> int | None:
+    """«آبان گذشته»: the last Aban before this month; «آذر آینده»: the next Azar after it."""
+    current = cal.month_of(calendar, reference)
+    if current is None:
+        return None
+    year, this_month = current
+    if modifier.code == "<" and month >= this_month:
+        return year - 1
+    if modifier.code == ">" and month <= this_month:
+        return year + 1
+    return year
+
+
 def _nearest_year(calendar: str, month: int, day_of_month: int, reference: date) -> int | None:
     """The year that puts a day-and-month nearest the reference day."""
     year = cal.year_of(calendar, reference)
@@ -309,6 +328,11 @@ def _month_date(atoms: list[Atom], context: Context) -> Meaning:
     days = _numbers(atoms[:month_at])
     tail = atoms[month_at + 1 :]
     year, relative = _resolve_year(calendar, tail, context)
+    modifier = tail[1] if len(tail) > 1 and tail[0].code == "U" else tail[0] if tail else None
+    if modifier is not None and modifier.code in "<>" and year is None:
+        relative = True
+        if context.reference is not None:
+            year = _year_of_modified_month(calendar, month, modifier, context.reference)
     if any(a.code == "I" and a.info.get("word") == "همان" for a in tail):
         return Meaning("date" if days else "month", calendar)
     if year is None and not relative and context.year_hint and calendar in context.year_hint:
@@ -724,6 +748,10 @@ def meaning(atoms: list[Atom], span: Span, reference: date | None) -> Meaning:
     cores = _chosen(span)
     context = Context(reference, _year_hint(atoms, cores))
     meanings = [READERS[core.rule](atoms[core.start : core.end], context) for core in cores]
+    if not any(m.kind in PRECISION for m in meanings):  # «ساعت ۱۰ صبح امروز»: the day hides under the hour
+        for core in span.cores:
+            if core not in cores and core.rule in _DAY_RULES:
+                meanings.append(READERS[core.rule](atoms[core.start : core.end], context))
     for index in range(len(cores) - 1):
         between = atoms[cores[index].end : cores[index + 1].start]
         starts_with_to = atoms[cores[index + 1].start].code == "~"
@@ -747,6 +775,9 @@ def meaning(atoms: list[Atom], span: Span, reference: date | None) -> Meaning:
             return Meaning("range", _combine(meanings).calendar, relative=True)
         return _range(_combine(meanings), _from_day(reference, None, True))
     return _combine(meanings)
+
+
+_DAY_RULES = {"relative_day", "weekday", "month_date", "numeric_date", "named_day"}
 
 
 def _year_hint(atoms: list[Atom], cores: list[Core]) -> dict[str, int]:

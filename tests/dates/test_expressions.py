@@ -112,11 +112,19 @@ def test_absolute_dates(text, kind, calendar, value, jalali) -> None:
         ("۲۵ اسفند", "date", "2026-03-16", "1404-12-25"),
         ("شب یلدا", "date", "2025-12-21", "1404-09-30"),
         ("از سال ۹۲ تا کنون", "range", "2013-03-21/2025-10-09", "1392-01-01/1404-07-17"),
+        (
+            "آبان گذشته",
+            "month",
+            "2024-10-22/2024-11-20",
+            "1403-08",
+        ),  # this is Mehr: the last Aban was in 1403
+        ("اسفند آینده", "month", "2026-02-20/2026-03-20", "1404-12"),
+        ("ساعت ۱۰ صبح امروز", "datetime", "2025-10-09T10:00", "1404-07-17T10:00"),
     ],
 )
 def test_relative_expressions(text, kind, value, jalali) -> None:
     found = only(text)
-    written = "jalali" if any(word in text for word in ("۹۲", "مهر", "اسفند")) else None
+    written = "jalali" if any(word in text for word in ("۹۲", "مهر", "اسفند", "آبان")) else None
     assert summary(found) == (text, kind, written, value, jalali, True)
 
 
@@ -143,6 +151,9 @@ def test_relative_expressions_without_reference_have_no_value(text) -> None:
         ("ساعت ۱۷ و ۲۳ دقیقه", "time", "T17:23"),
         ("ساعت هفت و ۵۷ دقیقه صبح", "time", "T07:57"),
         ("یک ربع به هفت عصر", "time", "T18:45"),
+        ("از ساعت ۸ صبح تا ۴ عصر", "time", "T08:00/T16:00"),
+        ("ساعت ۲ بامداد", "time", "T02:00"),
+        ("ساعت ۱۲ شب", "time", "T00:00"),
         ("10:13 ب.ظ", "time", "T22:13"),
         ("سه روز", "duration", "P3D"),
         ("۴۵ دقیقه", "duration", "PT45M"),
