@@ -104,8 +104,6 @@ RULES: dict[str, str] = {
 _TRAILING_TO = re.compile(r"[b~](?![dnoqTRWPa])")
 
 _PREFIX_CODES = set("pexIX~USBL")
-_SUFFIX_CODES = set("Ck")
-_RANGE_JOINERS = set("~y")
 _SHAPE = str.maketrans({"n": "d", "B": "U", "S": "U", "a": "P", "m": "M", "z": "Z", "o": "d"})
 
 
@@ -126,10 +124,6 @@ class Span:
 def _thin(gap: str) -> bool:
     """Atoms count as side by side when at most one space or ZWNJ separates them."""
     return len(gap) <= 1 and "\n" not in gap
-
-
-def _words(atom: Atom) -> str:
-    return atom.text
 
 
 _EVENTS = frozenset(fold(word) for word in W.YEAR_EVENTS)

@@ -609,27 +609,26 @@ def _duration(atoms: list[Atom], context: Context) -> Meaning:
     """سه روز → P3D, یک ساعت و نیم → PT1.5H, ۲۶ سالگی → P26Y, ۲۳ ساعت و ۲۳ دقیقه → PT23H23M."""
     if any(a.code in "v~-,y" for a in atoms):
         return Meaning("duration")
-    date_part, time_part = [], []
+    date_part: list[tuple[float, str]] = []
+    time_part: list[tuple[float, str]] = []
     count: float | None = None
+    factor = 1.0
     for atom in atoms:
-        if atom.code in "dn":
+        if atom.code in "dnh":  # «سه», «سه و نیم», «نیم»
             count = (count or 0) + atom.info["value"]
-        elif atom.code == ".":
-            continue
-        elif atom.code in "hq":
-            count = (
-                (count or 0) + atom.info["value"] if count is None or atom.code == "h" else atom.info["value"]
-            )
+        elif atom.code == "q":  # «یک ربع», «سه ربع»
+            count = (count if count is not None else 1) * atom.info["value"]
         elif atom.code in "USTBJG":
-            letter, factor, is_time = ISO_UNITS.get(atom.info.get("unit", ""), (None, 0, False))
+            letter, factor, is_time = ISO_UNITS.get(atom.info.get("unit", ""), (None, 1, False))
             if letter is None:
                 return Meaning("duration")
-            amount = (count if count is not None else 1) * factor
-            (time_part if is_time else date_part).append((amount, letter))
+            (time_part if is_time else date_part).append(
+                ((count if count is not None else 1) * factor, letter)
+            )
             count = None
-    if count is not None and (date_part or time_part):
-        amount, letter = (time_part or date_part)[-1]
-        (time_part or date_part)[-1] = (amount + count * (1 if letter != "H" else 1), letter)
+    if count is not None and (date_part or time_part):  # «یک ساعت و نیم»: the half of the last unit
+        parts = time_part or date_part
+        parts[-1] = (parts[-1][0] + count * factor, parts[-1][1])
     decimal = [a for a in atoms if a.code == "d"]
     if len(decimal) == 2 and any(a.code == "." for a in atoms):
         whole, fraction = decimal
