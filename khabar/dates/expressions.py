@@ -14,7 +14,7 @@ in text order, with character offsets into ``text`` (end exclusive)::
   when it names none (relative expressions, weekdays, clock times, durations).
 - ``value``: ISO 8601 of what is denoted, in the Gregorian calendar and as precise as written: ``2025-10-09``,
   ``2025-10`` and ``2025`` for Gregorian months and years, ``2025-10-09T14:30`` (Tehran wall-clock time, no
-  zone), ``T14:30`` for a time alone, an interval ``2025-09-23/2025-10-22`` for periods that are no Gregorian
+  zone), ``T14:30`` for a time alone (``T08:00/T16:00`` for «از ساعت ۸ صبح تا ۴ عصر»), an interval ``2025-09-23/2025-10-22`` for periods that are no Gregorian
   unit (a Jalali month or year, a Persian Saturday–Friday week, a season, a range), ``--10-09`` for a Gregorian
   day without year when there is no reference, ``P3D`` / ``PT1.5H`` for durations, ``R/P1D`` for «هر روز».
   ``None`` when it cannot be resolved: a relative expression without a reference, a Hijri day outside the
@@ -34,9 +34,13 @@ before a date in digits; expressions side by side or joined by «تا»/«یا»
 and adjectives («زمستانی») are not, since they denote no time. Relative months and years count in the Jalali
 calendar unless «میلادی» is written; weekdays without a modifier resolve to the nearest such day (up to three
 days either side of the reference), «شنبه گذشته» to the last one before it, «شنبه آینده» to the next one after it.
-Two-digit years are Jalali (``۸۳`` → 1383, ``۰۲`` → 1402; 00–20 → 14xx). Numbers 1200–1599 are Jalali years,
-1600–2199 Gregorian, unless a calendar word says otherwise. Prepositions that change the meaning («قبل از سال ۹۲»)
-are in the span but not in the value.
+«آبان گذشته» is the last Aban before the reference's month, «آذر آینده» the next Azar after it. Two-digit years
+are Jalali (``۸۳`` → 1383, ``۰۲`` → 1402; 00–20 → 14xx). Numbers 1200–1599 are Jalali years, 1600–2199 Gregorian,
+unless a calendar word says otherwise. A number alone is a year only when it has four digits in 1300–1499 or
+1900–2099 and no counted noun follows («۲۰۰۰ نفر»); before another word it needs a preposition or an event name
+before it («المپیک ۲۰۱۶ ریو»). Lists («سال ۱۳۹۱ و ۱۳۹۲», «بهار و تابستان») take the value of their first item.
+Prepositions that change the meaning («قبل از سال ۹۲») are in the span but not in the value. Hijri days use the
+Umm al-Qura tables (hijridate), which can differ by a day from the dates observed in Iran.
 """
 
 from __future__ import annotations
