@@ -15,7 +15,7 @@ from typing import Any
 from khabar.entities.canonical import ROLE_HEADS, TITLES
 from khabar.quotes.cues import fold_cue
 
-PRONOUNS = ("وی", "او", "ایشان", "وی\u200cهمچنین")
+PRONOUNS = ("وی", "او", "ایشان", "آن‌ها", "آنها", "آنان", "وی\u200cهمچنین")
 ANAPHOR_HEADS = (
     "مقام",
     "مسئول",
@@ -43,24 +43,24 @@ ANAPHOR_HEADS = (
     "مدیرکل",
     "معاون",
     "رئیس",
-    "گزارش",
-    "بیانیه",
-    "منبع",
+    *(DOCUMENTS := ("گزارش", "بیانیه", "منبع", "منبع خبری", "نامه", "مقاله", "اطلاعیه", "رسانه", "روزنامه")),
 )
-# Words that end the speaker's name or role and begin an adjunct: ``X روز دوشنبه در گفت‌وگو با …``.
+# Words that end the speaker's name or role and begin an adjunct: ``X روز دوشنبه در گفت‌وگو با …``. Not ``و``
+# (roles contain it: ``رئیس مرکز پیشگیری و مدیریت بحران``) nor ``جمعه`` (``امام جمعه``); ``روز`` comes first.
 _ADJUNCT = re.compile(
     r"\s(?:هرچند|اگرچه|در|با|روز|امروز|دیروز|امشب|صبح|عصر|شب|ضمن|طی|پس|پیش|هنگام|بعد|قبل|هم|نیز|همچنین|که|به|بر|برای|درباره|"
-    r"درخصوص|در\u200cخصوص|خطاب|ظهر|بامداد|سه\u200cشنبه|یکشنبه|دوشنبه|چهارشنبه|پنجشنبه|جمعه|شنبه|اخیرا|اخیراً|"
-    r"سپس|همچنان|ابتدا|پیرامون|امسال|از|را|و)(?=\s|$)|[،؛(]"
+    r"درخصوص|در\u200cخصوص|خطاب|ظهر|بامداد|سه\u200cشنبه|یکشنبه|دوشنبه|چهارشنبه|پنجشنبه|شنبه|اخیرا|اخیراً|"
+    r"سپس|همچنان|ابتدا|پیرامون|امسال|از|را|یک|نیز)(?=\s|$)|[،؛(]"
 )
 _LEADING = re.compile(
     r"(?:(?:و|اما|ولی|همچنین|سپس|در ادامه|در پایان|در همین حال|در همین ارتباط|در این ارتباط|در همین رابطه|"
-    r"در این رابطه|از سوی دیگر|از طرفی|از طرف دیگر|در عین حال|در بخش دیگری از سخنانش)\s+)+"
+    r"در این رابطه|از سوی دیگر|از طرفی|از طرف دیگر|در عین حال|همزمان|هم‌زمان|در بخش دیگری از سخنانش)\s+)+"
 )
 # A sentence that opens with a prepositional phrase names its speaker after the comma: «در واکنش به …، X گفت».
 _OPENING_PHRASE = re.compile(
     r"(?:در|با|به|از|پس از|برای|علاوه بر|بنابر|با این حال|در هر حال)\s[^،:]{0,120}،\s*"
 )
+_PREPOSITION = re.compile(r"(?:از|در|بنا|طبق|پس|پیش|هنگام|ضمن)\s")
 MAX_SPEAKER_CHARS = 90
 
 
@@ -91,6 +91,8 @@ def find_speaker(
     opener = _OPENING_PHRASE.match(text, start, end)
     if opener:
         start = opener.end()
+    elif cut_adjuncts and _PREPOSITION.match(text, start, end):
+        start = _after_last_adjunct(text, start, end)  # «از چند ماه پیش آن‌ها گفتند»: the subject comes last
     for pronoun in PRONOUNS:
         if text.startswith(pronoun, start) and (
             start + len(pronoun) >= end or not text[start + len(pronoun)].isalpha()
@@ -119,6 +121,15 @@ def find_speaker(
     return Speaker(text[start:stop], start, stop)
 
 
+def _after_last_adjunct(text: str, start: int, end: int) -> int:
+    """Where the words after the region's last adjunct begin (or ``start`` when nothing follows one)."""
+    ends = [match.end() for match in _ADJUNCT.finditer(text, start, end)]
+    position = ends[-1] if ends else start
+    while position < end and text[position].isspace():
+        position += 1
+    return position if position < end else start
+
+
 def _first_named(entities: list[dict[str, Any]], start: int, end: int) -> dict[str, Any] | None:
     """The first person named among the speaker's words, else the first organisation that opens them."""
     inside = [entity for entity in entities if start <= entity["start"] < end]
@@ -137,26 +148,33 @@ def resolve_speakers(
     """``(canonical name, entity id)`` for each speaker, in text order, following references back."""
     roles = _roles(entities)
     resolved: list[tuple[str | None, str | None]] = []
-    last: tuple[str | None, str | None] = (None, None)
-    people: dict[str, tuple[str, str | None]] = {}
+    last: tuple[str | None, str | None] = (None, None)  # the last person quoted: «وی»، «این مقام»
+    last_source: tuple[str | None, str | None] = (None, None)  # the last organisation quoted: «این گزارش»
+    protagonist = _protagonist(speakers, entities)
     for speaker in speakers:
         person = True
         if speaker.entity is not None:
             current = (speaker.entity.get("canonical") or speaker.text, speaker.entity.get("entity_id"))
             person = speaker.entity["label"] == "PER"
+        elif speaker.anaphoric and _names_a_document(speaker.text):
+            current = last_source if last_source[0] else (speaker.text, None)
+            person = False
         elif speaker.anaphoric:
-            current = last if last[0] else _last_person_before(entities, speaker.start)
+            current = last if last[0] else _last_before(entities, speaker.start, "PER")
         else:
             found = (
                 _by_role(speaker.text, roles)
                 or _appositive(text, speaker.text, entities)
-                or _only_person(speaker.text, people, entities)
+                or (protagonist if Speaker.is_role(speaker.text) else None)
             )
-            current, person = (found, True) if found else ((_bare(speaker.text), None), False)
-        if current[0]:
+            current = found or (
+                _bare(speaker.text),
+                None,
+            )  # an unnamed role is still someone «وی» can refer to
+        if current[0] and person:
             last = current
-            if current[1] and person:
-                people[current[1]] = current
+        elif current[0] and speaker.entity is not None:
+            last_source = current
         resolved.append(current)
     return resolved
 
@@ -199,24 +217,35 @@ def _appositive(text: str, role: str, entities: list[dict[str, Any]]) -> tuple[s
     return None
 
 
-def _only_person(
-    role: str, quoted: dict[str, tuple[str, str | None]], entities: list[dict[str, Any]]
-) -> tuple[str, str | None] | None:
-    """A role with no name beside it belongs to the one person the article quotes, or the one it names."""
-    if not Speaker.is_role(role):
-        return None
-    if len(quoted) == 1:
-        return next(iter(quoted.values()))
-    named = {entity.get("entity_id"): entity for entity in entities if entity["label"] == "PER"}
-    if len(named) == 1:
+def _protagonist(speakers: list[Speaker], entities: list[dict[str, Any]]) -> tuple[str, str | None] | None:
+    """Whom an unnamed role most likely denotes: the person the article quotes most by name, else its only person.
+
+    News names its main speaker once and otherwise calls them by role (``امام جمعه موقت تهران``); a role that is
+    stated beside no name anywhere in the article is theirs far more often than anyone else's.
+    """
+    quoted: dict[str, tuple[int, int, dict[str, Any]]] = {}
+    for order, speaker in enumerate(speakers):
+        entity = speaker.entity
+        if entity is not None and entity["label"] == "PER" and entity.get("entity_id"):
+            count, first, _ = quoted.get(entity["entity_id"], (0, order, entity))
+            quoted[entity["entity_id"]] = (count + 1, first, entity)
+    if quoted:
+        _, _, entity = max(quoted.values(), key=lambda item: (item[0], -item[1]))
+    else:
+        named = {entity.get("entity_id"): entity for entity in entities if entity["label"] == "PER"}
+        if len(named) != 1:
+            return None
         entity = next(iter(named.values()))
-        return entity.get("canonical") or entity["text"], entity.get("entity_id")
-    return None
+    return entity.get("canonical") or entity["text"], entity.get("entity_id")
 
 
-def _last_person_before(entities: list[dict[str, Any]], position: int) -> tuple[str | None, str | None]:
+def _names_a_document(words: str) -> bool:
+    return words.removeprefix("این ") in DOCUMENTS
+
+
+def _last_before(entities: list[dict[str, Any]], position: int, label: str) -> tuple[str | None, str | None]:
     for entity in reversed(entities):
-        if entity["label"] == "PER" and entity["end"] <= position:
+        if entity["label"] == label and entity["end"] <= position:
             return entity.get("canonical") or entity["text"], entity.get("entity_id")
     return None, None
 
