@@ -16,6 +16,7 @@ from khabar.dates import parse_published
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.sources import infer_source
 from khabar.steps.amounts import find_article_amounts
+from khabar.steps.dates import find_article_dates
 from khabar.steps.entities import find_entities
 from khabar.steps.places import find_places
 from khabar.steps.quotes import find_article_quotes
@@ -50,6 +51,7 @@ DEFAULT_STEPS: tuple[Step, ...] = (
     Step("places", find_places, frozenset({"entities"}), frozenset({"places"})),
     Step("quotes", find_article_quotes, frozenset({"entities", "places"}), frozenset({"quotes"})),
     Step("amounts", find_article_amounts, frozenset({"text"}), frozenset({"amounts"})),
+    Step("dates", find_article_dates, frozenset({"published"}), frozenset({"dates"})),
 )
 
 

@@ -23,6 +23,7 @@ def test_seed_record(seed_path) -> None:
         (4000, "شهید", None),
         (12000, "جانباز", "more_than"),
     ]
+    assert [(d["kind"], d["value"]) for d in record.dates] == [("duration", None)]  # «طی سال‌های متمادی»
     assert [(quote["speaker_canonical"], quote["cue"]) for quote in record.quotes] == [
         ("ایرج کاکاوند", "اظهار داشت"),
         ("ایرج کاکاوند", "تصریح کرد"),

@@ -341,12 +341,23 @@ def _not_a_report(words: list[tuple[str, int, int]], verb_index: int) -> bool:
     return verb_index > 0 and words[verb_index - 1][0] in {"را", "به"}
 
 
+# Where reported content gives way to the reporter's narration: a clause joined by «و» that starts with an
+# adverbial or a new object (``و در همین راستا``، ``و اگر``). A contrast (``، اما``) is as often still the speaker's.
+_NARRATION_RESUMES = re.compile(r"\sو\s+(?:در|اگر|آن را|این را|سپس|همچنین)\s")
+
+
 def _content_end(text: str, words: list[tuple[str, int, int]], index: int, sentence_end: int) -> int:
-    """Indirect content runs to the sentence end or to ``و افزود …`` that opens the next one."""
+    """Indirect content runs to the sentence end, to ``و افزود …`` that opens the next one, or to narration."""
+    end = sentence_end
     for position in range(index, len(words) - 1):
         if words[position][0] == "و" and _indirect_verb_at(words, position + 1):
-            return words[position][1]
-    return sentence_end
+            end = words[position][1]
+            break
+    if index + MIN_CONTENT_WORDS < len(words):
+        resumes = _NARRATION_RESUMES.search(text, words[index + MIN_CONTENT_WORDS][1], end)
+        if resumes:
+            end = resumes.start()
+    return end
 
 
 def _is_headline_speaker(

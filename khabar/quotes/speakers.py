@@ -54,7 +54,8 @@ _ADJUNCT = re.compile(
 )
 _LEADING = re.compile(
     r"(?:(?:و|اما|ولی|همچنین|سپس|در ادامه|در پایان|در همین حال|در همین ارتباط|در این ارتباط|در همین رابطه|"
-    r"در این رابطه|از سوی دیگر|از طرفی|از طرف دیگر|در عین حال|همزمان|هم‌زمان|در بخش دیگری از سخنانش)\s+)+"
+    r"در این رابطه|از سوی دیگر|از طرفی|از طرف دیگر|در عین حال|همزمان|هم‌زمان|در بخش دیگری از سخنانش|"
+    r"(?:بر اساس|براساس|طبق|بنابر|بنا بر) (?:این|همین) (?:گزارش|خبر)،?)\s+)+"
 )
 # A sentence that opens with a prepositional phrase names its speaker after the comma: «در واکنش به …، X گفت».
 _OPENING_PHRASE = re.compile(
@@ -62,6 +63,10 @@ _OPENING_PHRASE = re.compile(
 )
 _PREPOSITION = re.compile(r"(?:از|در|بنا|طبق|پس|پیش|هنگام|ضمن)\s")
 MAX_SPEAKER_CHARS = 90
+
+
+# Role nouns a speaker is called by besides those the entity step knows (``khabar.entities.canonical.ROLE_HEADS``).
+MORE_ROLE_HEADS = ("مقام", "مقامات", "امام جمعه", "خطیب", "رئیس", "رییس", "سرپرست", "مدیرکل", "دبیرکل")
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,7 +81,7 @@ class Speaker:
 
     @staticmethod
     def is_role(words: str) -> bool:
-        return any(words.startswith(head) for head in (*ROLE_HEADS, "مقام", "مقامات"))
+        return any(words.startswith(head) for head in (*ROLE_HEADS, *MORE_ROLE_HEADS))
 
 
 def find_speaker(

@@ -437,8 +437,15 @@ class SQLiteArchive:
         return total, found
 
     def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
-        where, params = [], []
-        if request.mentioned_from:  # ISO values compare as text; "2025-10" covers the month's days
+        # Only values that name days (2025-10-09, 2025-10, 2025-09-23/2025-10-22), not durations or bare times;
+        # ISO values compare as text, by their first day.
+        where, params = (
+            ["f.value GLOB '[0-9][0-9][0-9][0-9]*'"]
+            if request.mentioned_from or request.mentioned_to
+            else [],
+            [],
+        )
+        if request.mentioned_from:
             where.append("substr(f.value, 1, 10) >= ?")
             params.append(request.mentioned_from[: len("YYYY-MM-DD")])
         if request.mentioned_to:
