@@ -66,7 +66,11 @@ MAX_SPEAKER_CHARS = 90
 
 
 # Role nouns a speaker is called by besides those the entity step knows (``khabar.entities.canonical.ROLE_HEADS``).
-MORE_ROLE_HEADS = ("مقام", "مقامات", "امام جمعه", "خطیب", "رئیس", "رییس", "سرپرست", "مدیرکل", "دبیرکل")
+MORE_ROLE_HEADS = ("مقام", "امام جمعه", "خطیب", "رئیس", "رییس", "سرپرست", "مدیرکل", "دبیرکل")
+# A role noun as a whole word: «کارشناس» is one person, «کارشناسان» a group that no one name stands for.
+_ROLE_WORDS = "|".join(re.escape(head) for head in sorted({*ROLE_HEADS, *MORE_ROLE_HEADS}, key=len, reverse=True))
+_ROLE_AT_START = re.compile(rf"(?:{_ROLE_WORDS})(?=\s|$)")
+_ROLE_INSIDE = re.compile(rf"\s(?:{_ROLE_WORDS})(?=\s|$)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,7 +85,7 @@ class Speaker:
 
     @staticmethod
     def is_role(words: str) -> bool:
-        return any(words.startswith(head) for head in (*ROLE_HEADS, *MORE_ROLE_HEADS))
+        return _ROLE_AT_START.match(words) is not None
 
 
 def find_speaker(
@@ -103,6 +107,8 @@ def find_speaker(
             start + len(pronoun) >= end or not text[start + len(pronoun)].isalpha()
         ):
             return Speaker(pronoun, start, start + len(pronoun), anaphoric=True)
+    if text.startswith("در این ", start) and _names_a_document(text[start + 3 : end].strip()):
+        start += 3  # «در این بیانیه آمده است»: the statement is the source
     if text.startswith("این ", start):
         for head in sorted(ANAPHOR_HEADS, key=len, reverse=True):
             phrase_end = start + 4 + len(head)
@@ -119,6 +125,9 @@ def find_speaker(
     if named is not None:
         return Speaker(text[named["start"] : named["end"]], named["start"], named["end"], entity=named)
     stop = min(stop, start + MAX_SPEAKER_CHARS)
+    role = _ROLE_INSIDE.search(text, start, stop)
+    if role and not _ROLE_AT_START.match(text, start):
+        stop = role.start()  # «چاک شومر رهبر اکثریت سنا»: the name, not the role after it
     while stop > start and (text[stop - 1].isspace() or text[stop - 1] in "،"):
         stop -= 1
     if stop <= start:

@@ -157,3 +157,34 @@ def test_spans_are_always_inside_the_text(text: str) -> None:
         assert 0 <= quote["start"] < quote["end"] <= len(text)
         assert text[quote["start"] : quote["end"]] == quote["text"]
         assert 0 <= quote["speaker_start"] <= quote["speaker_end"] <= len(text)
+
+
+def test_an_unnamed_role_is_the_article_s_main_speaker_but_a_group_is_not() -> None:
+    text = (
+        "سید احمد خاتمی در خطبه‌ها گفت: مردم در انتخابات شرکت کنند.\n"
+        "خاتمی افزود: صرفه‌جویی در مصرف گاز وظیفه است.\n"
+        "امام جمعه موقت تهران تصریح کرد: دشمن شکست می‌خورد.\n"
+        "کارشناسان انرژی گفتند: مصرف گاز بالاست."
+    )
+    second = text.index("\nخاتمی") + 1
+    surname = {"start": second, "end": second + 5, "label": "PER", "text": "خاتمی", "canonical": "احمد خاتمی"}
+    entities = [person(text, "سید احمد خاتمی", "احمد خاتمی"), {**surname, "entity_id": "id-احمد خاتمی"}]
+    speakers = [canonical for _, _, _, canonical, _ in quotes_of(text, *entities)]
+    assert speakers == ["احمد خاتمی", "احمد خاتمی", "احمد خاتمی", "کارشناسان انرژی"]
+
+
+def test_a_statement_is_the_source_of_what_it_says() -> None:
+    text = "مرکز رسانه قوه قضاییه بیانیه‌ای منتشر کرد. در این بیانیه آمده است: هیات پیگیر مشکل آب است."
+    organisation = {"start": 0, "end": 21, "label": "ORG", "text": text[:21], "canonical": text[:21]}
+    [quote] = find_quotes(text, [organisation])
+    assert (
+        quote["speaker"] == "این بیانیه" and quote["speaker_canonical"] == "این بیانیه"
+    )  # no organisation quoted yet
+    text2 = "مرکز رسانه قوه قضاییه اعلام کرد: هیات اعزام شد. در این بیانیه آمده است: هیات پیگیر مشکل آب است."
+    quotes = find_quotes(text2, [{**organisation, "entity_id": "org"}])
+    assert [q["speaker_canonical"] for q in quotes] == [text[:21], text[:21]]
+
+
+def test_a_name_followed_by_its_role_is_the_name() -> None:
+    text = "چاک شومر رهبر اکثریت دموکرات سنا گفت که این اقدام برای آمریکا خوب است."
+    assert quotes_of(text)[0][2] == "چاک شومر"
