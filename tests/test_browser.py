@@ -138,7 +138,17 @@ def test_search_read_and_follow_the_json_link(server: str, browser, tmp_path: Pa
     expect(page.get_by_text("۱۷ مهر ۱۴۰۴")).to_be_visible()
     expect(page.get_by_text("2025-10-09")).to_be_visible()
     assert _font_loaded(page)
+    quotes = page.locator(".text .quote")
+    expect(quotes).to_have_count(5)
+    speaker_label = "getComputedStyle(document.querySelector('.text .quote'), '::before').content"
+    assert page.evaluate(speaker_label) == '"ایرج کاکاوند: "'  # who said it, shown before the quotation
+    expect(page.locator("section.quotes li").nth(3)).to_contain_text("اسد مجید خان")
     page.screenshot(path=tmp_path / "article.png", full_page=True)
+
+    page.locator("section.quotes li a.words").first.click()  # the speaker's page lists what they said
+    page.wait_for_url("**/entities/*")
+    expect(page.locator("section.said li")).to_have_count(3)
+    page.go_back()
 
     with page.expect_navigation() as navigation:
         page.locator("article a.json").click()
