@@ -11,6 +11,7 @@ A term keeps the span of the word(s) it came from, so matches can be highlighted
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from khabar.text.normalize import ZWNJ
 from khabar.text.tokens import TOKEN
@@ -71,54 +72,59 @@ def stem(word: str) -> str:
     return word
 
 
+# News repeats its words, so folding and stemming are cached per token: indexing a long article then costs
+# little more than finding its tokens.
+_cached_stem = lru_cache(maxsize=200_000)(stem)
+
+
+@lru_cache(maxsize=200_000)
+def _folded(token: str) -> str:
+    """The token's search form, or "" for punctuation and symbols (which are not terms)."""
+    folded = fold(token)
+    return folded if any(ch.isalnum() for ch in folded) else ""
+
+
 def terms(text: str) -> list[Term]:
     """Index terms of ``text`` (normalized or not) in order, with their character spans."""
-    words: list[Term] = []
-    for match in TOKEN.finditer(text):
-        folded = fold(match.group())
-        if not folded or not any(ch.isalnum() for ch in folded):
-            continue
-        words.append(Term(folded, match.start(), match.end()))
-    merged = _merge_split_affixes(words, text)
-    return [Term(stem(term.text), term.start, term.end) for term in merged]
+    return [Term(word, start, end) for word, start, end in _term_spans(text)]
 
 
 def term_texts(text: str) -> list[str]:
-    return [term.text for term in terms(text)]
+    return [word for word, _, _ in _term_spans(text)]
 
 
-def _merge_split_affixes(words: list[Term], text: str) -> list[Term]:
+def _term_spans(text: str) -> list[tuple[str, int, int]]:
+    words = []
+    for match in TOKEN.finditer(text):
+        folded = _folded(match.group())
+        if folded:
+            words.append((folded, match.start(), match.end()))
+    return [(_cached_stem(word), start, end) for word, start, end in _merge_split_affixes(words, text)]
+
+
+def _merge_split_affixes(words: list[tuple[str, int, int]], text: str) -> list[tuple[str, int, int]]:
     """Join a verbal prefix or a suffix that stands as a word of its own (``می کنیم``, ``همکاری ها``)."""
-    merged: list[Term] = []
+    merged: list[tuple[str, int, int]] = []
     index = 0
     while index < len(words):
-        word = words[index]
-        nxt = words[index + 1] if index + 1 < len(words) else None
-        if (
-            word.text in VERB_PREFIXES
-            and nxt is not None
-            and _adjacent(text, word, nxt)
-            and nxt.text.isalpha()
-        ):
-            merged.append(Term(word.text + nxt.text, word.start, nxt.end))
-            index += 2
-            continue
-        if (
-            word.text in SUFFIX_WORDS
-            and merged
-            and _adjacent(text, merged[-1], word)
-            and merged[-1].text.isalpha()
-        ):
-            previous = merged.pop()
-            merged.append(Term(previous.text + word.text, previous.start, word.end))
-            index += 1
-            continue
-        merged.append(word)
+        word, start, end = words[index]
+        if word in VERB_PREFIXES and index + 1 < len(words):
+            following, next_start, next_end = words[index + 1]
+            if _adjacent(text, end, next_start) and following.isalpha():
+                merged.append((word + following, start, next_end))
+                index += 2
+                continue
+        if word in SUFFIX_WORDS and merged:
+            previous, previous_start, previous_end = merged[-1]
+            if _adjacent(text, previous_end, start) and previous.isalpha():
+                merged[-1] = (previous + word, previous_start, end)
+                index += 1
+                continue
+        merged.append((word, start, end))
         index += 1
     return merged
 
 
-def _adjacent(text: str, left: Term, right: Term) -> bool:
+def _adjacent(text: str, left_end: int, right_start: int) -> bool:
     """Only a single space or ZWNJ between two words: a prefix/suffix written apart, not across punctuation."""
-    gap = text[left.end : right.start]
-    return gap in (" ", ZWNJ, "")
+    return right_start - left_end <= 1 and text[left_end:right_start] in (" ", ZWNJ, "")
