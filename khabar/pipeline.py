@@ -9,6 +9,7 @@ same in a worker process.
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -55,9 +56,17 @@ DEFAULT_STEPS: tuple[Step, ...] = (
 )
 
 
+# Normalization rules a store-only ingest leaves out: the learned ZWNJ restoration is the one slow rule, and
+# search folds ZWNJ and spaces anyway, so an article indexed without it is found by the same queries.
+STORE_ONLY_SKIPPED = ("zwnj_words",)
+
+
 class Pipeline:
-    def __init__(self, steps: Iterable[Step] = DEFAULT_STEPS) -> None:
+    """``prepare`` and then the steps. ``Pipeline(steps=(), skip=STORE_ONLY_SKIPPED)`` stores and indexes only."""
+
+    def __init__(self, steps: Iterable[Step] = DEFAULT_STEPS, skip: Iterable[str] = ()) -> None:
         self.steps = tuple(steps)
+        self.skip = tuple(skip)
         available = set(PREPARED)
         for step in self.steps:
             missing = step.requires - available
@@ -67,31 +76,38 @@ class Pipeline:
                 )
             available |= step.provides
 
+    @property
+    def analyzes(self) -> bool:
+        return bool(self.steps)
+
     def __call__(self, raw: RawRecord) -> Analysis:
-        analysis = prepare(raw)
+        analysis = prepare(raw, self.skip)
+        analysis.analyzed = self.analyzes
         for step in self.steps:
             analysis = step.run(analysis)
         return analysis
 
+    def process(self, item: RawRecord | Rejection) -> Analysis | Rejection:
+        """Analyze one record; a record that makes a step fail becomes a rejection, never an abort."""
+        if isinstance(item, Rejection):
+            return item
+        try:
+            return self(item)
+        except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
+            return Rejection(
+                item.origin,
+                item.record_no,
+                f"analysis failed: {type(error).__name__}: {error}",
+                item.text[:200],
+            )
+
     def stream(self, items: Iterable[RawRecord | Rejection]) -> Iterator[Analysis | Rejection]:
-        """Analyze readers' output; a record that makes a step fail becomes a rejection, never an abort."""
         for item in items:
-            if isinstance(item, Rejection):
-                yield item
-                continue
-            try:
-                yield self(item)
-            except Exception as error:  # noqa: BLE001 - one bad record must not stop a batch
-                yield Rejection(
-                    item.origin,
-                    item.record_no,
-                    f"analysis failed: {type(error).__name__}: {error}",
-                    item.text[:200],
-                )
+            yield self.process(item)
 
 
-def prepare(raw: RawRecord) -> Analysis:
-    normalized = normalize(raw.text)
+def prepare(raw: RawRecord, skip: Iterable[str] = ()) -> Analysis:
+    normalized = normalize(raw.text, skip=list(skip))
     url = raw.url.strip() if raw.url and raw.url.strip() else None
     identity = identity_of(url, normalized.text)
     published = parse_published(raw.published)
@@ -115,7 +131,22 @@ def prepare(raw: RawRecord) -> Analysis:
 
 
 def identity_of(url: str | None, normalized_text: str) -> str:
-    """The URL (without fragment) when there is one, otherwise a hash of the normalized text."""
+    """The URL (without fragment) when there is one, otherwise a hash of the normalized text's letters.
+
+    Spaces and ZWNJ are left out of the hash, so the identity does not depend on how ZWNJ was restored (or
+    whether it was: a store-only ingest skips it) nor on the ZWNJ model's version.
+    """
     if url:
         return "url:" + url.split("#", 1)[0]
-    return "text:" + hashlib.sha256(normalized_text.encode()).hexdigest()
+    return "text:" + hashlib.sha256(_SPACING.sub("", normalized_text).encode()).hexdigest()
+
+
+def identity_of_raw(raw: RawRecord) -> str:
+    """The identity :func:`prepare` will give this record, computed cheaply (without the ZWNJ model)."""
+    url = raw.url.strip() if raw.url and raw.url.strip() else None
+    if url:
+        return identity_of(url, "")
+    return identity_of(None, normalize_text(raw.text, skip=list(STORE_ONLY_SKIPPED)))
+
+
+_SPACING = re.compile(r"[\s\u200c]+")

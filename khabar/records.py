@@ -70,6 +70,7 @@ class Analysis:
     origin: str | None = None
     encoding: str | None = None
     published_raw: str | None = None
+    analyzed: bool = True  # False: stored and indexed only (``khabar ingest --no-analysis``); see reanalyze
     schema_version: int = 1
 
     def to_dict(self) -> dict[str, Any]:

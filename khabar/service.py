@@ -13,7 +13,7 @@ from typing import Any, BinaryIO
 
 from khabar.dates import parse_user_date
 from khabar.errors import InputError
-from khabar.pipeline import Pipeline
+from khabar.pipeline import STORE_ONLY_SKIPPED, Pipeline, identity_of_raw
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
@@ -38,8 +38,14 @@ MAX_LIMIT = 200
 
 @cache
 def pipeline() -> Pipeline:
-    """The analysis pipeline, built once per process (models, when steps gain them, load here lazily)."""
+    """The analysis pipeline, built once per process (models load lazily on first use)."""
     return Pipeline()
+
+
+@cache
+def store_only_pipeline() -> Pipeline:
+    """Normalize (without the ZWNJ model), identify and index; no analysis steps (``--no-analysis``)."""
+    return Pipeline(steps=(), skip=STORE_ONLY_SKIPPED)
 
 
 @dataclass(slots=True)
@@ -76,23 +82,30 @@ def ingest(
     archive: Archive,
     items: Iterable[RawRecord | Rejection],
     *,
-    on_record: Callable[[Analysis | Rejection, bool], None] | None = None,
+    on_record: Callable[[Analysis | Rejection | RawRecord, bool], None] | None = None,
+    analyze: bool = True,
 ) -> IngestSummary:
     """Analyze and store every record; rejections are stored too. Committed in batches and at the end.
 
-    ``on_record(item, added)`` is called after each record (for progress bars and messages).
+    ``on_record(item, added)`` is called after each record (for progress bars and messages). A record whose
+    identity is already stored is counted as a duplicate before it is analyzed. ``analyze=False`` stores and
+    indexes only (see :func:`store_only_pipeline`); :func:`reanalyze` completes such articles later.
     """
     summary = IngestSummary()
+    run = pipeline() if analyze else store_only_pipeline()
     try:
-        for count, item in enumerate(pipeline().stream(items), start=1):
+        for count, record in enumerate(items, start=1):
             added = False
-            if isinstance(item, Rejection):
-                archive.reject(item)
-                summary.rejected += 1
-                summary.rejections.append(item)
+            if isinstance(record, RawRecord) and archive.contains(identity_of_raw(record)):
+                summary.duplicates += 1  # known before the costly analysis: a rerun after a crash is cheap
+                item: Analysis | Rejection | RawRecord = record
             else:
-                added = archive.add(item)
-                if added:
+                item = run.process(record)
+                if isinstance(item, Rejection):
+                    archive.reject(item)
+                    summary.rejected += 1
+                    summary.rejections.append(item)
+                elif added := archive.add(item):
                     summary.added += 1
                     summary.undated += item.published is None
                     if item.encoding:
@@ -106,6 +119,41 @@ def ingest(
     finally:
         archive.commit()
     return summary
+
+
+def reanalyze(
+    archive: Archive, *, on_article: Callable[[Analysis], None] | None = None, batch: int = COMMIT_EVERY
+) -> int:
+    """Analyze the articles a store-only ingest left unanalyzed, in place; returns how many were done.
+
+    Each article is analyzed from its original text, exactly as ``ingest`` would have; its id stays the same.
+    """
+    done = 0
+    while stored := archive.pending(batch):
+        for old in stored:
+            raw = RawRecord(
+                text=old.original_text,
+                origin=(old.origin or "archive").rsplit("#", 1)[0],
+                record_no=int(old.origin.rsplit("#", 1)[1]) if old.origin and "#" in old.origin else 0,
+                external_id=old.external_id,
+                url=old.url,
+                source=old.source,
+                title=old.title,
+                published=old.published_raw or old.published,
+                encoding=old.encoding,
+            )
+            analysis = pipeline().process(raw)
+            if isinstance(analysis, Rejection):  # keep the stored article; say why it stays unanalyzed
+                archive.reject(analysis)
+                analysis = replace(old, analyzed=True)  # not pending any more; the rejection says why
+            else:
+                analysis.id, analysis.identity = old.id, old.identity
+            archive.replace(analysis)
+            done += 1
+            if on_article is not None:
+                on_article(analysis)
+        archive.commit()
+    return done
 
 
 def ingest_paths(archive: Archive, paths: Iterable[str | Path], **options: Any) -> IngestSummary:

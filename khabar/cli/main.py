@@ -118,6 +118,12 @@ def ingest(
     paths: PathsArgument,
     db: DbOption = DEFAULT_DB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+    no_analysis: Annotated[
+        bool,
+        typer.Option(
+            "--no-analysis", help="Store and index only (fast); `khabar reanalyze` adds the analysis later."
+        ),
+    ] = False,
 ) -> None:
     """Read, normalize, analyze and store articles. Running it again adds nothing new."""
     started = time.perf_counter()
@@ -142,7 +148,7 @@ def ingest(
         archive = open_archive(db)
         with progress:
             task = progress.add_task("ingest", total=None)
-            summary = service.ingest_paths(archive, paths, on_record=on_record)
+            summary = service.ingest_paths(archive, paths, on_record=on_record, analyze=not no_analysis)
     except KhabarError as error:
         raise _fail(error) from None
     elapsed = time.perf_counter() - started
@@ -232,6 +238,34 @@ def entities(
     for row in rows:
         table.add_row(row.label, row.name, f"{row.articles:,}", f"{row.mentions:,}", row.id)
     out.print(table)
+
+
+@app.command()
+def reanalyze(
+    db: DbOption = DEFAULT_DB,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+) -> None:
+    """Analyze the articles stored by `khabar ingest --no-analysis` (entities, quotes, amounts, dates …)."""
+    started = time.perf_counter()
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("analyzing"),
+        BarColumn(),
+        TextColumn("{task.completed:,} articles"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
+    try:
+        archive = open_archive(db)
+        with progress:
+            task = progress.add_task("reanalyze", total=None)
+            done = service.reanalyze(archive, on_article=lambda _: progress.advance(task))
+    except KhabarError as error:
+        raise _fail(error) from None
+    err.print(f"{done:,} articles analyzed in {time.perf_counter() - started:.1f}s → {db}")
 
 
 @app.command()

@@ -197,6 +197,15 @@ class Archive(Protocol):
     def add(self, analysis: Analysis) -> bool:
         """Store an article; ``False`` when an article with the same identity is already there."""
 
+    def contains(self, identity: str) -> bool:
+        """Whether an article with this identity is stored (checked before analysis, so reruns are cheap)."""
+
+    def pending(self, limit: int = 500) -> list[Analysis]:
+        """Articles stored without analysis (``analyzed`` false), oldest first."""
+
+    def replace(self, analysis: Analysis) -> None:
+        """Store a new analysis of an article already in the archive (same id); raises NotFound."""
+
     def reject(self, rejection: Rejection) -> None:
         """Record a rejection (recording the same one again changes nothing)."""
 

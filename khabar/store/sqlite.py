@@ -108,8 +108,8 @@ class SQLiteArchive:
         published = parse_published(analysis.published)
         cursor = self.db.execute(
             """INSERT OR IGNORE INTO articles (id, identity, source, url, title, published, published_day,
-                   published_jalali, text, original_text, analysis, entity_count, quote_count, ingested_at)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                   published_jalali, text, original_text, analysis, entity_count, quote_count, ingested_at, analyzed)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (
                 analysis.id,
                 analysis.identity,
@@ -125,6 +125,7 @@ class SQLiteArchive:
                 len(analysis.entities),
                 len(analysis.quotes),
                 _now(),
+                int(analysis.analyzed),
             ),
         )
         if cursor.rowcount == 0:
@@ -228,6 +229,49 @@ class SQLiteArchive:
                 if _is_span(mention)
             ],
         )
+
+    def contains(self, identity: str) -> bool:
+        return (
+            self.db.execute("SELECT 1 FROM articles WHERE identity = ?", (identity,)).fetchone() is not None
+        )
+
+    def pending(self, limit: int = 500) -> list[Analysis]:
+        """Articles stored without analysis, oldest first."""
+        rows = self.db.execute(
+            "SELECT * FROM articles WHERE analyzed = 0 ORDER BY rowid LIMIT ?", (limit,)
+        ).fetchall()
+        return [_analysis(row) for row in rows]
+
+    def replace(self, analysis: Analysis) -> None:
+        """Put a new analysis in place of a stored article's (same id), with everything derived from it."""
+        row = self.db.execute("SELECT rowid FROM articles WHERE id = ?", (analysis.id,)).fetchone()
+        if row is None:
+            raise NotFound(f"no article with id {analysis.id!r} in this archive")
+        rowid = row[0]
+        record = analysis.to_dict()
+        rest = {key: value for key, value in record.items() if key not in _COLUMNS_OUTSIDE_JSON}
+        self.db.execute(
+            """UPDATE articles SET text = ?, title = ?, analysis = ?, entity_count = ?, quote_count = ?,
+                   analyzed = ? WHERE rowid = ?""",
+            (
+                analysis.text,
+                analysis.title,
+                json.dumps(rest, ensure_ascii=False),
+                len(analysis.entities),
+                len(analysis.quotes),
+                int(analysis.analyzed),
+                rowid,
+            ),
+        )
+        for table in ("entity_mentions", "quotes", "amounts", "date_mentions"):
+            self.db.execute(f"DELETE FROM {table} WHERE article_rowid = ?", (rowid,))
+        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
+            (rowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
+        )
+        self._add_entities(rowid, analysis)
+        self._add_findings(rowid, analysis)
 
     def reject(self, rejection: Rejection) -> None:
         self.db.execute(

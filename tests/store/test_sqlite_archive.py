@@ -75,10 +75,10 @@ def test_a_record_that_breaks_analysis_is_rejected_not_fatal(archive, monkeypatc
 
     real = pipeline_module.prepare
 
-    def fragile(raw):
+    def fragile(raw, skip=()):
         if "بد" in raw.text:
             raise RuntimeError("boom")
-        return real(raw)
+        return real(raw, skip)
 
     monkeypatch.setattr(pipeline_module, "prepare", fragile)
     summary = service.ingest(archive, [record("خوب", 1), record("بد", 2), record("خوب دیگر", 3)])
@@ -123,3 +123,28 @@ def test_missing_folder(tmp_path) -> None:
 def test_analysis_json_is_stored_without_repeating_the_text(seeded_archive) -> None:
     row = seeded_archive.db.execute("SELECT analysis FROM articles").fetchone()
     assert "text" not in json.loads(row[0])
+
+
+def test_store_only_ingest_is_searchable_and_reanalyzed_later_with_the_same_ids(archive, seed_path) -> None:
+    fast = service.ingest_paths(archive, [seed_path], analyze=False)
+    assert fast.added == 1
+    [stored] = archive.pending()
+    assert stored.analyzed is False and stored.entities == [] and stored.quotes == []
+    assert service.search(archive, "همکاری").total == 1  # indexed without the ZWNJ model: found all the same
+    assert service.ingest_paths(archive, [seed_path]).duplicates == 1  # same identity with or without ZWNJ
+
+    assert service.reanalyze(archive) == 1
+    assert archive.pending() == []
+    analyzed = archive.get(stored.id)
+    assert analyzed.analyzed and len(analyzed.quotes) == 5 and analyzed.id == stored.id
+    assert "همکاری\u200cهای" in analyzed.text  # the ZWNJ restored now
+    assert service.quotes(archive, speaker="کاکاوند").total == 3
+    assert service.search(archive, "همکاری").total == 1
+
+
+def test_a_rerun_skips_stored_articles_before_analysing_them(archive, seed_path, monkeypatch) -> None:
+    service.ingest_paths(archive, [seed_path])
+    calls = []
+    monkeypatch.setattr(service.pipeline(), "process", lambda item: calls.append(item))
+    assert service.ingest_paths(archive, [seed_path]).duplicates == 1
+    assert calls == []
