@@ -24,6 +24,7 @@ class SearchRequest:
     entity: str | None = None  # an entity id, or a name (any spelling) of the entities to require
     limit: int = 20
     offset: int = 0
+    collapse: bool = False  # one result per duplicate group (republications of one report)
 
 
 @dataclass(slots=True)
@@ -37,6 +38,7 @@ class Hit:
     score: float | None
     snippet: Snippet
     lead: str  # the first words of the text; a heading when there is no title
+    collapsed: int = 0  # with SearchRequest.collapse: how many more results republish the same report
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -191,6 +193,72 @@ class StoredQuote:
         return asdict(self)
 
 
+@dataclass(slots=True)
+class LinkedArticle:
+    """An article of a duplicate group or a story, with what it republishes."""
+
+    article: Hit
+    duplicate_of: str | None  # the id of the earliest earlier article it republishes
+    similarity: float | None  # Jaccard of the two texts' word shingles
+    story_id: int | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            **self.article.to_dict(),
+            "duplicate_of": self.duplicate_of,
+            "similarity": self.similarity,
+            "story_id": self.story_id,
+        }
+
+
+@dataclass(slots=True)
+class ArticleLinks:
+    """An article's place among near-duplicates and stories: what it republishes, who else published it."""
+
+    article_id: str
+    duplicate_of: str | None
+    similarity: float | None
+    story_id: int | None
+    story_articles: int  # articles in its story, itself included
+    duplicates: list[LinkedArticle]  # the other articles of its duplicate group, earliest first
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "article_id": self.article_id,
+            "duplicate_of": self.duplicate_of,
+            "similarity": self.similarity,
+            "story_id": self.story_id,
+            "story_articles": self.story_articles,
+            "duplicates": [linked.to_dict() for linked in self.duplicates],
+        }
+
+
+@dataclass(slots=True)
+class StoryDetail:
+    """A story: articles about one event, oldest first, with their sources."""
+
+    id: int
+    first_day: str | None
+    last_day: str | None
+    first_day_jalali: str | None
+    last_day_jalali: str | None
+    total: int
+    sources: dict[str, int]  # articles per source, most first
+    articles: list[LinkedArticle]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "first_day": self.first_day,
+            "last_day": self.last_day,
+            "first_day_jalali": self.first_day_jalali,
+            "last_day_jalali": self.last_day_jalali,
+            "total": self.total,
+            "sources": self.sources,
+            "articles": [linked.to_dict() for linked in self.articles],
+        }
+
+
 class Archive(Protocol):
     """Articles with their analysis, the records that were rejected, and search over them."""
 
@@ -242,5 +310,11 @@ class Archive(Protocol):
 
     def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
         """Date expressions, optionally only those denoting days in a range; with the total count."""
+
+    def links(self, article_id: str) -> ArticleLinks:
+        """What an article republishes, the other copies of it, and its story; raises NotFound."""
+
+    def story(self, story_id: int, limit: int = 200) -> StoryDetail:
+        """A story's articles, oldest first; raises NotFound."""
 
     def close(self) -> None: ...

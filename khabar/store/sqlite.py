@@ -20,6 +20,7 @@ from khabar.search.highlight import lead, snippet
 from khabar.search.query import highlight_terms, parse, to_fts5
 from khabar.store.base import (
     AmountRequest,
+    ArticleLinks,
     DateRequest,
     EntityDetail,
     EntitySummary,
@@ -31,7 +32,10 @@ from khabar.store.base import (
     Stats,
     StoredQuote,
     StoredRejection,
+    StoryDetail,
 )
+from khabar.store.linked import collapsed_search, links_of, story_detail
+from khabar.store.links import link_article, link_unlinked
 from khabar.store.migrations import migrations
 from khabar.text.normalize import normalize_text
 from khabar.text.terms import term_texts
@@ -94,6 +98,8 @@ class SQLiteArchive:
                 for statement in _statements(sql):
                     db.execute(statement)
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, _now()))
+        if "0005_duplicates" not in done:  # articles stored before near-duplicates and stories existed
+            link_unlinked(db)
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
@@ -131,12 +137,14 @@ class SQLiteArchive:
         if cursor.rowcount == 0:
             return False
         rowid = cursor.lastrowid
+        body_terms = term_texts(analysis.text)
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
-            (rowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
+            (rowid, " ".join(term_texts(analysis.title or "")), " ".join(body_terms)),
         )
         self._add_entities(rowid, analysis)
         self._add_findings(rowid, analysis)
+        link_article(self.db, rowid, analysis, body_terms)  # near-duplicates and story, in this transaction
         return True
 
     def _add_entities(self, rowid: int, analysis: Analysis) -> None:
@@ -309,6 +317,8 @@ class SQLiteArchive:
                 else "0"
             )
             params.extend(ids)
+        if request.collapse:
+            return collapsed_search(self.db, request, where, params)
         if not (request.query or "").strip():
             return self._browse(request, " AND ".join(where), params)
         tree = parse(request.query)
@@ -526,6 +536,12 @@ class SQLiteArchive:
             [*params, request.limit, request.offset],
         ).fetchall()
         return total, rows
+
+    def links(self, article_id: str) -> ArticleLinks:
+        return links_of(self.db, article_id)
+
+    def story(self, story_id: int, limit: int = 200) -> StoryDetail:
+        return story_detail(self.db, story_id, limit)
 
     def rejections(self, limit: int = 100) -> list[StoredRejection]:
         rows = self.db.execute(
