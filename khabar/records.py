@@ -8,7 +8,7 @@ The JSON shape of :class:`Analysis` is the public contract documented in ``docs/
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -74,7 +74,8 @@ class Analysis:
     schema_version: int = 1
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
+        """The record as plain data; lists are shared, not copied (serialize it, don't mutate it)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:

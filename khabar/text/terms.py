@@ -10,6 +10,7 @@ A term keeps the span of the word(s) it came from, so matches can be highlighted
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -90,7 +91,51 @@ def terms(text: str) -> list[Term]:
 
 
 def term_texts(text: str) -> list[str]:
-    return [word for word, _, _ in _term_spans(text)]
+    return list(_cached_term_texts(text))
+
+
+@lru_cache(maxsize=4)
+def _cached_term_texts(text: str) -> tuple[str, ...]:
+    """An ingest asks for an article's terms twice (its identity, its index row): the second time is free.
+
+    Indexing needs no spans, so this is the lean version of :func:`_term_spans`: the text is split once into
+    alternating gaps and tokens, and two words are adjacent when no dropped token lies between them and their
+    gap is a single space, a ZWNJ or nothing.
+    """
+    pieces = _PIECES.split(text)
+    gaps, folded = pieces[0::2], [_folded(token) for token in pieces[1::2]]
+    kept = [(word, index) for index, word in enumerate(folded) if word]
+    merged: list[str] = []
+    previous_index = -2
+    skip_next = False
+    for position, (word, index) in enumerate(kept):
+        if skip_next:
+            skip_next = False
+            previous_index = index
+            continue
+        if word in VERB_PREFIXES and position + 1 < len(kept):
+            following, next_index = kept[position + 1]
+            if next_index == index + 1 and gaps[next_index] in _ADJACENT_GAPS and following.isalpha():
+                merged.append(word + following)
+                skip_next = True
+                previous_index = index
+                continue
+        if (
+            word in SUFFIX_WORDS
+            and merged
+            and previous_index == index - 1
+            and gaps[index] in _ADJACENT_GAPS
+            and merged[-1].isalpha()
+        ):
+            merged[-1] += word
+        else:
+            merged.append(word)
+        previous_index = index
+    return tuple(_cached_stem(word) for word in merged)
+
+
+_PIECES = re.compile(f"({TOKEN.pattern})", re.VERBOSE)
+_ADJACENT_GAPS = frozenset({" ", ZWNJ, ""})
 
 
 def _term_spans(text: str) -> list[tuple[str, int, int]]:

@@ -75,10 +75,10 @@ def test_a_record_that_breaks_analysis_is_rejected_not_fatal(archive, monkeypatc
 
     real = pipeline_module.prepare
 
-    def fragile(raw, skip=()):
+    def fragile(raw, **options):
         if "بد" in raw.text:
             raise RuntimeError("boom")
-        return real(raw, skip)
+        return real(raw, **options)
 
     monkeypatch.setattr(pipeline_module, "prepare", fragile)
     summary = service.ingest(archive, [record("خوب", 1), record("بد", 2), record("خوب دیگر", 3)])
