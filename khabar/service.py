@@ -20,6 +20,7 @@ from khabar.records import Analysis, RawRecord, Rejection
 from khabar.store.base import (
     AmountRequest,
     Archive,
+    ArticleLinks,
     DateRequest,
     EntityDetail,
     EntitySummary,
@@ -30,6 +31,7 @@ from khabar.store.base import (
     Stats,
     StoredQuote,
     StoredRejection,
+    StoryDetail,
 )
 
 COMMIT_EVERY = 200
@@ -199,8 +201,12 @@ def search(
     entity: str | None = None,
     limit: int = 20,
     offset: int = 0,
+    collapse: bool = False,
 ) -> SearchPage:
-    """Search (or, with no query, browse newest first). Dates may be Gregorian or Jalali, in any digits."""
+    """Search (or, with no query, browse newest first). Dates may be Gregorian or Jalali, in any digits.
+
+    ``collapse``: one result per duplicate group (republications of one report), each saying how many more.
+    """
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
     if offset < 0:
@@ -213,6 +219,7 @@ def search(
         entity=(entity or "").strip() or None,
         limit=limit,
         offset=offset,
+        collapse=collapse,
     )
     if request.since and request.until and request.since > request.until:
         raise InputError(f"the date range is empty: {since} comes after {until}")
@@ -221,6 +228,16 @@ def search(
 
 def article(archive: Archive, article_id: str) -> Analysis:
     return archive.get(article_id)
+
+
+def article_links(archive: Archive, article_id: str) -> ArticleLinks:
+    """What an article republishes, who else published the same report, and its story."""
+    return archive.links(article_id)
+
+
+def story(archive: Archive, story_id: int) -> StoryDetail:
+    """The articles about one event, oldest first, with their sources."""
+    return archive.story(story_id)
 
 
 def stats(archive: Archive) -> Stats:

@@ -100,9 +100,20 @@ def search(
     ] = None,
     limit: int = 20,
     offset: int = 0,
+    collapse: Annotated[
+        bool, Query(description="One result per duplicate group (republications of one report).")
+    ] = False,
 ) -> dict[str, Any]:
     page = service.search(
-        store, q, since=since, until=until, source=source, entity=entity, limit=limit, offset=offset
+        store,
+        q,
+        since=since,
+        until=until,
+        source=source,
+        entity=entity,
+        limit=limit,
+        offset=offset,
+        collapse=collapse,
     )
     return page.to_dict()
 
@@ -229,6 +240,18 @@ def dates(
         limit=limit,
         offset=offset,
     ).to_dict()
+
+
+@api.get("/articles/{article_id}/duplicates")
+def article_duplicates(store: ArchiveDep, article_id: str) -> dict[str, Any]:
+    """What the article republishes (`duplicate_of`, `similarity`), the other copies of it, and its story."""
+    return service.article_links(store, article_id).to_dict()
+
+
+@api.get("/stories/{story_id}")
+def story(store: ArchiveDep, story_id: int) -> dict[str, Any]:
+    """A story: the articles about one event, oldest first, with their sources."""
+    return service.story(store, story_id).to_dict()
 
 
 @api.get("/stats", response_model=Stats)

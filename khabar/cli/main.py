@@ -178,6 +178,12 @@ def search(
     limit: Annotated[int, typer.Option(help="How many results.")] = 10,
     offset: Annotated[int, typer.Option(help="Skip this many results.")] = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print the result page as JSON.")] = False,
+    collapse: Annotated[
+        bool,
+        typer.Option(
+            "--collapse", help="One result per report: republications of it are counted, not listed."
+        ),
+    ] = False,
 ) -> None:
     """Search the archive, best matches first (BM25), with highlighted snippets. An empty query lists the newest."""
     try:
@@ -190,6 +196,7 @@ def search(
             entity=entity,
             limit=limit,
             offset=offset,
+            collapse=collapse,
         )
     except KhabarError as error:
         raise _fail(error) from None
@@ -201,6 +208,7 @@ def search(
         when = f"{hit.published_jalali} ({hit.published[:10]})" if hit.published else "undated"
         out.print(
             f"\n[bold]{rank}. {escape(hit.title or hit.lead)}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]"
+            + (f" [cyan](+{hit.collapsed} more copies)[/]" if hit.collapsed else "")
         )
         out.print(_marked(hit.snippet.text, hit.snippet.highlights))
 

@@ -24,7 +24,7 @@ from khabar.dates import jalali_persian, parse_published
 from khabar.errors import InputError, QueryError
 from khabar.search.highlight import lead, match_spans
 from khabar.search.query import highlight_terms, parse
-from khabar.store.base import Archive, Hit
+from khabar.store.base import Archive, ArticleLinks, Hit
 from khabar.web.worldmap import world_map
 
 PAGE_SIZE = 20
@@ -56,14 +56,33 @@ def search_page(
     source: str = "",
     entity: str = "",
     offset: Annotated[int, Query(ge=0)] = 0,
+    copies: str = "",
 ) -> Response:
-    """Search, or with no query the newest articles; a malformed query or date is explained in the page (400)."""
-    form = {"q": q, "from": since, "to": until, "source": source, "entity": entity}
+    """Search, or with no query the newest articles; a malformed query or date is explained in the page (400).
+
+    Republications of one report are shown as one result ("N more") unless ``copies`` asks for every copy.
+    """
+    form = {"q": q, "from": since, "to": until, "source": source, "entity": entity, "copies": copies}
     params = {key: value for key, value in form.items() if value.strip()}
-    context: dict[str, Any] = {"form": form, "json_url": _page_url(params, offset, "/api/search")}
+    collapse = not copies.strip()
+    api_params = {key: value for key, value in params.items() if key != "copies"}
+    context: dict[str, Any] = {
+        "form": form,
+        "json_url": _page_url(
+            {**api_params, **({"collapse": "1"} if collapse else {})}, offset, "/api/search"
+        ),
+    }
     try:
         page = service.search(
-            store, q, since=since, until=until, source=source, entity=entity, limit=PAGE_SIZE, offset=offset
+            store,
+            q,
+            since=since,
+            until=until,
+            source=source,
+            entity=entity,
+            limit=PAGE_SIZE,
+            offset=offset,
+            collapse=collapse,
         )
     except InputError as error:
         return templates.TemplateResponse(
@@ -126,8 +145,47 @@ def article_page(request: Request, store: ArchiveDep, article_id: str, q: str = 
         "q": q,
         "back_url": "/?" + urlencode({"q": q}) if q.strip() else "/",
         "json_url": f"/api/articles/{analysis.id}",
+        **_copies_context(service.article_links(store, article_id)),
     }
     return templates.TemplateResponse(request, "article.html", context)
+
+
+def _copies_context(links: ArticleLinks) -> dict[str, Any]:
+    """The other copies of the report ("also published by …", earliest first) and the article's story."""
+    return {
+        "links": links,
+        "copies": [
+            {"linked": linked, "date": _date(linked.article.published)} for linked in links.duplicates
+        ],
+        "links_json_url": f"/api/articles/{links.article_id}/duplicates",
+    }
+
+
+# -- stories ----------------------------------------------------------------------------------------------------
+@router.get("/stories/{story_id}")
+def story_page(request: Request, store: ArchiveDep, story_id: int) -> Response:
+    """One story: its articles over time with their sources; republications marked as such."""
+    detail = service.story(store, story_id)
+    articles = [
+        {**_result(linked.article, ""), "linked": linked, "copy": linked.duplicate_of is not None}
+        for linked in detail.articles
+    ]
+    timeline: dict[str, int] = {}
+    for linked in detail.articles:
+        parsed = parse_published(linked.article.published)
+        if parsed is not None:
+            timeline[parsed.day.isoformat()] = timeline.get(parsed.day.isoformat(), 0) + 1
+    first_article = detail.articles[0].article if detail.articles else None
+    context = {
+        "detail": detail,
+        "title": (first_article.title or first_article.lead) if first_article else "",
+        "articles": articles,
+        "chart": timeline_chart(sorted(timeline.items())),
+        "first": _date(detail.first_day),
+        "last": _date(detail.last_day),
+        "json_url": f"/api/stories/{story_id}",
+    }
+    return templates.TemplateResponse(request, "story.html", context)
 
 
 def _query_matches(text: str, q: str) -> list[list[int]]:
