@@ -9,7 +9,6 @@ same in a worker process.
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -22,7 +21,9 @@ from khabar.steps.dates import find_article_dates
 from khabar.steps.entities import find_entities
 from khabar.steps.places import find_places
 from khabar.steps.quotes import find_article_quotes
-from khabar.text.normalize import normalize, normalize_text
+from khabar.text.normalize import normalize as normalize_with_offsets
+from khabar.text.normalize import normalize_text
+from khabar.text.terms import term_texts
 from khabar.text.tokens import split_sentences, tokenize
 
 PREPARED = frozenset({"text", "offset_map", "published", "source"})
@@ -57,17 +58,17 @@ DEFAULT_STEPS: tuple[Step, ...] = (
 )
 
 
-# Normalization rules a store-only ingest leaves out: the learned ZWNJ restoration is the one slow rule, and
-# search folds ZWNJ and spaces anyway, so an article indexed without it is found by the same queries.
-STORE_ONLY_SKIPPED = ("zwnj_words",)
-
-
 class Pipeline:
-    """``prepare`` and then the steps. ``Pipeline(steps=(), skip=STORE_ONLY_SKIPPED)`` stores and indexes only."""
+    """``prepare`` and then the steps.
 
-    def __init__(self, steps: Iterable[Step] = DEFAULT_STEPS, skip: Iterable[str] = ()) -> None:
+    ``Pipeline(steps=(), normalize=False)`` stores and indexes only: the search analyzer folds letters, digits,
+    diacritics, spaces and ZWNJ by itself, so the original text is found by the same queries as its normalized
+    form, and normalization (with the ZWNJ model) waits for the analysis.
+    """
+
+    def __init__(self, steps: Iterable[Step] = DEFAULT_STEPS, normalize: bool = True) -> None:
         self.steps = tuple(steps)
-        self.skip = tuple(skip)
+        self.normalize = normalize
         available = set(PREPARED)
         for step in self.steps:
             missing = step.requires - available
@@ -82,7 +83,7 @@ class Pipeline:
         return bool(self.steps)
 
     def __call__(self, raw: RawRecord) -> Analysis:
-        analysis = prepare(raw, self.skip)
+        analysis = prepare(raw, normalize=self.normalize)
         analysis.analyzed = self.analyzes
         for step in self.steps:
             analysis = step.run(analysis)
@@ -107,26 +108,26 @@ class Pipeline:
             yield self.process(item)
 
 
-def prepare(raw: RawRecord, skip: Iterable[str] = ()) -> Analysis:
-    normalized = normalize(raw.text, skip=list(skip))
+def prepare(raw: RawRecord, *, normalize: bool = True) -> Analysis:
+    normalized = normalize_with_offsets(raw.text) if normalize else None
     url = raw.url.strip() if raw.url and raw.url.strip() else None
-    identity = identity_of(url, normalized.text)
+    identity = identity_of_raw(raw)
     # No readable date: many agencies number articles by day (Fars, ISNA), and corpora date their document ids.
     published = (
         parse_published(raw.published) or date_from_identifier(url) or date_from_identifier(raw.external_id)
     )
+    text = normalized.text if normalized else raw.text
     return Analysis(
         id=hashlib.sha256(identity.encode()).hexdigest()[:16],
         identity=identity,
-        source=(raw.source.strip() if raw.source and raw.source.strip() else None)
-        or infer_source(normalized.text),
+        source=(raw.source.strip() if raw.source and raw.source.strip() else None) or infer_source(text),
         url=url,
         title=normalize_text(raw.title).strip() or None if raw.title else None,
         published=published.iso if published else None,
         published_jalali=published.jalali if published else None,
-        text=normalized.text,
+        text=text,
         original_text=raw.text,
-        offset_map=normalized.offset_map(),
+        offset_map=normalized.offset_map() if normalized else [[0, 0]],
         external_id=raw.external_id,
         origin=f"{raw.origin}#{raw.record_no}",
         encoding=raw.encoding,
@@ -134,23 +135,18 @@ def prepare(raw: RawRecord, skip: Iterable[str] = ()) -> Analysis:
     )
 
 
-def identity_of(url: str | None, normalized_text: str) -> str:
-    """The URL (without fragment) when there is one, otherwise a hash of the normalized text's letters.
+def identity_of(url: str | None, text: str) -> str:
+    """The URL (without fragment) when there is one, otherwise a hash of the text's search terms.
 
-    Spaces and ZWNJ are left out of the hash, so the identity does not depend on how ZWNJ was restored (or
-    whether it was: a store-only ingest skips it) nor on the ZWNJ model's version.
+    Search terms fold letters, digits, diacritics, spaces and ZWNJ, so the identity is the same for the original
+    and the normalized text, with or without ZWNJ restored, whatever the ZWNJ model's version.
     """
     if url:
         return "url:" + url.split("#", 1)[0]
-    return "text:" + hashlib.sha256(_SPACING.sub("", normalized_text).encode()).hexdigest()
+    return "text:" + hashlib.sha256("".join(term_texts(text)).encode()).hexdigest()
 
 
 def identity_of_raw(raw: RawRecord) -> str:
-    """The identity :func:`prepare` will give this record, computed cheaply (without the ZWNJ model)."""
+    """The identity :func:`prepare` gives this record, known before any normalization or analysis."""
     url = raw.url.strip() if raw.url and raw.url.strip() else None
-    if url:
-        return identity_of(url, "")
-    return identity_of(None, normalize_text(raw.text, skip=list(STORE_ONLY_SKIPPED)))
-
-
-_SPACING = re.compile(r"[\s\u200c]+")
+    return identity_of(url, raw.text)
