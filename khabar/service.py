@@ -15,7 +15,7 @@ from khabar.dates import parse_user_date
 from khabar.errors import InputError
 from khabar.pipeline import STORE_ONLY_SKIPPED, Pipeline, identity_of_raw
 from khabar.readers import read_paths, screen
-from khabar.readers.fields import record_from_mapping
+from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.store.base import (
     AmountRequest,
@@ -158,8 +158,11 @@ def reanalyze(
     return done
 
 
-def ingest_paths(archive: Archive, paths: Iterable[str | Path], **options: Any) -> IngestSummary:
-    return ingest(archive, read_paths(paths), **options)
+def ingest_paths(
+    archive: Archive, paths: Iterable[str | Path], *, fields: FieldMap | None = None, **options: Any
+) -> IngestSummary:
+    """Ingest files and folders; ``fields`` is a declared field map (``khabar ingest --map``)."""
+    return ingest(archive, read_paths(paths, fields=fields), **options)
 
 
 def ingest_upload(archive: Archive, filename: str, content: BinaryIO) -> IngestSummary:

@@ -25,6 +25,7 @@ from rich.text import Text
 
 from khabar import service
 from khabar.errors import InputError, KhabarError
+from khabar.readers.fields import parse_field_map
 from khabar.records import Analysis, Rejection
 from khabar.store import DEFAULT_DB, open_archive
 
@@ -118,6 +119,16 @@ def ingest(
     paths: PathsArgument,
     db: DbOption = DEFAULT_DB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+    field_map: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--map",
+            metavar="FIELD=KEY",
+            help="Where a field comes from when the input names it otherwise (JSON, JSON Lines, CSV): "
+            "FIELD=KEY (title=headline, text=lead+body, published=meta.date) or FIELD=@VALUE (source=@ISNA). "
+            "Repeatable.",
+        ),
+    ] = None,
     no_analysis: Annotated[
         bool,
         typer.Option(
@@ -145,10 +156,13 @@ def ingest(
         progress.advance(task)
 
     try:
+        fields = parse_field_map(field_map or [])
         archive = open_archive(db)
         with progress:
             task = progress.add_task("ingest", total=None)
-            summary = service.ingest_paths(archive, paths, on_record=on_record, analyze=not no_analysis)
+            summary = service.ingest_paths(
+                archive, paths, fields=fields, on_record=on_record, analyze=not no_analysis
+            )
     except KhabarError as error:
         raise _fail(error) from None
     elapsed = time.perf_counter() - started

@@ -8,6 +8,9 @@ should fix first.
 
 One module per input kind: :mod:`~khabar.readers.seed` (``.txt``), :mod:`~khabar.readers.jsonl` (``.jsonl``,
 ``.ndjson``, ``.json``) and :mod:`~khabar.readers.csv` (``.csv``); each also gzip-compressed (``x.jsonl.gz``).
+Keys of JSON objects and CSV columns go to record fields through :mod:`~khabar.readers.fields`'s table, or through
+a declared field map (``fields``, from ``khabar ingest --map``) for corpora that name them otherwise; declared
+constants (``source=@ISNA``) apply to records of every format.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from typing import BinaryIO, cast
 from khabar.errors import InputError
 from khabar.readers import csv as csv_reader
 from khabar.readers import jsonl, seed
+from khabar.readers.fields import FieldMap, with_constants
 from khabar.records import RawRecord, Rejection
 
 Reader = Callable[[str, BinaryIO], Iterator[RawRecord | Rejection]]
@@ -36,6 +40,9 @@ READERS: dict[str, Reader] = {
 }
 """Inner file suffix → reader; ``.gz`` is unwrapped first."""
 
+FIELD_MAPPED_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv"})
+"""Readers of keyed records, which take a declared field map as ``fields=``."""
+
 SUPPORTED_SUFFIXES: tuple[str, ...] = (*READERS, *(f"{suffix}.gz" for suffix in READERS))
 
 DEFAULT_MAX_CHARS = 200_000
@@ -45,9 +52,11 @@ __all__ = ["DEFAULT_MAX_CHARS", "SUPPORTED_SUFFIXES", "read_paths", "screen"]
 
 
 def read_paths(
-    paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS
+    paths: Iterable[str | Path], *, max_chars: int = DEFAULT_MAX_CHARS, fields: FieldMap | None = None
 ) -> Iterator[RawRecord | Rejection]:
     """Read files and folders (walked recursively, in sorted order) into records and rejections.
+
+    ``fields`` (see :func:`~khabar.readers.fields.parse_field_map`) declares where record fields come from.
 
     Raises :class:`~khabar.errors.InputError` at once, before reading anything, when a path does not exist.
     """
@@ -59,7 +68,7 @@ def read_paths(
         raise InputError(f"no such file or folder: {', '.join(missing)}; check the path and try again")
     if max_chars < 1:
         raise InputError(f"max_chars must be at least 1, not {max_chars}")
-    return _read_all(checked, max_chars)
+    return _read_all(checked, max_chars, fields)
 
 
 def _suffix_of(path: Path) -> str:
@@ -70,17 +79,17 @@ def _suffix_of(path: Path) -> str:
     return suffixes[-1] if suffixes else ""
 
 
-def _read_all(paths: list[Path], max_chars: int) -> Iterator[RawRecord | Rejection]:
+def _read_all(paths: list[Path], max_chars: int, fields: FieldMap | None) -> Iterator[RawRecord | Rejection]:
     for path in paths:
         if not path.is_dir():
-            yield from _read_file(path, max_chars)
+            yield from _read_file(path, max_chars, fields)
             continue
         files = list(_walk(path))
         if not files:
             reason = f"no supported files in this folder (looked for {', '.join(SUPPORTED_SUFFIXES)})"
             yield Rejection(origin=str(path), record_no=None, reason=reason)
         for file in files:
-            yield from _read_file(file, max_chars)
+            yield from _read_file(file, max_chars, fields)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -93,10 +102,11 @@ def _walk(folder: Path) -> Iterator[Path]:
                 yield path
 
 
-def _read_file(path: Path, max_chars: int) -> Iterator[RawRecord | Rejection]:
+def _read_file(path: Path, max_chars: int, fields: FieldMap | None) -> Iterator[RawRecord | Rejection]:
     origin = str(path)
     suffix = _suffix_of(path)
-    reader = READERS.get(suffix.removesuffix(".gz"))
+    inner = suffix.removesuffix(".gz")
+    reader = READERS.get(inner)
     if reader is None:
         reason = (
             f"unsupported file type {suffix or '(no suffix)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
@@ -106,8 +116,12 @@ def _read_file(path: Path, max_chars: int) -> Iterator[RawRecord | Rejection]:
     found = False
     try:
         with _open(path, compressed=suffix.endswith(".gz")) as stream:
-            for item in reader(origin, stream):
+            mapped = fields and inner in FIELD_MAPPED_SUFFIXES
+            items = reader(origin, stream, fields=fields) if mapped else reader(origin, stream)
+            for item in items:
                 found = True
+                if fields and isinstance(item, RawRecord):
+                    item = with_constants(item, fields)
                 yield screen(item, max_chars)
     except (OSError, EOFError, zlib.error) as exc:
         # A truncated .gz or an unreadable file: what was read so far has been yielded already.

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from khabar.readers.decoding import decode_or_reject
-from khabar.readers.fields import record_from_mapping
+from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.records import RawRecord, Rejection
 
 DELIMITERS = (",", ";", "\t")
@@ -23,8 +23,11 @@ DELIMITERS = (",", ";", "\t")
 csv.field_size_limit(max(csv.field_size_limit(), 2**31 - 1))
 
 
-def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
-    """Yield one record per non-blank data row; a row with the wrong number of columns is rejected alone."""
+def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
+    """Yield one record per non-blank data row; a row with the wrong number of columns is rejected alone.
+
+    ``fields`` declares where fields come from when the column names are not in the table.
+    """
     data = stream.read()
     decoded = decode_or_reject(data, origin)
     if isinstance(decoded, Rejection):
@@ -52,7 +55,7 @@ def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
                     origin=origin, record_no=record_no, reason=reason, excerpt=delimiter.join(row)[:200]
                 )
                 continue
-            yield record_from_mapping(dict(zip(names, row, strict=True)), origin, record_no, encoding)
+            yield record_from_mapping(dict(zip(names, row, strict=True)), origin, record_no, encoding, fields)
     except csv.Error as exc:
         reason = f"CSV cannot be parsed past line {rows.line_num}: {exc}"
         yield Rejection(origin=origin, record_no=record_no + 1, reason=reason, excerpt="")

@@ -15,24 +15,25 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from khabar.readers.decoding import decode_or_reject
-from khabar.readers.fields import FALLBACK_TEXT_FIELDS, FIELDS, record_from_mapping
+from khabar.readers.fields import FieldMap, record_from_mapping, text_keys
 from khabar.records import RawRecord, Rejection
 
-_TEXT_KEYS = frozenset(name.lower() for name in FIELDS["text"] + FALLBACK_TEXT_FIELDS)
 
-
-def read_lines(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
-    """Yield one record per non-blank line of a JSON Lines file."""
+def read_lines(
+    origin: str, stream: BinaryIO, fields: FieldMap | None = None
+) -> Iterator[RawRecord | Rejection]:
+    """Yield one record per non-blank line of a JSON Lines file; ``fields`` declares keys the table lacks."""
     first = stream.readline()
-    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        # UTF-16 cannot be split on b"\n" (each newline is two bytes), so decode the file as a whole.
+    if first.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in first:
+        # UTF-16 (with or without a BOM: text in UTF-8 has no NUL bytes) cannot be split on b"\n", each newline
+        # being two bytes, so decode the file as a whole.
         data = first + stream.read()
         decoded = decode_or_reject(data, origin)
         if isinstance(decoded, Rejection):
             yield decoded
             return
         text, encoding = decoded
-        yield from _records_from_text(origin, text, encoding)
+        yield from _records_from_text(origin, text, encoding, fields)
         return
 
     has_bom = first.startswith(codecs.BOM_UTF8)
@@ -46,10 +47,12 @@ def read_lines(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]
         line, encoding = decoded
         if has_bom and encoding == "utf-8":
             encoding = "utf-8-sig"  # the BOM on line 1 speaks for the whole file
-        yield _record_from_line(line, origin, line_no, encoding)
+        yield _record_from_line(line, origin, line_no, encoding, fields)
 
 
-def read_json(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
+def read_json(
+    origin: str, stream: BinaryIO, fields: FieldMap | None = None
+) -> Iterator[RawRecord | Rejection]:
     """Yield the records of a ``.json`` file: an array, an object holding an array, or one object."""
     data = stream.read()
     decoded = decode_or_reject(data, origin)
@@ -61,57 +64,66 @@ def read_json(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
         if exc.msg == "Extra data":  # more than one value: this is JSON Lines under a .json name
-            yield from _records_from_text(origin, text, encoding)
+            yield from _records_from_text(origin, text, encoding, fields)
         else:
             yield Rejection(origin=origin, record_no=None, reason=f"broken JSON: {exc}", excerpt=text[:200])
         return
 
-    items = _items(value)
+    items = _items(value, text_keys(fields))
     if isinstance(items, str):
         yield Rejection(origin=origin, record_no=None, reason=items, excerpt=text[:200])
         return
     for record_no, item in enumerate(items, start=1):
-        yield _record_from_value(item, origin, record_no, encoding)
+        yield _record_from_value(item, origin, record_no, encoding, fields)
 
 
-def _items(value: Any) -> list[Any] | str:
-    """The article values in a parsed ``.json`` document, or the reason there are none."""
+def _items(value: Any, keys: frozenset[str]) -> list[Any] | str:
+    """The article values in a parsed ``.json`` document (objects with one of the text ``keys``), or the reason
+    there are none."""
     if isinstance(value, list):
         return value
     if not isinstance(value, dict):
         return f"the file holds {_kind(value)}, not an article object or an array of them"
-    if _TEXT_KEYS & {str(key).lower() for key in value}:
+    if keys & {str(key).lower() for key in value}:
         return [value]
     arrays = [
-        key for key, item in value.items() if isinstance(item, list) and any(_is_article(i) for i in item)
+        key
+        for key, item in value.items()
+        if isinstance(item, list) and any(_is_article(i, keys) for i in item)
     ]
     if len(arrays) > 1:
         return f"the object holds several arrays of articles ({', '.join(arrays)}); keep one per file"
     return value[arrays[0]] if arrays else [value]
 
 
-def _is_article(value: Any) -> bool:
-    return isinstance(value, dict) and bool(_TEXT_KEYS & {str(key).lower() for key in value})
+def _is_article(value: Any, keys: frozenset[str]) -> bool:
+    return isinstance(value, dict) and bool(keys & {str(key).lower() for key in value})
 
 
-def _records_from_text(origin: str, text: str, encoding: str) -> Iterator[RawRecord | Rejection]:
+def _records_from_text(
+    origin: str, text: str, encoding: str, fields: FieldMap | None
+) -> Iterator[RawRecord | Rejection]:
     # Split on "\n" only: JSON strings may hold U+2028 and friends, which str.splitlines() would break on.
     for line_no, line in enumerate(text.split("\n"), start=1):
         if line.strip():
-            yield _record_from_line(line, origin, line_no, encoding)
+            yield _record_from_line(line, origin, line_no, encoding, fields)
 
 
-def _record_from_line(line: str, origin: str, line_no: int, encoding: str) -> RawRecord | Rejection:
+def _record_from_line(
+    line: str, origin: str, line_no: int, encoding: str, fields: FieldMap | None
+) -> RawRecord | Rejection:
     try:
         value = json.loads(line)
     except json.JSONDecodeError as exc:
         return Rejection(
             origin=origin, record_no=line_no, reason=f"broken JSON line: {exc}", excerpt=line[:200]
         )
-    return _record_from_value(value, origin, line_no, encoding)
+    return _record_from_value(value, origin, line_no, encoding, fields)
 
 
-def _record_from_value(value: Any, origin: str, record_no: int, encoding: str) -> RawRecord | Rejection:
+def _record_from_value(
+    value: Any, origin: str, record_no: int, encoding: str, fields: FieldMap | None
+) -> RawRecord | Rejection:
     if not isinstance(value, dict):
         reason = f"the JSON value is {_kind(value)}, not an object"
         return Rejection(
@@ -120,7 +132,7 @@ def _record_from_value(value: Any, origin: str, record_no: int, encoding: str) -
             reason=reason,
             excerpt=json.dumps(value, ensure_ascii=False)[:200],
         )
-    return record_from_mapping(value, origin, record_no, encoding)
+    return record_from_mapping(value, origin, record_no, encoding, fields)
 
 
 def _kind(value: Any) -> str:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from khabar.readers import read_paths
-from khabar.readers.decoding import DecodeFailure, decode, preview
+from khabar.readers.decoding import DecodeFailure, declared_charset, decode, preview
 from khabar.records import RawRecord, Rejection
 
 PERSIAN = "به گزارش ایرنا، بارش باران در تهران و شهرهای شمالی کشور تا پایان هفته ادامه دارد."
@@ -97,3 +97,81 @@ def test_binary_garbage_file_is_rejected_whole(tmp_path: Path, name: str) -> Non
     assert rejection.record_no is None
     assert "Windows-1256" in rejection.reason
     assert 0 < len(rejection.excerpt) <= 200
+
+
+# --- UTF-16 without a byte-order mark, and declared charsets ----------------------------------------------------
+
+ENGLISH = "Rain will continue in Tehran until the end of the week.\n"
+
+
+@pytest.mark.parametrize("encoding", ["utf-16-le", "utf-16-be"])
+@pytest.mark.parametrize(
+    "text", [PERSIAN, ENGLISH, PERSIAN + "\n" + ENGLISH], ids=["persian", "latin", "mixed"]
+)
+def test_utf16_without_bom_is_recognised(text: str, encoding: str) -> None:
+    assert decode(text.encode(encoding)) == (text, encoding)
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        pytest.param(
+            bytes(random.Random(5).randbytes(4000)[i] if i % 2 else 0 for i in range(4000)), id="nul-junk"
+        ),
+        pytest.param(PERSIAN.encode("utf-16-le")[1:], id="misaligned"),
+    ],
+)
+def test_zero_bytes_alone_do_not_make_utf16(data: bytes) -> None:
+    with pytest.raises(DecodeFailure):
+        decode(data)
+
+
+@pytest.mark.parametrize("name", ["news.jsonl", "news.json", "news.csv", "news.txt"])
+def test_utf16_files_without_bom(tmp_path: Path, name: str) -> None:
+    contents = {
+        "news.jsonl": '{"text": "یک"}\n{"text": "دو"}\n',
+        "news.json": '[{"text": "یک"}, {"text": "دو"}]',
+        "news.csv": "id,text\n1,یک\n2,دو\n",
+        "news.txt": " date 2025-10-09 یک\n date 2025-10-10 دو\n",
+    }
+    path = tmp_path / name
+    path.write_bytes(contents[name].encode("utf-16-le"))
+
+    records = list(read_paths([path]))
+
+    assert [(record.text, record.encoding) for record in records] == [
+        ("یک", "utf-16-le"),
+        ("دو", "utf-16-le"),
+    ]
+
+
+HTML_1256 = (
+    b'<html><head><meta http-equiv="Content-Type" content="text/html; charset=windows-1256"><title>'
+    + PERSIAN_1256.encode("cp1256")
+    + b"</title></head></html>"
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "charset"),
+    [
+        pytest.param(HTML_1256, "cp1256", id="http-equiv"),
+        pytest.param(b'<!doctype html><meta charset="UTF-8"><p>x', "utf-8", id="meta-charset"),
+        pytest.param(b"<meta charset=windows-1252>", "cp1252", id="unquoted"),
+        pytest.param(b'<?xml version="1.0" encoding="ISO-8859-1"?><rss/>', "iso8859-1", id="xml"),
+        pytest.param(b'<meta charset="no-such-codec">', None, id="unknown"),
+        pytest.param(b"<p>no declaration</p>", None, id="none"),
+    ],
+)
+def test_declared_charset(data: bytes, charset: str | None) -> None:
+    assert declared_charset(data) == charset
+
+
+def test_declared_charset_is_used_when_the_bytes_are_not_utf8() -> None:
+    latin = "Déjà vu: café, naïve, façade — très élégant.".encode("cp1252")
+
+    assert decode(latin, declared="windows-1252") == (latin.decode("cp1252"), "cp1252")
+    assert decode(HTML_1256, declared=declared_charset(HTML_1256))[1] == "cp1256"
+    # Valid UTF-8 wins over a wrong declaration; an impossible declaration falls back to the usual checks.
+    assert decode(PERSIAN.encode(), declared="iso-8859-1") == (PERSIAN, "utf-8")
+    assert decode(PERSIAN_1256.encode("cp1256"), declared="ascii") == (PERSIAN_1256, "cp1256")
