@@ -240,6 +240,8 @@ def test_dates_from_identifiers(value: str, jalali: str) -> None:
         "https://www.radiofarda.com/a/30564276.html",
         "https://namnak.com/مطالعه-سلامت.p30372",
         "https://www.farsnews.ir/news/8713060255",  # month 13
+        "https://www.farsnews.ir/news/6010060837",  # an early id: 1360 is before Fars existed
+        "https://www.isna.ir/news/2025100912345",  # a Gregorian-looking number is no ISNA day
         "https://example.org/news/1404/13/01/",
         "HAM2-831315-125",
         "https://www.instagram.com/p/B3OqE-IBgpy/",
