@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO
+from urllib.parse import urlsplit
 
 from khabar.dates import parse_user_date
 from khabar.errors import InputError
@@ -24,6 +26,7 @@ from khabar.store.base import (
     DateRequest,
     EntityDetail,
     EntitySummary,
+    Feed,
     Finding,
     QuoteRequest,
     SearchPage,
@@ -33,6 +36,9 @@ from khabar.store.base import (
     StoredRejection,
     StoryDetail,
 )
+
+if TYPE_CHECKING:
+    from khabar.fetch.http import PoliteClient, Politeness
 
 COMMIT_EVERY = 200
 MAX_LIMIT = 200
@@ -387,3 +393,104 @@ def date_mentions(
     total, found = archive.date_mentions(DateRequest(mentioned_from=first, mentioned_to=last, **window))
     filters = {"mentioned_from": first, "mentioned_to": last, "from": since, "to": until, "limit": limit}
     return FindingPage({**filters, "offset": offset}, total, found)
+
+
+# -- feeds ------------------------------------------------------------------------------------------------------
+@dataclass(slots=True)
+class FetchSummary:
+    """One fetch: what each feed's poll found, and what the ingest of its pages did."""
+
+    feeds: list[Any]  # khabar.fetch.poll.FeedReport
+    ingest: IngestSummary
+
+    @property
+    def failed_feeds(self) -> int:
+        return sum(report.status == "failed" for report in self.feeds)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"feeds": [report.to_dict() for report in self.feeds], **self.ingest.to_dict()}
+
+
+def add_feed(archive: Archive, url: str, name: str | None = None) -> Feed:
+    """Follow a feed (an RSS or Atom address); ``name`` becomes its articles' source."""
+    address = (url or "").strip()
+    parts = urlsplit(address)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise InputError(f"{url!r} is not a feed address: give an http:// or https:// URL")
+    feed = archive.add_feed(address, (name or "").strip() or None)
+    archive.commit()
+    return feed
+
+
+def list_feeds(archive: Archive) -> list[Feed]:
+    return archive.feeds()
+
+
+def remove_feed(archive: Archive, key: str) -> Feed:
+    """Stop following a feed given by id or URL; its articles stay in the archive."""
+    feed = archive.feed(key.strip())
+    archive.remove_feed(feed.id)
+    archive.commit()
+    return feed
+
+
+def fetch(
+    archive: Archive,
+    *,
+    only: Iterable[str] = (),
+    politeness: Politeness | None = None,
+    client: PoliteClient | None = None,
+    on_record: Callable[[Analysis | Rejection | RawRecord, bool], None] | None = None,
+    on_event: Callable[[str], None] | None = None,
+    **options: Any,
+) -> FetchSummary:
+    """Poll the followed feeds (or ``only`` these ids/URLs), fetch their new pages politely and ingest them.
+
+    ``options`` go to :func:`ingest` (e.g. ``analyze=False``). A page that fails is stored as a rejection and, when
+    the failure may pass, tried again on the next fetch.
+    """
+    from khabar.fetch.http import PoliteClient, Politeness
+    from khabar.fetch.poll import FeedPoller
+
+    wanted = list(only)
+    feeds = [archive.feed(key) for key in wanted] if wanted else archive.feeds()
+    own_client = client is None
+    client = client or PoliteClient(politeness or Politeness())
+    poller = FeedPoller(archive, client, feeds, on_event=on_event)
+
+    def settle(item: Analysis | Rejection | RawRecord, added: bool) -> None:
+        poller.settle(item, added)
+        if on_record is not None:
+            on_record(item, added)
+
+    try:
+        summary = ingest(archive, poller.records(), on_record=settle, **options)
+    finally:
+        if own_client:
+            client.close()
+    return FetchSummary(poller.reports, summary)
+
+
+def watch(
+    archive: Archive,
+    every: float,
+    *,
+    rounds: int | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    on_round: Callable[[FetchSummary], None] | None = None,
+    **options: Any,
+) -> int:
+    """Fetch, then sleep ``every`` seconds, again and again (``rounds`` times, or until interrupted).
+
+    Each round commits before the next sleep, so Ctrl-C (KeyboardInterrupt) at any moment loses nothing stored.
+    Returns the number of rounds done.
+    """
+    done = 0
+    while rounds is None or done < rounds:
+        summary = fetch(archive, **options)
+        done += 1
+        if on_round is not None:
+            on_round(summary)
+        if rounds is None or done < rounds:
+            sleep(every)
+    return done

@@ -7,7 +7,8 @@ come through. Only a path that does not exist raises, before anything is read, b
 should fix first.
 
 One module per input kind: :mod:`~khabar.readers.seed` (``.txt``), :mod:`~khabar.readers.jsonl` (``.jsonl``,
-``.ndjson``, ``.json``) and :mod:`~khabar.readers.csv` (``.csv``); each also gzip-compressed (``x.jsonl.gz``).
+``.ndjson``, ``.json``), :mod:`~khabar.readers.csv` (``.csv``) and :mod:`~khabar.readers.html` (``.html``,
+``.htm``: one saved web page, its main text extracted); each also gzip-compressed (``x.jsonl.gz``).
 Keys of JSON objects and CSV columns go to record fields through :mod:`~khabar.readers.fields`'s table, or through
 a declared field map (``fields``, from ``khabar ingest --map``) for corpora that name them otherwise; declared
 constants (``source=@ISNA``) apply to records of every format.
@@ -25,7 +26,7 @@ from typing import BinaryIO, cast
 
 from khabar.errors import InputError
 from khabar.readers import csv as csv_reader
-from khabar.readers import jsonl, seed
+from khabar.readers import html, jsonl, seed
 from khabar.readers.fields import FieldMap, with_constants
 from khabar.records import RawRecord, Rejection
 
@@ -37,6 +38,8 @@ READERS: dict[str, Reader] = {
     ".ndjson": jsonl.read_lines,
     ".json": jsonl.read_json,
     ".csv": csv_reader.read,
+    ".html": html.read,
+    ".htm": html.read,
 }
 """Inner file suffix → reader; ``.gz`` is unwrapped first."""
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
+from urllib.parse import urlsplit
 
 from khabar.records import Analysis, Rejection
 from khabar.search.highlight import Snippet
@@ -259,6 +260,43 @@ class StoryDetail:
         }
 
 
+@dataclass(slots=True)
+class Feed:
+    """A feed khabar follows, with the state of its last poll (see ``khabar feeds``)."""
+
+    id: int
+    url: str
+    name: str | None  # the user's name for it; articles take it as their source
+    title: str | None  # the feed's own title, learned when polled
+    etag: str | None
+    last_modified: str | None
+    last_polled_at: str | None
+    last_status: str | None  # ok | not modified | failed
+    error: str | None
+    added_at: str
+    pages: dict[str, int] = field(default_factory=dict)  # its pages by state: stored, failed …
+
+    @property
+    def source(self) -> str:
+        """What its articles are attributed to: the given name, else the feed's title, else the host."""
+        return self.name or self.title or urlsplit(self.url).hostname or self.url
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**asdict(self), "source": self.source}
+
+
+@dataclass(slots=True)
+class FeedItem:
+    """What became of one page a feed linked to: ``stored``, ``duplicate``, ``rejected`` or ``failed`` (retried)."""
+
+    url: str
+    feed_id: int | None
+    status: str
+    attempts: int = 1
+    reason: str | None = None
+    article_id: str | None = None
+
+
 class Archive(Protocol):
     """Articles with their analysis, the records that were rejected, and search over them."""
 
@@ -310,6 +348,30 @@ class Archive(Protocol):
 
     def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
         """Date expressions, optionally only those denoting days in a range; with the total count."""
+
+    def add_feed(self, url: str, name: str | None = None) -> Feed:
+        """Follow a feed; raises :class:`~khabar.errors.InputError` when it is followed already."""
+
+    def feeds(self) -> list[Feed]:
+        """Every followed feed, oldest first, with its pages counted by state."""
+
+    def feed(self, key: str | int) -> Feed:
+        """One feed by id or URL; raises :class:`~khabar.errors.NotFound`."""
+
+    def remove_feed(self, feed_id: int) -> None:
+        """Stop following a feed (its articles and page states stay)."""
+
+    def save_feed(self, feed: Feed) -> None:
+        """Record a poll: title, validators (ETag, Last-Modified), time, status, error."""
+
+    def feed_items(self, urls: list[str]) -> dict[str, FeedItem]:
+        """The recorded state of these page URLs (absent: never seen)."""
+
+    def save_feed_item(self, item: FeedItem) -> None:
+        """Record what became of a page (in the transaction of its article or rejection)."""
+
+    def has_article_url(self, url: str) -> bool:
+        """Whether an article with this URL is stored already (so the page need not be fetched)."""
 
     def links(self, article_id: str) -> ArticleLinks:
         """What an article republishes, the other copies of it, and its story; raises NotFound."""

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from khabar.dates import jalali, parse_published
-from khabar.errors import ArchiveError, NotFound, QueryError
+from khabar.errors import ArchiveError, InputError, NotFound, QueryError
 from khabar.records import Analysis, Rejection
 from khabar.search.highlight import lead, snippet
 from khabar.search.query import highlight_terms, parse, to_fts5
@@ -24,6 +24,8 @@ from khabar.store.base import (
     DateRequest,
     EntityDetail,
     EntitySummary,
+    Feed,
+    FeedItem,
     Finding,
     Hit,
     QuoteRequest,
@@ -552,6 +554,93 @@ class SQLiteArchive:
             StoredRejection(r["origin"], r["record_no"] or None, r["reason"], r["excerpt"], r["rejected_at"])
             for r in rows
         ]
+
+    # -- feeds -------------------------------------------------------------------------------------------------
+    def add_feed(self, url: str, name: str | None = None) -> Feed:
+        try:
+            cursor = self.db.execute(
+                "INSERT INTO feeds (url, name, added_at) VALUES (?, ?, ?)", (url, name, _now())
+            )
+        except sqlite3.IntegrityError:
+            known = self.feed(url)
+            raise InputError(f"the feed {url} is followed already (id {known.id})") from None
+        return self.feed(cursor.lastrowid or 0)
+
+    def feeds(self) -> list[Feed]:
+        rows = self.db.execute("SELECT * FROM feeds ORDER BY id").fetchall()
+        counts: dict[int, dict[str, int]] = {}
+        for feed_id, status, count in self.db.execute(
+            "SELECT feed_id, status, count(*) FROM feed_items WHERE feed_id IS NOT NULL GROUP BY feed_id, status"
+        ):
+            counts.setdefault(feed_id, {})[status] = count
+        return [_feed(row, counts.get(row["id"], {})) for row in rows]
+
+    def feed(self, key: str | int) -> Feed:
+        by_id = isinstance(key, int) or str(key).strip().isdigit()
+        row = self.db.execute(
+            f"SELECT * FROM feeds WHERE {'id' if by_id else 'url'} = ?", (int(key) if by_id else key,)
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"no feed {key!r} is followed; `khabar feeds list` shows the feeds and their ids")
+        counts = dict(
+            self.db.execute(
+                "SELECT status, count(*) FROM feed_items WHERE feed_id = ? GROUP BY status", (row["id"],)
+            ).fetchall()
+        )
+        return _feed(row, counts)
+
+    def remove_feed(self, feed_id: int) -> None:
+        self.db.execute("DELETE FROM feeds WHERE id = ?", (feed_id,))
+
+    def save_feed(self, feed: Feed) -> None:
+        self.db.execute(
+            """UPDATE feeds SET name = ?, title = ?, etag = ?, last_modified = ?, last_polled_at = ?,
+                   last_status = ?, error = ? WHERE id = ?""",
+            (
+                feed.name,
+                feed.title,
+                feed.etag,
+                feed.last_modified,
+                feed.last_polled_at,
+                feed.last_status,
+                feed.error,
+                feed.id,
+            ),
+        )
+
+    def feed_items(self, urls: list[str]) -> dict[str, FeedItem]:
+        found: dict[str, FeedItem] = {}
+        for start in range(0, len(urls), 500):  # SQLite limits the number of parameters
+            chunk = urls[start : start + 500]
+            rows = self.db.execute(
+                f"""SELECT url, feed_id, status, attempts, reason, article_id FROM feed_items
+                    WHERE url IN ({",".join("?" * len(chunk))})""",
+                chunk,
+            )
+            for row in rows:
+                found[row["url"]] = FeedItem(*row)
+        return found
+
+    def save_feed_item(self, item: FeedItem) -> None:
+        now = _now()
+        self.db.execute(
+            """INSERT INTO feed_items (url, feed_id, status, attempts, reason, article_id, first_seen_at,
+                   last_tried_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+               ON CONFLICT (url) DO UPDATE SET status = excluded.status, attempts = excluded.attempts,
+                   reason = excluded.reason, article_id = excluded.article_id,
+                   last_tried_at = excluded.last_tried_at""",
+            (item.url, item.feed_id, item.status, item.attempts, item.reason, item.article_id, now, now),
+        )
+
+    def has_article_url(self, url: str) -> bool:
+        identity = "url:" + url.split("#", 1)[0]
+        found = self.db.execute("SELECT 1 FROM articles WHERE identity = ?", (identity,)).fetchone()
+        return found is not None
+
+
+def _feed(row: sqlite3.Row, pages: dict[str, int]) -> Feed:
+    names = ("id", "url", "name", "title", "etag", "last_modified", "last_polled_at", "last_status", "error")
+    return Feed(*(row[name] for name in names), added_at=row["added_at"], pages=pages)
 
 
 def _article_columns(row: sqlite3.Row) -> tuple[Any, ...]:

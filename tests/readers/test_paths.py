@@ -29,7 +29,8 @@ def write(path: Path, content: str) -> Path:
 
 
 def test_supported_suffixes() -> None:
-    assert set(SUPPORTED_SUFFIXES) == {*SAMPLES, *(f"{suffix}.gz" for suffix in SAMPLES)}
+    formats = {*SAMPLES, ".html", ".htm"}  # web pages: tests/readers/test_html.py
+    assert set(SUPPORTED_SUFFIXES) == {*formats, *(f"{suffix}.gz" for suffix in formats)}
 
 
 @pytest.mark.parametrize("suffix", [*SAMPLES, *(f"{suffix}.gz" for suffix in SAMPLES)])
@@ -107,12 +108,12 @@ def test_missing_path_raises_before_anything_is_read(tmp_path: Path) -> None:
 
 
 def test_unsupported_file_given_explicitly_is_rejected(tmp_path: Path) -> None:
-    path = write(tmp_path / "page.html", "<p>خبر</p>")
+    path = write(tmp_path / "page.pdf", "%PDF-1.4 خبر")
 
     [rejection] = read_paths([path])
 
     assert isinstance(rejection, Rejection)
-    assert "unsupported file type '.html'" in rejection.reason
+    assert "unsupported file type '.pdf'" in rejection.reason
 
 
 @pytest.mark.parametrize(
