@@ -12,7 +12,13 @@ Sources (see the README's licence section):
 - hazm 0.10 ``verbs.dat`` (MIT): past and present verb stems, so the restorer recognizes conjugations it never saw.
 - shekar ``compound_words.csv`` (MIT): compounds written with ZWNJ.
 
-The output is a small gzip'd TSV: a line per form with its PerDT count, its hazm pseudo-count and a flag for\nshekar compounds; then ``#apart`` (how often multiword keys are written apart in PerDT), ``#tails`` and ``#heads`` (how\noften a word part follows or precedes a ZWNJ rather than being joined), ``#past`` and ``#present`` stems.
+The output is a small gzip'd TSV: a line per form with its PerDT count, its hazm pseudo-count and a flag for
+shekar compounds; then ``#apart`` (how often multiword keys are written apart in PerDT), ``#tails`` and ``#heads``
+(how often a word part follows or precedes a ZWNJ rather than being joined), ``#past`` and ``#present`` stems,
+and for the junction classifier ``#parts`` (how often each part stands after and before a ZWNJ), ``#together``
+and ``#apart_pairs`` (how often two parts meet at a ZWNJ and at a space), ``#sides`` (each PerDT word's summed
+weights as the first and the second word of a pair) and ``#pair_weights``; ``#weights`` is the boundary
+classifier. The same data gives the same bytes.
 """
 
 from __future__ import annotations
@@ -24,6 +30,7 @@ import random
 import re
 import sys
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))  # the khabar package of this checkout
@@ -60,6 +67,18 @@ INFLECTIONS = frozenset(
 ARABIC = str.maketrans({"ي": "ی", "ك": "ک", "ى": "ی"})
 HAZM_WEIGHT = 0.3  # share of PerDT's size that hazm's whole word list is worth
 MIN_COUNT = 0.01
+FOLDS = 5  # the junction classifier learns each fold of sentences from the counts of the other folds
+PAIR_EPOCHS = 8
+
+
+@dataclass(frozen=True)
+class WordLists:
+    """What the word lists add to PerDT's counts, as run time reads it back from the model file."""
+
+    listed: dict[str, float]  # hazm pseudo-counts, rounded as the model file writes them
+    compounds: frozenset[str]  # spellings with ZWNJ in hazm's or shekar's list
+    past: frozenset[str]
+    present: frozenset[str]
 
 
 def tidy(form: str) -> str:
@@ -188,47 +207,111 @@ def train_boundaries(perdt: Counter, model_bytes: bytes, epochs: int = 6) -> dic
     return perceptron(examples, epochs)
 
 
-def train_junctions(perdt: Counter, pairs: Counter, model_bytes: bytes, epochs: int = 6) -> dict[str, float]:
-    """The same kind of classifier for words written apart: is this space a lost ZWNJ (همکاری های) or a real
-    word boundary (جمهوری اسلامی)? Positives are PerDT's ZWNJ boundaries, negatives its real spaces."""
-    from khabar.text.zwnj import junction_features, load_lexicon
-
-    model = load_lexicon(model_bytes)
-    examples: list[tuple[list[str], bool, float]] = []
-    for form, count in perdt.items():
-        parts = form.split(ZWNJ)
-        for cut in range(1, len(parts)):
-            left, right = "".join(parts[:cut]), "".join(parts[cut:])
-            examples.append((junction_features(model, left, right), True, 1.0 + math.log(count)))
-    for (left, right), count in pairs.items():
-        if left[-1] not in NON_JOINING:
-            examples.append((junction_features(model, left, right), False, 1.0 + math.log(count)))
-    return perceptron(examples, epochs)
+def tidy_line(line: str) -> str:
+    """A sentence as the word counts see it: Persian letters, no ZWNJ after a non-joiner or beside a space."""
+    line = re.sub(f"(?<=[{''.join(NON_JOINING)}]){ZWNJ}+", "", line.translate(ARABIC).strip())
+    return re.sub(f"{ZWNJ}+(?=\\s|$)|(?<=\\s){ZWNJ}+|^{ZWNJ}+", "", line)
 
 
-def word_pairs(path: Path) -> Counter:
-    """Adjacent words written apart in PerDT (the negatives for :func:`train_junctions`)."""
+def neighbours(lines: list[str]) -> Counter:
+    """Word parts that meet at a space in edited text (``ها`` and ``را`` in ``کتاب‌ها را``), counted."""
+    from khabar.text.zwnj import WORD_RUN
+
     pairs: Counter = Counter()
-    with gzip.open(path, "rt", encoding="utf-8") as handle:
-        for line in handle:
-            tokens = line.translate(ARABIC).split()
-            for left, right in zip(tokens, tokens[1:], strict=False):
-                if WORD.fullmatch(left) and WORD.fullmatch(right):
-                    pairs[left.split(ZWNJ)[-1], right.split(ZWNJ)[0]] += 1
+    for line in lines:
+        for run in WORD_RUN.finditer(line):
+            words = run.group().split(" ")
+            for left, right in zip(words, words[1:], strict=False):
+                pairs[left.rsplit(ZWNJ, 1)[-1], right.split(ZWNJ, 1)[0]] += 1
     return pairs
 
 
-def junction_pairs_seen(pairs: Counter, model_bytes: bytes) -> list[tuple[str, str]]:
-    """Word pairs edited text writes apart that the junction classifier would be asked about: evidence that
-    overrules it (جمهوری اسلامی stays two words however ZWNJ-like its parts look)."""
-    from khabar.text.zwnj import NON_JOINING as JOINERS
-    from khabar.text.zwnj import load_lexicon
+def part_tables(forms: Counter) -> tuple[Counter, Counter, Counter]:
+    """How often each word part follows a ZWNJ, precedes one, and which two parts a ZWNJ joins."""
+    after: Counter = Counter()
+    before: Counter = Counter()
+    together: Counter = Counter()
+    for form, count in forms.items():
+        parts = [part for part in form.split(ZWNJ) if part]  # a doubled ZWNJ leaves an empty part
+        for left, right in zip(parts, parts[1:], strict=False):
+            before[left] += count
+            after[right] += count
+            together[left, right] += count
+    return after, before, together
 
-    model = load_lexicon(model_bytes)
+
+def spaced_pairs(line: str) -> list[tuple[str, str, bool]]:
+    """Every space of the sentence with its ZWNJ written as spaces: ``(left, right, was a ZWNJ)``."""
+    from khabar.text.zwnj import WORD_RUN
+
+    pairs = []
+    for run in WORD_RUN.finditer(line.replace(ZWNJ, " ")):
+        start = run.start()
+        words = run.group().split(" ")
+        for left, right in zip(words, words[1:], strict=False):
+            start += len(left)
+            pairs.append((left, right, line[start] == ZWNJ))
+            start += 1
+    return pairs
+
+
+def pair_evidence(forms: Counter, apart: Counter, lists: WordLists):
+    """The junction classifier's look-ups (``khabar.text.zwnj.PairEvidence``) from PerDT counts and the lists."""
+    from khabar.text.zwnj import PairEvidence
+
+    after, before, together = part_tables(forms)
+    return PairEvidence.of(
+        forms, after, before, together, apart, lists.listed, lists.compounds, lists.past, lists.present
+    )
+
+
+def train_junctions(lines: list[str], lists: WordLists) -> dict[str, float]:
+    """The junction classifier: is a space between two words a lost ZWNJ (همکاری ها) or a real word boundary
+    (جمهوری اسلامی)? Every space of PerDT train, its ZWNJ written as spaces, is an example. The counts an
+    example sees leave out its own fold of sentences, as a sentence from elsewhere would find them: otherwise
+    every compound would look seen before, and the classifier would learn to trust that alone."""
+    from khabar.text.zwnj import junction_features
+
+    folds = [lines[fold::FOLDS] for fold in range(FOLDS)]
+    fold_forms = [Counter(word for line in fold for word in words_of(line)) for fold in folds]
+    fold_apart = [neighbours(fold) for fold in folds]
+    all_forms, all_apart = sum(fold_forms, Counter()), sum(fold_apart, Counter())
+    examples: list[tuple[list[str], bool, float]] = []
+    for fold, fold_lines in enumerate(folds):
+        evidence = pair_evidence(all_forms - fold_forms[fold], all_apart - fold_apart[fold], lists)
+        for line in fold_lines:
+            for left, right, joined in spaced_pairs(line):
+                if evidence.asked(left, right):
+                    examples.append((junction_features(evidence, left, right), joined, 1.0))
+    return perceptron(examples, PAIR_EPOCHS)
+
+
+def side_scores(forms: Counter, lists: WordLists, pair_weights: dict[str, float]) -> list[str]:
+    """``word:left:right`` for every word and word part of PerDT: the sums of the junction classifier's
+    weights for the word as the first and as the second of a pair, so that run time need not add them up."""
+    from khabar.text.zwnj import left_features, right_features
+
+    evidence = pair_evidence(forms, Counter(), lists)
+    words = {form for form in forms if ZWNJ not in form} | set(evidence.after) | set(evidence.before)
+    return [
+        f"{word}:{_weighed(pair_weights, left_features(evidence, word))}:"
+        f"{_weighed(pair_weights, right_features(evidence, word))}"
+        for word in sorted(words)
+    ]
+
+
+def _weighed(weights: dict[str, float], features: list[str]) -> float:
+    return round(sum(weights.get(feature, 0.0) for feature in features), 4)
+
+
+def pairs_to_ship(forms: Counter, apart: Counter, lists: WordLists) -> list[tuple[str, str, int]]:
+    """The neighbour counts run time needs: pairs the classifier is asked about, seen apart at least twice or
+    also seen together (a pair seen apart once tells little; dropping those keeps the model small)."""
+    evidence = pair_evidence(forms, apart, lists)
     return sorted(
-        (left, right)
-        for left, right in pairs
-        if left[-1] not in JOINERS and (right in model.junction_tails or left in model.junction_heads)
+        (left, right, count)
+        for (left, right), count in apart.items()
+        if evidence.asked(left, right) and (count >= 2 or evidence.together.get((left, right), 0))
     )
 
 
@@ -287,14 +370,30 @@ def main() -> None:
     lines.append("#present\t" + " ".join(sorted(present)))
     base = gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), mtime=0)
     weights = train_boundaries(perdt, base)
-    pairs = word_pairs(perdt_path)
-    weights.update(train_junctions(perdt, pairs, base))
+    rounded = {form: float(f"{count:.3g}") for form, count in other.items()}
+    lists = WordLists(
+        listed={form: count for form, count in rounded.items() if count},
+        compounds=frozenset({form for form, count in rounded.items() if count and ZWNJ in form} | compounds),
+        past=frozenset(past),
+        present=frozenset(present),
+    )
+    with gzip.open(perdt_path, "rt", encoding="utf-8") as handle:
+        sentences = [tidy_line(line) for line in handle if line.strip()]
+    pair_weights = train_junctions(sentences, lists)
+    after, before, together = part_tables(perdt)
     lines.append(
-        "#seen_apart\t" + "\t".join(f"{left} {right}" for left, right in junction_pairs_seen(pairs, base))
+        "#parts\t" + " ".join(f"{p}:{after[p]}:{before[p]}" for p in sorted(set(after) | set(before)))
     )
     lines.append(
-        "#weights\t" + "\t".join(f"{feature}:{weight}" for feature, weight in sorted(weights.items()))
+        "#together\t" + "\t".join(f"{left} {right}:{n}" for (left, right), n in sorted(together.items()))
     )
+    shipped = pairs_to_ship(perdt, neighbours(sentences), lists)
+    lines.append("#apart_pairs\t" + "\t".join(f"{left} {right}:{n}" for left, right, n in shipped))
+    lines.append("#sides\t" + " ".join(side_scores(perdt, lists, pair_weights)))
+    for name, table in (("#weights", weights), ("#pair_weights", pair_weights)):
+        lines.append(
+            name + "\t" + "\t".join(f"{feature}:{weight}" for feature, weight in sorted(table.items()))
+        )
     args.out.parent.mkdir(parents=True, exist_ok=True)
     with gzip.GzipFile(args.out, "wb", mtime=0) as handle:  # mtime=0: the same data gives the same bytes
         handle.write(("\n".join(lines) + "\n").encode("utf-8"))

@@ -3,19 +3,21 @@
 
 The model (``training/zwnj.py``) counts how carefully edited text (UD PerDT) writes every word form, with
 hazm's and shekar's word lists for coverage, learns which word parts follow or precede a ZWNJ (``های``, ``اند``,
-``شناسی``; ``می``, ``بی``), and trains two small perceptrons: one for letter boundaries inside unseen words, one
-for spaces between words. First the writer is read (:func:`edits`): a text with ZWNJ is *careful* (its spelling
-is kept), one that writes affixes apart is *spaced* (its ZWNJ became spaces), any other has simply lost them.
+``شناسی``; ``می``, ``بی``), and trains two small perceptrons: the boundary classifier for letter boundaries
+inside unseen words, the junction classifier for spaces between words. First the writer is read
+(:func:`writer_regime`): a text with ZWNJ is *careful*, one that writes apart word parts edited text never
+writes alone (``می کنم``, ``رفته اند``) is *spaced* (its ZWNJ became spaces), any other has *joined* (lost) them.
 Then, word by word:
 
-- A token the writer already gave a ZWNJ is trusted.
-- A joined token takes the spelling edited text prefers (``همکاریهای`` → ``همکاری‌های``) when that spelling is
-  clearly more frequent than the token as written; PerDT's evidence outranks the word lists.
-- An unseen token is split into known parts around learned affixes (``روانگردانهای`` → ``روانگردان‌های``);
-  what is left goes to the boundary classifier.
+- A token written as one word is kept by careful and spaced writers: they chose to write it so.
+- For a joined writer it takes the spelling edited text prefers (``همکاریهای`` → ``همکاری‌های``) when that
+  spelling is clearly more frequent than the token as written; PerDT's evidence outranks the word lists. An
+  unseen token is split into known parts around learned affixes (``روانگردانهای`` → ``روانگردان‌های``); what is
+  left goes to the boundary classifier.
 - Tokens separated by a space are joined when one is an affix written apart (``همکاری ها``, ``می کنیم``), when
   edited text writes the pair as one word more often than apart (``بین الملل`` → ``بین‌الملل``), or when the
-  junction classifier is very sure; pairs edited text writes apart never join.
+  junction classifier reads the space as a lost ZWNJ (``قصه نویس``): readily for a spaced writer, only when very
+  sure for a joined one, never for a careful one.
 
 :func:`edits` only inserts, deletes or replaces spaces and ZWNJ, so the normalizer's offset map stays exact.
 """
@@ -25,6 +27,8 @@ from __future__ import annotations
 import gzip
 import math
 import re
+from bisect import bisect_right
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
@@ -57,22 +61,97 @@ AFFIX_RATIO = 0.8  # ... and with a ZWNJ rather than joined at least this share 
 RARE = 1  # a joined spelling seen this rarely in edited text yields to a strong analysis
 STRONG = 100  # support an analysis needs to overrule a rare joined spelling
 CLASSIFIER_MARGIN = 0.5
-JUNCTION_PART_RATIO = 0.2  # ... and only next to word parts that take a ZWNJ at least this often
-JUNCTION_MARGIN = 20.0
-JUNCTION_MARGIN_SPACED = 5.0  # ... and this sure in a text that writes affixes apart (its ZWNJ became spaces)
 CAREFUL, SPACED, JOINED = "careful", "spaced", "joined"
-AFFIX_APART = re.compile(
-    r"(?:^|\s)(?:ن?می|ها|های|هایی) "
-)  # the junction classifier must be this sure to join two words written apart
+COUNT_STEPS = (2, 5, 20, 100, 1000)  # the junction classifier's count buckets (see _count_bucket)
+INFLECTION_ENDINGS = ("هایی", "های", "ها", "ترین", "تر", "انی", "ان", "ند", "ی")
+# The junction classifier is asked only next to a word part seen this often beside a ZWNJ, and at least this
+# share of the times edited text wrote it at all; in a text whose spaces are real, only next to true affixes.
+PAIR_GATES = {SPACED: (2, 0.01), JOINED: (5, 0.1)}
+# How sure the junction classifier must be to join two words written apart: in a text that writes affixes apart
+# (its ZWNJ became spaces) fairly sure; in one that has simply lost its ZWNJ, its spaces are real and it must be
+# very sure.
+JUNCTION_MARGIN = {SPACED: 0.0, JOINED: 16.0}
+BOUND_MIN = 50  # a word part seen this often beside a ZWNJ ...
+BOUND_SHARE = 0.02  # ... and at most this share of that alone: standing alone, it shows a spaced writer
 RELIABLE_MIN = 300  # a suffix seen this often after a ZWNJ ...
 RELIABLE_RATIO = 0.95  # ... and this reliably may follow a word never seen (حوثی‌های)
 MIN_RATIO = 0.6
 CLITIC_RATIO = 0.9
 COMPOUND_RATIO = 0.9  # a compound part (شناسی، نامه، هم) must take a ZWNJ this reliably to be split off
-COMPOUND_MIN = 20  # ... and have been seen after or before a ZWNJ this often  # a part must follow/precede a ZWNJ at least this often in edited text to be split off
+COMPOUND_MIN = 20  # ... and have been seen after or before a ZWNJ this often
 MIN_CLITIC_CORE = 3  # letters a word needs before a clitic (ره + ایم is not رهایم)
 MIN_COMPARATIVE_CORE = 2  # edited-text occurrences a word needs before تر/ترین (not هان + تر)
 MIN_TOGETHER = 2  # edited-text occurrences of a multiword spelling before words written apart are joined
+
+
+@dataclass(frozen=True, slots=True)
+class PairEvidence:
+    """How edited text writes words where they meet: what the junction classifier looks up. Training passes
+    counts that leave out the sentences it is learning from (otherwise every pair would look seen before);
+    run time passes the whole of PerDT train. Build it with :meth:`of`."""
+
+    alone: Mapping[str, int]  # written as a word of its own
+    after: Mapping[str, int]  # written after a ZWNJ (شناسی in باستان‌شناسی)
+    before: Mapping[str, int]  # written before a ZWNJ (باستان)
+    together: Mapping[tuple[str, str], int]  # the two written as one word with a ZWNJ between them
+    apart: Mapping[tuple[str, str], int]  # the two written as neighbouring words
+    listed: Mapping[str, float]  # word-list pseudo-counts (hazm): independent of PerDT
+    compounds: frozenset[str]  # spellings with ZWNJ the word lists know (hazm, shekar)
+    past_stems: frozenset[str]
+    present_stems: frozenset[str]
+    listed_after: Mapping[str, int]  # listed compounds with this part after a ZWNJ (…‌نویس)
+    listed_before: Mapping[str, int]  # ... and before one
+
+    @classmethod
+    def of(
+        cls,
+        alone: Mapping[str, int],
+        after: Mapping[str, int],
+        before: Mapping[str, int],
+        together: Mapping[tuple[str, str], int],
+        apart: Mapping[tuple[str, str], int],
+        listed: Mapping[str, float],
+        compounds: frozenset[str],
+        past_stems: frozenset[str],
+        present_stems: frozenset[str],
+    ) -> PairEvidence:
+        listed_after, listed_before = _compound_parts(compounds)
+        return cls(
+            alone, after, before, together, apart, listed, compounds, past_stems, present_stems,
+            listed_after, listed_before,
+        )  # fmt: skip
+
+    def asked(self, left: str, right: str) -> bool:
+        """Whether the pair is worth a question in a spaced text: a ZWNJ can follow ``left``, and edited text
+        puts one before ``right`` or after ``left`` often enough (:data:`PAIR_GATES`)."""
+        return left[-1] not in NON_JOINING and (
+            _beside_zwnj(self.after, self.alone, right, SPACED)
+            or _beside_zwnj(self.before, self.alone, left, SPACED)
+        )
+
+
+def _beside_zwnj(beside: Mapping[str, int], alone: Mapping[str, int], part: str, regime: str) -> bool:
+    """Whether edited text writes ``part`` beside a ZWNJ often enough for the regime's gate (PAIR_GATES)."""
+    least, share = PAIR_GATES[regime]
+    count = beside.get(part, 0)
+    return count >= least and count >= share * (count + alone.get(part, 0))
+
+
+def _compound_parts(compounds: frozenset[str]) -> tuple[dict[str, int], dict[str, int]]:
+    """How many listed compounds have each part after a ZWNJ and before one (نویس in …‌نویس): the lists'
+    own evidence about unseen compounds, independent of PerDT."""
+    after: dict[str, int] = {}
+    before: dict[str, int] = {}
+    for form in compounds:
+        parts = form.split(ZWNJ)
+        for part in parts[1:]:
+            after[part] = after.get(part, 0) + 1
+        for part in parts[:-1]:
+            before[part] = before.get(part, 0) + 1
+    return after, before
+
+
+NO_PAIRS = PairEvidence.of({}, {}, {}, {}, {}, {}, frozenset(), frozenset(), frozenset())
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,17 +171,20 @@ class Lexicon:
     joinable_eager: frozenset[tuple[str, ...]] = frozenset()  # ... even if only once
     join_firsts: frozenset[str] = frozenset()  # the first words of those groups
     weights: dict[str, float] = field(default_factory=dict)  # boundary classifier (see boundary_features)
-    seen_apart: frozenset[tuple[str, ...]] = frozenset()  # pairs edited text writes apart: never join them
+    pairs: PairEvidence = NO_PAIRS  # what the junction classifier looks up
+    pair_weights: dict[str, float] = field(default_factory=dict)  # junction classifier (junction_features)
+    side_scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # word → its left, right score
+    pair_range: tuple[float, float] = (0.0, 0.0)  # the least and the most pair_features can add to a score
+    bound_parts: frozenset[str] = frozenset()  # parts edited text all but never writes alone (writer_regime)
+    lost_zwnj: frozenset[str] = frozenset()  # words written as one that edited text spells with a ZWNJ
     key_evidence: dict[str, float] = field(default_factory=dict)  # key → evidence of all its spellings
     settled: frozenset[str] = frozenset()  # words edited text only ever spells one way: nothing to decide
-    pair_heads: frozenset[str] = frozenset()  # words that may begin a join with any word after them
+    asked_firsts: dict[str, frozenset[str]] = field(default_factory=dict)  # regime → words to ask about first
+    asked_seconds: dict[str, frozenset[str]] = field(default_factory=dict)  # ... and second (PAIR_GATES)
     join_next: dict[str, frozenset[str]] = field(
         default_factory=dict
     )  # first word → second words of joinable
     join_next_eager: dict[str, frozenset[str]] = field(default_factory=dict)
-    pair_ends: frozenset[str] = frozenset()  # words that may end a join
-    junction_tails: frozenset[str] = frozenset()  # words that often follow a ZWNJ: worth asking joins()
-    junction_heads: frozenset[str] = frozenset()
 
     def evidence(self, form: str) -> float:
         return self.edited.get(form, 0) + LIST_WEIGHT * self.listed.get(form, 0.0)
@@ -123,11 +205,28 @@ def load_lexicon(data: bytes) -> Lexicon:
     stems: dict[str, frozenset[str]] = {}
     tables: dict[str, dict[str, tuple[int, int]]] = {}
     weights: dict[str, float] = {}
-    seen_apart: frozenset[tuple[str, ...]] = frozenset()
+    pair_weights: dict[str, float] = {}
+    parts: dict[str, tuple[int, int]] = {}
+    sides: dict[str, tuple[float, float]] = {}
+    neighbours: dict[str, dict[tuple[str, str], int]] = {}
+    compounds: set[str] = set()
     key_evidence: dict[str, float] = {}
     for line in gzip.decompress(data).decode("utf-8").splitlines():
         fields = line.split("\t")
-        if fields[0] == "#apart":
+        if line[0] != "#":  # a form: most lines
+            form, in_edited, in_lists = fields[0], int(fields[1]), float(fields[2])
+            if in_edited:
+                edited[form] = in_edited
+            if in_lists:
+                listed[form] = in_lists
+                if ZWNJ in form:
+                    compounds.add(form)
+            if len(fields) > 3:  # flagged as a compound of shekar's list
+                compounds.add(form)
+            key = form.replace(ZWNJ, "")
+            spellings.setdefault(key, []).append(form)
+            key_evidence[key] = key_evidence.get(key, 0.0) + in_edited + LIST_WEIGHT * in_lists
+        elif fields[0] == "#apart":
             apart = {
                 key: int(count) for key, _, count in (item.rpartition(":") for item in fields[1].split())
             }
@@ -136,23 +235,29 @@ def load_lexicon(data: bytes) -> Lexicon:
                 part: (int(apart), int(joined))
                 for part, apart, joined in (item.rsplit(":", 2) for item in fields[1].split())
             }
-        elif fields[0] == "#seen_apart":
-            seen_apart = frozenset(tuple(pair.split(" ", 1)) for pair in fields[1:])
-        elif fields[0] == "#weights":
-            weights = {
-                feature: float(weight) for feature, _, weight in (i.rpartition(":") for i in fields[1:])
+        elif fields[0] == "#parts":
+            parts = {
+                part: (int(after), int(before))
+                for part, after, before in (item.rsplit(":", 2) for item in fields[1].split())
             }
+        elif fields[0] == "#sides":
+            sides = {
+                word: (float(left), float(right))
+                for word, left, right in (item.split(":") for item in fields[1].split())
+            }
+        elif fields[0] in ("#together", "#apart_pairs"):
+            neighbours[fields[0]] = {
+                tuple(pair.split(" ", 1)): int(count)  # type: ignore[misc]
+                for pair, _, count in (item.rpartition(":") for item in fields[1:])
+            }
+        elif fields[0] in ("#weights", "#pair_weights"):
+            table = {feature: float(weight) for feature, _, weight in (i.rpartition(":") for i in fields[1:])}
+            if fields[0] == "#weights":
+                weights = table
+            else:
+                pair_weights = table
         elif fields[0] in ("#past", "#present"):
             stems[fields[0]] = frozenset(fields[1].split())
-        elif not fields[0].startswith("#"):
-            form, in_edited, in_lists = fields[0], int(fields[1]), float(fields[2])
-            if in_edited:
-                edited[form] = in_edited
-            if in_lists:
-                listed[form] = in_lists
-            key = form.replace(ZWNJ, "")
-            spellings.setdefault(key, []).append(form)
-            key_evidence[key] = key_evidence.get(key, 0.0) + in_edited + LIST_WEIGHT * in_lists
     model = Lexicon(
         edited,
         listed,
@@ -164,6 +269,7 @@ def load_lexicon(data: bytes) -> Lexicon:
         stems["#present"],
     )
     affix_tails = {t for t in model.tails if _affix_like(model, model.tails, t)} | SUFFIX_WORDS | set(CLITICS)
+    affix_tails |= {*POSSESSIVES, "تر", "ترین"}  # attached by _join_affix where grammar allows
     affix_heads = {h for h in model.heads if _affix_like(model, model.heads, h)} | PREFIX_WORDS
     joinable = {tuple(form.split(ZWNJ)) for form, n in edited.items() if ZWNJ in form and n >= MIN_TOGETHER}
     joinable_eager = {tuple(form.split(ZWNJ)) for form in edited if ZWNJ in form}
@@ -177,20 +283,42 @@ def load_lexicon(data: bytes) -> Lexicon:
         joinable_eager=frozenset(joinable_eager),
         join_firsts=frozenset(group[0] for group in joinable_eager),
         weights=weights,
-        seen_apart=seen_apart,
         key_evidence=key_evidence,
-        junction_tails=_junction_parts(model, model.tails),
-        junction_heads=_junction_parts(model, model.heads),
+        pairs=PairEvidence.of(
+            alone=edited,
+            after={part: after for part, (after, _) in parts.items() if after},
+            before={part: before for part, (_, before) in parts.items() if before},
+            together=neighbours.get("#together", {}),
+            apart=neighbours.get("#apart_pairs", {}),
+            listed=listed,
+            compounds=frozenset(compounds),
+            past_stems=model.past_stems,
+            present_stems=model.present_stems,
+        ),
+        pair_weights=pair_weights,
+        side_scores=sides,
+        pair_range=_feature_range(pair_weights, "P"),
     )
+    evidence = model.pairs
+    firsts = {
+        regime: frozenset(p for p in evidence.before if _beside_zwnj(evidence.before, edited, p, regime))
+        for regime in PAIR_GATES
+    }
+    seconds = {
+        regime: frozenset(p for p in evidence.after if _beside_zwnj(evidence.after, edited, p, regime))
+        for regime in PAIR_GATES
+    }
     return replace(
         model,
         settled=frozenset(
             forms[0] for forms in model.spellings.values() if len(forms) == 1 and forms[0] in edited
         ),
-        pair_heads=model.affix_heads | model.junction_heads,
+        asked_firsts=firsts,
+        asked_seconds=seconds,
         join_next=_next_words(model.joinable),
         join_next_eager=_next_words(model.joinable_eager),
-        pair_ends=model.affix_tails | model.junction_tails,
+        bound_parts=_bound_parts(edited, parts),
+        lost_zwnj=_lost_zwnj_forms(edited),
     )
 
 
@@ -201,40 +329,74 @@ def _next_words(groups: frozenset[tuple[str, ...]]) -> dict[str, frozenset[str]]
     return {first: frozenset(words) for first, words in following.items()}
 
 
-def _junction_parts(model: Lexicon, table: dict[str, tuple[int, int]]) -> frozenset[str]:
-    """Word parts seen often and mostly next to a ZWNJ, and not verbs: the only ones worth asking joins()."""
+def _feature_range(weights: dict[str, float], prefix: str) -> tuple[float, float]:
+    """The least and the most that features named ``prefix…`` can add to a score: one feature of each kind
+    (``Pseen:…``) fires at most once, and any may be absent."""
+    kinds: dict[str, list[float]] = {}
+    for feature, weight in weights.items():
+        if feature.startswith(prefix):
+            kinds.setdefault(feature.split(":", 1)[0], [0.0]).append(weight)
+    return sum(min(values) for values in kinds.values()), sum(max(values) for values in kinds.values())
+
+
+def _lost_zwnj_forms(edited: dict[str, int]) -> frozenset[str]:
+    """Words written as one that edited text spells with a ZWNJ, and clearly so (میکنیم): in a text without
+    ZWNJ they show a writer who lost them."""
+    best: dict[str, int] = {}
+    for form, count in edited.items():
+        if ZWNJ in form and count >= MIN_TOGETHER:
+            key = form.replace(ZWNJ, "")
+            best[key] = max(best.get(key, 0), count)
+    return frozenset(key for key, count in best.items() if REWRITE_RATIO * edited.get(key, 0) < count)
+
+
+def _bound_parts(edited: dict[str, int], parts: dict[str, tuple[int, int]]) -> frozenset[str]:
+    """Word parts that edited text writes next to a ZWNJ often and all but never as words of their own (ها،
+    می، اند، ترین، شناسی): standing alone in a text without ZWNJ, they show a writer whose ZWNJ became spaces."""
     return frozenset(
         part
-        for part, (apart, joined) in table.items()
-        if apart >= MIN_PART and apart >= JUNCTION_PART_RATIO * (apart + joined) and not _verbal(model, part)
+        for part, (after, before) in parts.items()
+        if after + before >= BOUND_MIN and edited.get(part, 0) <= BOUND_SHARE * (after + before)
     )
 
 
 def edits(text: str) -> list[tuple[int, int, str]]:
-    """Edits that restore ZWNJ in every run of Persian words of ``text``.
-
-    A text that has ZWNJ inside its words was written by someone who uses them: the words they joined or
-    wrote apart are their spelling, so only tokens that are no known spelling at all and affixes that never
-    stand alone (ها، می) are touched. A text without any ZWNJ has lost them and gets the full restoration;
-    if it also writes affixes apart (می کنم، کتاب ها), its ZWNJ became spaces, and words written apart are
-    joined more readily.
-    """
-    regime = CAREFUL if ZWNJ in text else SPACED if AFFIX_APART.search(text) else JOINED
+    """Edits that restore ZWNJ in every run of Persian words of ``text``, read as :func:`writer_regime` tells."""
+    runs = [(match.start(), match.group()) for match in WORD_RUN.finditer(text)]
+    writer = writer_regime(text, [run for _, run in runs])
     found: list[tuple[int, int, str]] = []
-    for match in WORD_RUN.finditer(text):
-        offset = match.start()
-        for start, _end, old, new in restore_run(match.group(), regime):
+    for offset, run in runs:
+        for start, _end, old, new in restore_run(run, writer):
             found.extend(
                 (offset + start + s, offset + start + e, piece) for s, e, piece in _separator_edits(old, new)
             )
     return found
 
 
+def writer_regime(text: str, runs: list[str]) -> str:
+    """How the writer of ``text`` (its runs of Persian words) treats ZWNJ, from what the text shows.
+
+    - ``careful``: it has ZWNJ inside words; its writer uses them, so the words they joined or wrote apart are
+      their spelling: only affixes that never stand alone (ها، می) are attached.
+    - ``spaced``: it writes apart word parts that edited text all but never writes alone (می کنم، کتاب ها، رفته
+      اند) and more kinds of them than words edited text spells with a ZWNJ written as one (میکنیم): its ZWNJ
+      became spaces, so words written apart are joined more readily, and words written as one were meant so.
+    - ``joined``: any other: its ZWNJ were lost, its spaces are real, and words are joined only on strong
+      evidence.
+    """
+    if ZWNJ in text:
+        return CAREFUL
+    model = lexicon()
+    words = set(" ".join(runs).split(" "))
+    apart = model.bound_parts.intersection(words)
+    return SPACED if apart and len(apart) > len(model.lost_zwnj.intersection(words)) else JOINED
+
+
 def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, str]]:
     """Changes to a run of words separated by single spaces: ``(start, end, old, new)`` per changed word.
 
-    ``regime`` is what :func:`edits` found out about the writer: ``careful`` (uses ZWNJ), ``spaced`` (writes
-    affixes apart: ZWNJ became spaces) or ``joined`` (ZWNJ simply lost).
+    ``regime`` is what :func:`writer_regime` found out about the writer: ``careful`` (uses ZWNJ), ``spaced``
+    (writes affixes apart: ZWNJ became spaces) or ``joined`` (ZWNJ simply lost).
     """
     model = lexicon()
     careful, eager = regime == CAREFUL, regime == SPACED
@@ -242,10 +404,10 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
     tails, heads, firsts = model.affix_tails, model.affix_heads, model.join_firsts
     if careful:
         tails, heads, firsts = SUFFIX_WORDS, PREFIX_WORDS, frozenset()
-    heads_any = heads if careful else model.pair_heads
-    ends = tails if careful else model.pair_ends
     follows = {} if careful else model.join_next_eager if eager else model.join_next
-    settled, spell_one = model.settled, spell_known if careful else spell
+    asked_firsts = model.asked_firsts.get(regime, frozenset())  # the junction classifier's gate (_lost_zwnj)
+    asked_seconds = model.asked_seconds.get(regime, frozenset())
+    settled, spell_one = model.settled, spell if regime == JOINED else _as_written
     tokens = run.split(" ")
     tokens.append("")  # a sentinel: no word follows the last one
     count = len(tokens) - 1
@@ -254,7 +416,15 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
     while index < count:
         token = tokens[index]
         following = tokens[index + 1]
-        if token not in heads_any and following not in ends and following not in follows.get(token, ()):
+        if (
+            token not in heads
+            and following not in tails
+            and following not in follows.get(token, ())
+            and (
+                (token not in asked_firsts and following not in asked_seconds)
+                or not _lost_zwnj(model, token, following, regime)
+            )
+        ):
             # The common case: a word on its own. Settled words need no look at all.
             if token not in settled and (word := spell_one(token)) != token:
                 changes.append((position, position + len(token), token, word))
@@ -273,22 +443,14 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
                     if word is not None:
                         size = candidate
                         break
-        if (
-            word is None
-            and not careful
-            and index + 1 < count
-            and token[-1] not in NON_JOINING
-            and (tokens[index + 1] in model.junction_tails or token in model.junction_heads)
-            and _evidence(model, tokens[index + 1]) >= MIN_CORE  # never glue an unknown name to a word
-            and (token, tokens[index + 1]) not in model.seen_apart
-            and joins(token, tokens[index + 1], JUNCTION_MARGIN_SPACED if eager else JUNCTION_MARGIN)
-        ):
-            word, size = spell(token) + ZWNJ + tokens[index + 1], 2
         if word is None:
-            word = spell_known(token) if careful else spell(token)
-        # Affixes written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
-        while index + size < count and tokens[index + size] in tails:
-            longer = _join_affix(model, word, tokens[index + size])
+            word = spell_one(token)
+        # Affixes and word parts written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
+        while index + size < count:
+            following = tokens[index + size]
+            longer = _join_affix(model, word, following) if following in tails else None
+            if longer is None and _lost_zwnj(model, tokens[index + size - 1], following, regime):
+                longer = word + ZWNJ + following
             if longer is None:
                 break
             word, size = longer, size + 1
@@ -318,15 +480,40 @@ def join(tokens: tuple[str, ...], eager: bool = False) -> str | None:
     return None
 
 
+def _lost_zwnj(model: Lexicon, left: str, right: str, regime: str) -> bool:
+    """Whether the junction classifier reads the space between two words as a lost ZWNJ, as sure as the
+    writer's regime asks (a careful writer's spaces are meant)."""
+    if regime == CAREFUL or left[-1] in NON_JOINING or left in PREFIX_WORDS:
+        return False  # grammar, not the classifier, says when می is a prefix: before a verb (_join_affix)
+    if left not in model.asked_firsts[regime] and right not in model.asked_seconds[regime]:
+        return False
+    return _junction_decision(left, right, regime)
+
+
+@lru_cache(maxsize=100_000)
+def _junction_decision(left: str, right: str, regime: str) -> bool:
+    """Whether the pair's score clears the regime's margin (JUNCTION_MARGIN)."""
+    model = lexicon()
+    margin = JUNCTION_MARGIN[regime]
+    words = _words_score(model, left, right)
+    lowest, highest = model.pair_range
+    if words + highest <= margin or words + lowest > margin:
+        return words + lowest > margin  # whatever the pair's own features say, the answer is the same
+    return words + _pair_score(model, left, right) > margin
+
+
 def _join_affix(model: Lexicon, left: str, right: str) -> str | None:
     """A prefix or suffix written apart from its word: همکاری ها، می کنیم، خانه ای، باستان شناسی."""
     glue = "" if left[-1] in NON_JOINING else ZWNJ
     if right in SUFFIX_WORDS:
         return left + glue + right
     if left in PREFIX_WORDS or (left.endswith("می") and left[:-2] in PREVERBS):
-        return left + ZWNJ + right if _is_verb(model, right.replace(ZWNJ, "")) else None
+        verb = right.replace(ZWNJ, "")
+        return left + ZWNJ + right if _is_verb(model, verb) or _unseen_verb(model, verb) else None
     if not glue:
         return None
+    if right in POSSESSIVES:
+        return left + glue + right if left[-1] == "ه" and len(left) >= MIN_CLITIC_CORE else None
     if right in CLITICS:
         return left + glue + right if _may_take_clitic(left, right) else None
     if right in ("تر", "ترین") and _edited(model, left) >= MIN_COMPARATIVE_CORE:
@@ -346,6 +533,12 @@ def _join_affix(model: Lexicon, left: str, right: str) -> str | None:
     ):
         return left + glue + right
     return None
+
+
+def _unseen_verb(model: Lexicon, word: str) -> bool:
+    """A word the lexicon hardly knows that ends like a conjugated verb: after می written apart it is one
+    (می نکوهیم، می لغزاندند), as after a joined می (see :func:`_unseen_but_regular`)."""
+    return len(word) >= 3 and word.endswith(PERSON_ENDINGS) and _evidence(model, word) < MIN_CORE
 
 
 def _edited(model: Lexicon, key: str) -> int:
@@ -379,12 +572,9 @@ def _joined_at_junctions(form: str, tokens: tuple[str, ...]) -> bool:
     return form == ZWNJ.join(tokens)
 
 
-def spell_known(token: str) -> str:
-    """Like :func:`spell`, for a writer who uses ZWNJ: a token that is a known spelling is left as written."""
-    model = lexicon()
-    if ZWNJ in token or token in model.edited or token in model.listed:
-        return token
-    return spell(token)
+def _as_written(token: str) -> str:
+    """A writer whose ZWNJ became spaces wrote a word joined on purpose: it stays as written."""
+    return token
 
 
 @lru_cache(maxsize=200_000)
@@ -517,14 +707,17 @@ def _known_core(model: Lexicon, key: str) -> tuple[str, float] | None:
 
 def _is_verb(model: Lexicon, rest: str) -> bool:
     """A past stem with any person ending (رفت، رفتند) or a present stem with one (روند، روم)."""
-    if rest in model.verb_forms:
-        return True
+    return rest in model.verb_forms or _conjugated(model.past_stems, model.present_stems, rest)
+
+
+def _conjugated(past_stems: frozenset[str], present_stems: frozenset[str], word: str) -> bool:
+    """A verb stem from the word lists with a person ending: the grammar part of :func:`_is_verb`."""
     for ending in VERB_ENDINGS:
-        if rest.endswith(ending):
-            stem = rest[: len(rest) - len(ending)]
-            if stem in model.past_stems or (ending and ending != "ه" and stem in model.present_stems):
+        if word.endswith(ending):
+            stem = word[: len(word) - len(ending)]
+            if stem in past_stems or (ending and ending != "ه" and stem in present_stems):
                 return True
-            if ending and stem.endswith("ان") and stem[:-2] in model.present_stems:  # causative: می‌خوابانند
+            if ending and stem.endswith("ان") and stem[:-2] in present_stems:  # causative: می‌خوابانند
                 return True
     return False
 
@@ -564,22 +757,127 @@ def boundary_features(model: Lexicon, key: str, cut: int) -> list[str]:
     return features
 
 
-def junction_features(model: Lexicon, left: str, right: str) -> list[str]:
-    """What the junction classifier sees at a space between two words (its own feature names, ``J…``)."""
-    return ["J" + feature for feature in boundary_features(model, left + right, len(left))] + [
-        "Jalone:" + _bucket(model.edited.get(right, 0)) + _bucket(model.edited.get(left, 0))
+# ---------------------------------------------------------------------------------------------------------------
+# The junction classifier: is the space between two words a lost ZWNJ (همکاری ها, قصه نویس) or a real word
+# boundary (جمهوری اسلامی)? Its features are named after what they look at: the first word (L…), the second
+# (R…) or the pair (P…). Training adds up each PerDT word's L and R weights once and ships the sums, so a pair
+# costs a few look-ups; the pair's own features can move a score only so far (Lexicon.pair_range), so most
+# pairs are decided without them.
+
+
+def left_features(evidence: PairEvidence, word: str) -> list[str]:
+    """The first word of a pair: itself, how often it stands alone or before a ZWNJ, its letters."""
+    before, alone = evidence.before.get(word, 0), evidence.alone.get(word, 0)
+    features = [
+        "Lword:" + word,
+        "Lcounts:" + _count_bucket(before) + "/" + _count_bucket(alone),
+        "Lshare:" + _share_bucket(before, alone) + _count_bucket(before),
+        "Lend1:" + word[-1:],
+        "Lend2:" + word[-2:],
+        "Lstart2:" + word[:2],
+        "Llisted:" + _count_bucket(evidence.listed.get(word, 0.0)),
+        "Lcompounds:" + _count_bucket(evidence.listed_before.get(word, 0)),
+        "Llength:" + str(min(len(word), 7)),
+    ]
+    if word.endswith("ه") and word[:-1] in evidence.past_stems:
+        features.append("Lparticiple")  # کرده (اند), زده
+    if _conjugated(evidence.past_stems, evidence.present_stems, word):
+        features.append("Lverb")
+    return features
+
+
+def right_features(evidence: PairEvidence, word: str) -> list[str]:
+    """The second word of a pair: itself, how often it stands alone or after a ZWNJ, its letters."""
+    after, alone = evidence.after.get(word, 0), evidence.alone.get(word, 0)
+    features = [
+        "Rword:" + word,
+        "Rcounts:" + _count_bucket(after) + "/" + _count_bucket(alone),
+        "Rshare:" + _share_bucket(after, alone) + _count_bucket(after),
+        "Rstart2:" + word[:2],
+        "Rend2:" + word[-2:],
+        "Rend1:" + word[-1:],
+        "Rlisted:" + _count_bucket(evidence.listed.get(word, 0.0)),
+        "Rcompounds:" + _count_bucket(evidence.listed_after.get(word, 0)),
+        "Rlength:" + str(min(len(word), 7)),
+    ]
+    if _conjugated(evidence.past_stems, evidence.present_stems, word):
+        features.append("Rverb")
+    stem = _inflection_stem(word)
+    if stem != word:  # پردازانی, نماها: the part before the ending is what follows a ZWNJ (نظریه‌پرداز)
+        after, alone = evidence.after.get(stem, 0), evidence.alone.get(stem, 0)
+        features.append("Rstem:" + _share_bucket(after, alone) + _count_bucket(after))
+    return features
+
+
+def pair_features(evidence: PairEvidence, left: str, right: str) -> list[str]:
+    """The pair itself: how often edited text wrote these two words together and apart, whether the lists know
+    them as one word, whether a word is doubled (دانه‌دانه). Grammar (می before a verb, a clitic after ه) is
+    left to the affix rules (:func:`_join_affix`)."""
+    together, apart = evidence.together.get((left, right), 0), evidence.apart.get((left, right), 0)
+    features = ["Pbias", "Pseen:" + _count_bucket(together) + "/" + _count_bucket(apart)]
+    if left + ZWNJ + right in evidence.compounds:
+        features.append("Plisted")
+    if left == right:
+        features.append("Pdoubled")
+    return features
+
+
+def junction_features(evidence: PairEvidence, left: str, right: str) -> list[str]:
+    """Everything the junction classifier sees at the space between ``left`` and ``right``."""
+    return [
+        *pair_features(evidence, left, right),
+        *left_features(evidence, left),
+        *right_features(evidence, right),
     ]
 
 
-def joins(left: str, right: str, margin: float = 0.0) -> bool:
-    """Whether the junction classifier reads the space between two words as a lost ZWNJ."""
-    return junction_score(left, right) > margin
-
-
-@lru_cache(maxsize=100_000)
 def junction_score(left: str, right: str) -> float:
+    """The junction classifier's score: positive when the space reads as a lost ZWNJ."""
     model = lexicon()
-    return sum(model.weights.get(feature, 0.0) for feature in junction_features(model, left, right))
+    return _words_score(model, left, right) + _pair_score(model, left, right)
+
+
+def _words_score(model: Lexicon, left: str, right: str) -> float:
+    """What the two words add to a pair's score on their own: shipped for the words of PerDT (training sums
+    their weights once), summed here for the rest."""
+    known = model.side_scores
+    score = known[left][0] if left in known else _left_score(left)
+    return score + (known[right][1] if right in known else _right_score(right))
+
+
+def _pair_score(model: Lexicon, left: str, right: str) -> float:
+    weights = model.pair_weights
+    return sum(weights.get(feature, 0.0) for feature in pair_features(model.pairs, left, right))
+
+
+@lru_cache(maxsize=50_000)
+def _left_score(word: str) -> float:
+    model = lexicon()
+    return sum(model.pair_weights.get(feature, 0.0) for feature in left_features(model.pairs, word))
+
+
+@lru_cache(maxsize=50_000)
+def _right_score(word: str) -> float:
+    model = lexicon()
+    return sum(model.pair_weights.get(feature, 0.0) for feature in right_features(model.pairs, word))
+
+
+def _inflection_stem(word: str) -> str:
+    """The word without one plural, comparative, adjective or verb ending (at least two letters left)."""
+    for ending in INFLECTION_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 2:
+            return word[: -len(ending)]
+    return word
+
+
+def _count_bucket(count: float) -> str:
+    """0, 1, 2–4, 5–19, 20–99, 100–999, 1000 and more (word-list pseudo-counts below 1 count as 1)."""
+    return str(bisect_right(COUNT_STEPS, count) + (count > 0))
+
+
+def _share_bucket(part: int, alone: int) -> str:
+    """Tenths of the occurrences that are as a word part (smoothed: one unseen occurrence alone)."""
+    return str(int(10 * part / (part + alone + 1)))
 
 
 def _bucket(evidence: float) -> str:
@@ -630,6 +928,12 @@ def _plausible_split(model: Lexicon, left: str, right: str) -> bool:
 
 def _separator_edits(old: str, new: str) -> list[tuple[int, int, str]]:
     """Edits turning ``old`` into ``new`` when they differ only in spaces and ZWNJ between the same letters."""
+    if len(old) == len(new) and old.replace(" ", ZWNJ) == new.replace(" ", ZWNJ):
+        # The usual change in a spaced text (همکاری ها → همکاری‌ها): separators swapped in place.
+        return [(i, i + 1, new[i]) for i in range(len(old)) if old[i] != new[i]]
+    if " " not in old and ZWNJ not in old and new.replace(ZWNJ, "") == old:
+        # ... and in a joined one (همکاریها → همکاری‌ها): ZWNJ inserted.
+        return [(i - shift, i - shift, ZWNJ) for shift, i in enumerate(_positions(new, ZWNJ))]
     result: list[tuple[int, int, str]] = []
     i = j = 0
     separators = (" ", ZWNJ)
@@ -647,3 +951,11 @@ def _separator_edits(old: str, new: str) -> list[tuple[int, int, str]]:
             return []
         result.append((old_gap, i, new[new_gap:j]))
     return result
+
+
+def _positions(text: str, char: str) -> list[int]:
+    found, start = [], text.find(char)
+    while start >= 0:
+        found.append(start)
+        start = text.find(char, start + 1)
+    return found

@@ -9,7 +9,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from khabar.text.normalize import normalize, normalize_text
-from khabar.text.zwnj import edits, lexicon
+from khabar.text.zwnj import (
+    edits,
+    junction_features,
+    junction_score,
+    left_features,
+    lexicon,
+    right_features,
+    writer_regime,
+)
 
 Z = "\u200c"
 
@@ -85,6 +93,63 @@ def test_affixes_written_apart_are_attached(apart: str, restored: str) -> None:
 )
 def test_words_that_must_stay_as_they_are(word: str) -> None:
     assert normalize_text(word) == word
+
+
+@pytest.mark.parametrize(
+    ("spaced", "restored"),
+    [
+        # A writer whose ZWNJ became spaces: compounds and affixes written apart are joined back.
+        ("او قصه نویس های بزرگی را می شناسد", "او قصه" + Z + "نویس" + Z + "های بزرگی را می" + Z + "شناسد"),
+        (
+            "باستان شناسی و زبان شناسی را می خوانند",
+            "باستان" + Z + "شناسی و زبان" + Z + "شناسی را می" + Z + "خوانند",
+        ),
+        ("بی تعادلی های اقتصادی را می بینیم", "بی" + Z + "تعادلی" + Z + "های اقتصادی را می" + Z + "بینیم"),
+        ("این راحت ترین راه است", "این راحت" + Z + "ترین راه است"),
+        ("خانه شان را می فروشند", "خانه" + Z + "شان را می" + Z + "فروشند"),  # possessive after final ه
+        ("ما او را می نکوهیم", "ما او را می" + Z + "نکوهیم"),  # a verb the lists do not know, after می
+        # ... while real word boundaries stay, and words the writer wrote as one were meant so.
+        ("جمهوری اسلامی ایران را می شناسند", "جمهوری اسلامی ایران را می" + Z + "شناسند"),
+        ("سگهای ما را می بینند", "سگهای ما را می" + Z + "بینند"),
+    ],
+)
+def test_a_spaced_text_gets_its_zwnj_back(spaced: str, restored: str) -> None:
+    assert normalize_text(spaced) == restored
+
+
+@pytest.mark.parametrize(
+    ("text", "regime"),
+    [
+        ("او به همکاری" + Z + "ها اشاره کرد", "careful"),  # uses ZWNJ
+        ("آنها کار کرده اند", "spaced"),  # writes apart a part edited text never writes alone
+        ("کتاب ها را می خوانم", "spaced"),
+        ("وزیر امور خارجه گفت", "joined"),  # shows nothing either way
+        ("در بندی از قرارداد امضا میکنیم", "joined"),  # بندی apart, but میکنیم lost its ZWNJ
+    ],
+)
+def test_the_writer_is_read_from_the_text(text: str, regime: str) -> None:
+    assert writer_regime(text, text.split()) == regime
+
+
+def test_a_careful_writers_words_written_as_one_stay_as_written() -> None:
+    text = "او به همکاری" + Z + "ها و دندانپزشکان اشاره کرد"
+    assert normalize_text(text) == text
+
+
+def test_shipped_word_scores_are_the_sums_run_time_would_compute() -> None:
+    """Training ships each PerDT word's summed junction weights; they must match the features run time uses."""
+    model = lexicon()
+    for word in ("همکاری", "ها", "می", "شناسی", "کتاب", "اسلامی", "کرده"):
+        left, right = model.side_scores[word]
+        assert left == pytest.approx(
+            sum(model.pair_weights.get(f, 0) for f in left_features(model.pairs, word)), abs=1e-3
+        )
+        assert right == pytest.approx(
+            sum(model.pair_weights.get(f, 0) for f in right_features(model.pairs, word)), abs=1e-3
+        )
+    features = junction_features(model.pairs, "قصه", "نویس")
+    assert all(feature[0] in "LRP" for feature in features)  # Lexicon.pair_range relies on the P… names
+    assert junction_score("قصه", "نویس") > 0 > junction_score("جمهوری", "اسلامی")
 
 
 def test_zwnj_survives_and_offsets_stay_exact() -> None:
