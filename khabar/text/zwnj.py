@@ -487,7 +487,13 @@ def _lost_zwnj(model: Lexicon, left: str, right: str, regime: str) -> bool:
         return False  # grammar, not the classifier, says when می is a prefix: before a verb (_join_affix)
     if left not in model.asked_firsts[regime] and right not in model.asked_seconds[regime]:
         return False
+    if not (_known_word(model, left) and _known_word(model, right)):
+        return False  # a word neither PerDT nor the lists know is mostly a name: never glued (برنامه کوربین)
     return _junction_decision(left, right, regime)
+
+
+def _known_word(model: Lexicon, word: str) -> bool:
+    return word in model.side_scores or word in model.listed
 
 
 @lru_cache(maxsize=100_000)

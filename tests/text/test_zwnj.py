@@ -111,6 +111,7 @@ def test_words_that_must_stay_as_they_are(word: str) -> None:
         # ... while real word boundaries stay, and words the writer wrote as one were meant so.
         ("جمهوری اسلامی ایران را می شناسند", "جمهوری اسلامی ایران را می" + Z + "شناسند"),
         ("سگهای ما را می بینند", "سگهای ما را می" + Z + "بینند"),
+        ("خبرنگاران از برنامه کوربین می پرسند", "خبرنگاران از برنامه کوربین می" + Z + "پرسند"),  # a name
     ],
 )
 def test_a_spaced_text_gets_its_zwnj_back(spaced: str, restored: str) -> None:
