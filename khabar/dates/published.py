@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import jdatetime
@@ -205,8 +206,8 @@ def _key(text: str) -> str:
     return " ".join(fold(text).replace(ZWNJ, " ").replace("ـ", "").lower().split())
 
 
-def _lexicon() -> dict[str, tuple[str, object]]:
-    entries: dict[str, tuple[str, object]] = {}
+def _lexicon() -> dict[str, tuple[str, Any]]:
+    entries: dict[str, tuple[str, Any]] = {}
     for calendar, table in (
         ("jalali", JALALI_MONTHS),
         ("gregorian", GREGORIAN_MONTHS),
@@ -231,7 +232,7 @@ _LETTER = r"[^\W\d_]"
 _TOKEN = re.compile(
     r"(?P<time>(?<!\d)(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?(?!\d)"
     r"(?:\s?(?P<tz>[+-](?:0\d|1[0-4]):?(?:00|30|45))(?!\d))?)"
-    r"|(?P<offset>(?:gmt|utc)\s?[+-]\d{1,2}(?::?\d{2})?(?!\d))"
+    r"|(?P<offset>(?:gmt|utc)\s?(?P<sign>[+-])(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?(?!\d))"
     rf"|(?<!{_LETTER})(?P<word>{'|'.join(re.escape(form) for form in sorted(_LEXICON, key=len, reverse=True))})"
     rf"(?!{_LETTER})"
     r"|(?P<number>\d+)"
@@ -245,7 +246,7 @@ _TOKEN = re.compile(
 class _Token:
     kind: str  # number, month, time, ampm, zone, mark
     text: str
-    value: object = None
+    value: Any = None  # number: int; month: (calendar, month); time: ((h, m, s), zone or None); ampm; zone
 
 
 def _tokens(text: str) -> list[_Token] | None:
@@ -258,9 +259,8 @@ def _tokens(text: str) -> list[_Token] | None:
             clock = (int(match["H"]), int(match["M"]), int(match["S"] or 0))
             tokens.append(_Token("time", match[0], (clock, zone)))
         elif kind == "offset":
-            sign, hours, minutes = re.match(r"\D+([+-])(\d+):?(\d*)", match[0]).groups()  # type: ignore[union-attr]
-            delta = timedelta(hours=int(hours), minutes=int(minutes or 0))
-            tokens.append(_Token("zone", match[0], timezone(-delta if sign == "-" else delta)))
+            delta = timedelta(hours=int(match["hours"]), minutes=int(match["minutes"] or 0))
+            tokens.append(_Token("zone", match[0], timezone(-delta if match["sign"] == "-" else delta)))
         elif kind == "word":
             word_kind, value = _LEXICON[match[0]]
             if word_kind != "skip":
@@ -287,7 +287,7 @@ def _parse_site_date(raw: str) -> Published | None:
     times = [token for token in rest if token.kind == "time"]
     if not times:
         return published_on(day)
-    (hour, minute, second), zone = times[0].value  # type: ignore[misc]
+    (hour, minute, second), zone = times[0].value
     half = next((token.value for token in rest if token.kind == "ampm"), None)
     if half == "pm" and hour < 12:
         hour += 12
@@ -332,7 +332,7 @@ def _find_days(tokens: list[_Token]) -> tuple[list[tuple[str, date]] | None, lis
             return None, rest
         (day_at, day_value), (year_at, year_value) = parts
         used |= {day_at, year_at}
-        calendar, month = token.value  # type: ignore[misc]
+        calendar, month = token.value
         found = calendars.day(
             calendar, _full_year(calendar, year_value, items[year_at].text), month, day_value
         )
@@ -351,7 +351,7 @@ def _numbers(items: list[_Token], positions: range, used: set[int]) -> list[tupl
     for position in positions:
         if items[position].kind != "number" or position in used or len(found) == 2:
             break
-        found.append((position, items[position].value))  # type: ignore[arg-type]
+        found.append((position, items[position].value))
     return found
 
 
@@ -398,6 +398,6 @@ def _numeric_date(tokens: list[_Token], index: int) -> tuple[tuple[str, date] | 
             day, month = month, day
     else:
         return None
-    calendar = "jalali" if is_jalali_year(year) else "gregorian"  # type: ignore[arg-type]
-    found = calendars.day(calendar, year, month, day)  # type: ignore[arg-type]
+    calendar = "jalali" if is_jalali_year(year) else "gregorian"
+    found = calendars.day(calendar, year, month, day)
     return ((calendar, found) if found else None), index + 5
