@@ -493,7 +493,9 @@ def _lost_zwnj(model: Lexicon, left: str, right: str, regime: str) -> bool:
 
 
 def _known_word(model: Lexicon, word: str) -> bool:
-    return word in model.side_scores or word in model.listed
+    """PerDT or the lists know the word, or the word without its ending (تعادلی: تعادل)."""
+    known = model.side_scores
+    return word in known or word in model.listed or _inflection_stem(word) in known
 
 
 @lru_cache(maxsize=100_000)
