@@ -264,6 +264,43 @@ def rejected(store: ArchiveDep, limit: int = 100) -> list[dict[str, Any]]:
     return [row.to_dict() for row in service.rejections(store, limit)]
 
 
+# -- feeds (khabar fetch) ----------------------------------------------------------------------------------------
+class FeedIn(BaseModel):
+    url: str = Field(description="The feed's address (RSS or Atom), http:// or https://.")
+    name: str | None = Field(None, description="A short name: its articles' source (default: its title).")
+
+
+@api.get("/feeds")
+def feeds(store: ArchiveDep) -> list[dict[str, Any]]:
+    """The followed feeds: last poll, its outcome, their pages by state (`khabar feeds list --json`)."""
+    return [feed.to_dict() for feed in service.list_feeds(store)]
+
+
+@api.post("/feeds", status_code=201)
+def add_feed(store: ArchiveDep, body: FeedIn) -> dict[str, Any]:
+    """Follow a feed; nothing is fetched until `POST /api/fetch` (or `khabar fetch`)."""
+    return service.add_feed(store, body.url, body.name).to_dict()
+
+
+@api.delete("/feeds/{feed}")
+def remove_feed(store: ArchiveDep, feed: str) -> dict[str, Any]:
+    """Stop following a feed (by id or URL); its articles stay."""
+    return service.remove_feed(store, feed).to_dict()
+
+
+@api.post("/fetch")
+def fetch(
+    store: ArchiveDep,
+    feed: Annotated[list[str] | None, Query(description="Only these feeds (ids or URLs).")] = None,
+    delay: Annotated[float, Query(ge=0, description="Seconds between two requests to one site.")] = 1.0,
+) -> dict[str, Any]:
+    """Poll the feeds now and store their new articles; answers when done (politely: a second per page or more)."""
+    from khabar.fetch.http import Politeness
+
+    summary = service.fetch(store, only=feed or (), politeness=Politeness(delay=delay))
+    return summary.to_dict()
+
+
 def _khabar_error(request: Request, error: Exception) -> Response:
     """The one mapping from khabar's errors to responses: JSON under /api, an HTML page elsewhere."""
     status = getattr(error, "http_status", 500)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 from rich.console import Console
@@ -43,7 +44,8 @@ DbOption = Annotated[
     str, typer.Option("--db", envvar="KHABAR_DB", help="Archive: a SQLite file path.", show_default=True)
 ]
 PathsArgument = Annotated[
-    list[Path], typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, and .gz).")
+    list[Path],
+    typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, .html, and .gz)."),
 ]
 
 
@@ -458,6 +460,208 @@ def serve(
         f"khabar is serving {db} at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)"
     )
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+# -- feeds ------------------------------------------------------------------------------------------------------
+feeds_app = typer.Typer(
+    name="feeds",
+    help="The RSS/Atom feeds khabar follows: add, list, remove. `khabar fetch` polls them.",
+    no_args_is_help=True,
+)
+app.add_typer(feeds_app)
+
+DelayOption = Annotated[
+    float,
+    typer.Option("--delay", help="Seconds between two requests to the same site (robots.txt may ask more)."),
+]
+TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait for a site's answer.")]
+FeedOption = Annotated[
+    list[str] | None, typer.Option("--feed", help="Only this feed (an id or URL; repeatable).")
+]
+NoAnalysisOption = Annotated[
+    bool, typer.Option("--no-analysis", help="Store and index only; `khabar reanalyze` analyzes later.")
+]
+
+
+@feeds_app.command("add")
+def feeds_add(
+    url: Annotated[str, typer.Argument(help="The feed's address (RSS or Atom), http:// or https://.")],
+    name: Annotated[
+        str | None,
+        typer.Option("--name", help="A short name; its articles' source (default: the feed's title)."),
+    ] = None,
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Follow a feed. Nothing is fetched until `khabar fetch`."""
+    try:
+        feed = service.add_feed(open_archive(db), url, name)
+    except KhabarError as error:
+        raise _fail(error) from None
+    out.print(f"following [bold]{escape(feed.url)}[/] (id {feed.id}); `khabar fetch` polls it")
+
+
+@feeds_app.command("list")
+def feeds_list(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """The followed feeds: last poll, its outcome, and their pages by state."""
+    try:
+        rows = service.list_feeds(open_archive(db))
+    except KhabarError as error:
+        raise _fail(error) from None
+    if as_json:
+        out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
+        return
+    if not rows:
+        out.print("no feeds followed; add one with `khabar feeds add URL --name NAME`")
+        return
+    table = Table("id", "source", "url", "last polled", "status", "pages")
+    for feed in rows:
+        status = feed.last_status or "never polled"
+        if feed.error:
+            status += f": {feed.error}"
+        pages = ", ".join(f"{count:,} {state}" for state, count in sorted(feed.pages.items())) or "–"
+        table.add_row(str(feed.id), feed.source, feed.url, feed.last_polled_at or "–", status, pages)
+    out.print(table)
+
+
+@feeds_app.command("remove")
+def feeds_remove(
+    feed: Annotated[str, typer.Argument(help="The feed's id (see `khabar feeds list`) or URL.")],
+    db: DbOption = DEFAULT_DB,
+) -> None:
+    """Stop following a feed. Its articles stay in the archive."""
+    try:
+        removed = service.remove_feed(open_archive(db), feed)
+    except KhabarError as error:
+        raise _fail(error) from None
+    out.print(f"no longer following {escape(removed.url)} (id {removed.id})")
+
+
+def _politeness(delay: float, timeout: float) -> Any:
+    from khabar.fetch.http import Politeness
+
+    if delay < 0 or timeout <= 0:
+        raise _fail(InputError("--delay cannot be negative and --timeout must be positive"))
+    return Politeness(delay=delay, timeout=timeout)
+
+
+def _fetch_line(summary: service.FetchSummary) -> str:
+    states = Counter(report.status for report in summary.feeds)
+    feeds = ", ".join(f"{count} {state}" for state, count in sorted(states.items())) or "no feeds"
+    done = summary.ingest
+    return (
+        f"feeds: {feeds}; pages: [bold]{done.added:,} added[/], {done.duplicates:,} duplicates,"
+        f" {done.rejected:,} rejected"
+    )
+
+
+@app.command()
+def fetch(
+    db: DbOption = DEFAULT_DB,
+    feed: FeedOption = None,
+    delay: DelayOption = 1.0,
+    timeout: TimeoutOption = 20.0,
+    no_analysis: NoAnalysisOption = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress; only the summary.")] = False,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+) -> None:
+    """Poll the followed feeds and store their new articles (robots.txt, 1 request/s per site, conditional GET)."""
+    progress = Progress(
+        SpinnerColumn(),
+        TextColumn("fetching"),
+        BarColumn(),
+        TextColumn("{task.completed:,} pages"),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet or as_json,
+        transient=True,
+    )
+
+    def on_record(item: Any, added: bool) -> None:
+        if isinstance(item, Rejection):
+            progress.console.print(f"[yellow]rejected[/] {escape(item.describe())}")
+        progress.advance(task)
+
+    def on_event(message: str) -> None:
+        if not (quiet or as_json):
+            progress.console.print(escape(message))
+
+    try:
+        archive = open_archive(db)
+        with progress:
+            task = progress.add_task("fetch", total=None)
+            summary = service.fetch(
+                archive,
+                only=feed or (),
+                politeness=_politeness(delay, timeout),
+                on_record=on_record,
+                on_event=on_event,
+                analyze=not no_analysis,
+            )
+    except KhabarError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        err.print("interrupted; the pages fetched so far are stored")
+        raise typer.Exit(130) from None
+    if as_json:
+        out.print_json(data=summary.to_dict(), ensure_ascii=False)
+    else:
+        for report in summary.feeds:
+            if report.status == "failed":
+                err.print(f"[red]feed failed[/] {escape(report.source)}: {escape(report.error or '')}")
+        err.print(_fetch_line(summary) + f" → {db}")
+    if summary.failed_feeds:
+        raise typer.Exit(1)
+
+
+@app.command()
+def watch(
+    every: Annotated[str, typer.Option("--every", help="How often to poll: 30s, 10m, 1h, 1h30m.")] = "10m",
+    db: DbOption = DEFAULT_DB,
+    feed: FeedOption = None,
+    delay: DelayOption = 1.0,
+    timeout: TimeoutOption = 20.0,
+    no_analysis: NoAnalysisOption = False,
+    rounds: Annotated[
+        int | None, typer.Option("--rounds", help="Stop after this many polls (default: never).", min=1)
+    ] = None,
+) -> None:
+    """Fetch the feeds again and again, every --every; Ctrl-C stops (what was fetched is kept)."""
+    from khabar.fetch.poll import parse_interval
+
+    try:
+        seconds = parse_interval(every)
+        archive = open_archive(db)
+    except KhabarError as error:
+        raise _fail(error) from None
+
+    def on_round(summary: service.FetchSummary) -> None:
+        when = time.strftime("%H:%M:%S")
+        for report in summary.feeds:
+            if report.status == "failed":
+                err.print(f"[red]feed failed[/] {escape(report.source)}: {escape(report.error or '')}")
+        err.print(f"{when} {_fetch_line(summary)}; next poll in {every}")
+
+    def on_record(item: Any, added: bool) -> None:
+        if isinstance(item, Rejection):
+            err.print(f"[yellow]rejected[/] {escape(item.describe())}")
+
+    err.print(f"watching the feeds of {db} every {every}; Ctrl-C stops")
+    try:
+        service.watch(
+            archive,
+            seconds,
+            rounds=rounds,
+            on_round=on_round,
+            only=feed or (),
+            politeness=_politeness(delay, timeout),
+            on_record=on_record,
+            on_event=lambda message: err.print(escape(message)),
+            analyze=not no_analysis,
+        )
+    except KhabarError as error:
+        raise _fail(error) from None
+    except KeyboardInterrupt:
+        err.print("stopped; everything fetched so far is stored")
 
 
 def main() -> None:

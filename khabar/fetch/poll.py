@@ -150,7 +150,7 @@ class FeedPoller:
         poll = self._polls[feed.id] = _PollState(polled)
         todo = list(self._new_pages(polled, content.entries))
         report.pages = sum(1 for entry, _ in todo if entry.link)
-        self._event(f"{polled.source}: {report.entries} entries, {report.pages} pages to fetch")
+        self._event(f"{polled.source}: {report.entries} entries, {report.pages} to fetch")
         for entry, attempts in todo:
             if not entry.link:
                 yield Rejection(
