@@ -44,7 +44,7 @@ from khabar.text.terms import term_texts
 
 MAX_CANDIDATES = 50  # a text copied hundreds of times is compared with the 50 sharing the most bands
 MAX_STORY_CANDIDATES = 30
-PREFILTER_MARGIN = 0.2  # skip exact verification when the signatures estimate J below THRESHOLD - this
+PREFILTER_MARGIN = 0.15  # no exact check when the signatures estimate J below THRESHOLD - this (≈ 3.5 σ)
 
 
 @dataclass(frozen=True, slots=True)
@@ -71,7 +71,7 @@ def link_article(
     """Find what a just-inserted article republishes and which story it belongs to; store both."""
     if text_terms is None:
         text_terms = term_texts(analysis.text)
-    shingle_set = shingles(text_terms)
+    shingle_set = shingles(analysis.text)
     values = signature(shingle_set) if shingle_set else None
     keys = band_keys(values) if values is not None else []
     own_order = _order(analysis.published, rowid)
@@ -123,27 +123,33 @@ def link_article(
 
 
 def _verified_matches(
-    db: sqlite3.Connection, keys: list[int], values: np.ndarray | None, shingle_set: set[str]
+    db: sqlite3.Connection, keys: list[int], values: np.ndarray | None, shingle_set: set[int]
 ) -> list[tuple[_Stored, float]]:
-    """Stored articles whose exact shingle Jaccard with this one reaches THRESHOLD, with that similarity."""
-    if not keys:
+    """Stored articles whose exact shingle Jaccard with this one reaches THRESHOLD, with that similarity.
+
+    Candidates share a band key; those whose stored signature estimates a Jaccard well below the threshold are
+    dropped before their text is read and shingled for the exact check.
+    """
+    if not keys or values is None:
         return []
     marks = ",".join("?" * len(keys))
-    rows = db.execute(
-        f"""SELECT c.article_rowid, a.published, a.text, l.signature, l.duplicate_of, l.dup_group, l.story_id
+    candidates = db.execute(
+        f"""SELECT l.article_rowid, l.signature, l.duplicate_of, l.dup_group, l.story_id
             FROM (SELECT article_rowid, count(*) AS bands FROM minhash_bands WHERE band_key IN ({marks})
                   GROUP BY article_rowid ORDER BY bands DESC, article_rowid LIMIT ?) c
-            JOIN articles a ON a.rowid = c.article_rowid
             JOIN article_links l ON l.article_rowid = c.article_rowid""",
         [*keys, MAX_CANDIDATES],
     ).fetchall()
     matches = []
-    for rowid, published, text, stored_signature, duplicate_of, group, story_id in rows:
-        if stored_signature is not None and values is not None:
-            estimate = estimated_jaccard(values, signature_from_bytes(stored_signature))
-            if estimate < THRESHOLD - PREFILTER_MARGIN:
-                continue
-        similarity = jaccard(shingle_set, shingles(term_texts(text)))
+    for rowid, stored_signature, duplicate_of, group, story_id in candidates:
+        if stored_signature is None:
+            continue
+        if estimated_jaccard(values, signature_from_bytes(stored_signature)) < THRESHOLD - PREFILTER_MARGIN:
+            continue
+        published, text = db.execute(
+            "SELECT published, text FROM articles WHERE rowid = ?", (rowid,)
+        ).fetchone()
+        similarity = jaccard(shingle_set, shingles(text))
         if similarity >= THRESHOLD:
             matches.append((_Stored(rowid, published, duplicate_of, group, story_id), round(similarity, 4)))
     return matches
