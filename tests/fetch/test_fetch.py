@@ -238,3 +238,14 @@ def test_parse_interval(written, seconds):
 def test_parse_interval_refuses(written):
     with pytest.raises(InputError):
         parse_interval(written)
+
+
+def test_another_link_to_a_stored_article_is_a_duplicate(followed, site, polite):
+    fetch(followed, polite)
+    atom = (site.root / "atom.xml").read_text(encoding="utf-8")
+    moved = atom.replace('href="/news/4.html"', 'href="/news/1.html?utm_source=atom"')
+    site.extra["/atom.xml"] = (200, "application/atom+xml", moved.encode())
+    summary = fetch(followed, polite)
+    assert (summary.ingest.added, summary.ingest.duplicates) == (0, 1)  # its canonical URL is stored already
+    link = site.url("/news/1.html?utm_source=atom")
+    assert followed.feed_items([link])[link].status == "duplicate"
