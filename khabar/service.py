@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from khabar.dates import parse_user_date
 from khabar.errors import InputError
-from khabar.pipeline import STORE_ONLY_SKIPPED, Pipeline, identity_of_raw
+from khabar.pipeline import Pipeline, identity_of_raw
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
@@ -52,8 +52,8 @@ def pipeline() -> Pipeline:
 
 @cache
 def store_only_pipeline() -> Pipeline:
-    """Normalize (without the ZWNJ model), identify and index; no analysis steps (``--no-analysis``)."""
-    return Pipeline(steps=(), skip=STORE_ONLY_SKIPPED)
+    """Identify and index the original text; no normalization, no analysis steps (``--no-analysis``)."""
+    return Pipeline(steps=(), normalize=False)
 
 
 @dataclass(slots=True)
@@ -68,6 +68,16 @@ class IngestSummary:
     @property
     def seen(self) -> int:
         return self.added + self.duplicates + self.rejected
+
+    def merge(self, other: IngestSummary) -> IngestSummary:
+        return IngestSummary(
+            self.added + other.added,
+            self.duplicates + other.duplicates,
+            self.rejected + other.rejected,
+            self.undated + other.undated,
+            self.encodings + other.encodings,
+            self.rejections + other.rejections,
+        )
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -169,6 +179,45 @@ def ingest_paths(
 ) -> IngestSummary:
     """Ingest files and folders; ``fields`` is a declared field map (``khabar ingest --map``)."""
     return ingest(archive, read_paths(paths, fields=fields), **options)
+
+
+@dataclass(slots=True)
+class RetrySummary:
+    """What retrying the rejected records did; ``not_retried`` says why some could not be read again."""
+
+    ingest: IngestSummary
+    not_retried: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.ingest.to_dict(), "not_retried": self.not_retried}
+
+
+def retry_rejected(archive: Archive, **options: Any) -> RetrySummary:
+    """Read the rejected records again from their files and ingest them (after a fix to the file or to khabar).
+
+    A record that now gets in loses its rejection; one that fails again keeps only its new reason. Records are
+    found by file and record number, so a file edited since may shift them. Inputs that were not files (uploads,
+    the API, web pages) cannot be read again here and are listed in ``not_retried``.
+    """
+    wanted: dict[str, set[int]] = {}
+    for rejection in archive.rejections(limit=1_000_000):
+        wanted.setdefault(rejection.origin, set()).add(rejection.record_no or 0)
+    readable = {origin: numbers for origin, numbers in wanted.items() if Path(origin).is_file()}
+    not_retried = [
+        f"{origin}: not a file that can be read again" for origin in wanted if origin not in readable
+    ]
+
+    def records() -> Iterator[RawRecord | Rejection]:
+        for origin, numbers in readable.items():
+            for item in read_paths([origin]):
+                number = item.record_no or 0
+                if 0 in numbers or number in numbers:
+                    archive.forget_rejections(item.origin, item.record_no)  # committed with its outcome
+                    if number != 0:
+                        archive.forget_rejections(item.origin, None)
+                    yield item
+
+    return RetrySummary(ingest(archive, records(), **options), not_retried)
 
 
 def ingest_upload(archive: Archive, filename: str, content: BinaryIO) -> IngestSummary:

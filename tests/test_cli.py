@@ -154,3 +154,18 @@ def test_normalize_files_with_steps_switched_off(tmp_path) -> None:
     wrong = khabar("normalize", str(old), "--skip", "nope")
     assert wrong.returncode == 2 and "unknown normalization steps" in wrong.stderr
     assert "zwnj_words" in khabar("normalize", "--steps").stdout
+
+
+def test_ingest_retry_rejected_and_no_analysis(tmp_path, db) -> None:
+    data = tmp_path / "news.jsonl"
+    data.write_text('{"text": "خبر اول درباره همکاری"}\n{"text": ""}\n', encoding="utf-8")
+    first = khabar("ingest", str(data), "--db", db, "--no-analysis", "--quiet")
+    assert first.returncode == 0 and "1 added" in first.stderr and "1 rejected" in first.stderr
+    data.write_text('{"text": "خبر اول درباره همکاری"}\n{"text": "خبر دوم"}\n', encoding="utf-8")
+    retried = khabar("ingest", "--retry-rejected", "--db", db, "--quiet")
+    assert retried.returncode == 0 and "1 added" in retried.stderr and "0 rejected" in retried.stderr
+    assert "1 article analyzed" in khabar("reanalyze", "--db", db, "--quiet").stderr  # the retried one was
+    nothing = khabar("ingest", "--db", db)
+    assert (
+        nothing.returncode != 0 and "--retry-rejected" in nothing.stderr and "Traceback" not in nothing.stderr
+    )

@@ -118,7 +118,10 @@ class _RateColumn(ProgressColumn):
 
 @app.command()
 def ingest(
-    paths: PathsArgument,
+    paths: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, .html, and .gz)."),
+    ] = None,
     db: DbOption = DEFAULT_DB,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
     field_map: Annotated[
@@ -137,8 +140,16 @@ def ingest(
             "--no-analysis", help="Store and index only (fast); `khabar reanalyze` adds the analysis later."
         ),
     ] = False,
+    retry_rejected: Annotated[
+        bool,
+        typer.Option(
+            "--retry-rejected", help="Read the rejected records again from their files and ingest them."
+        ),
+    ] = False,
 ) -> None:
     """Read, normalize, analyze and store articles. Running it again adds nothing new."""
+    if not paths and not retry_rejected:
+        raise _fail(InputError("give files or folders to ingest, or --retry-rejected")) from None
     started = time.perf_counter()
     progress = Progress(
         SpinnerColumn(),
@@ -162,9 +173,15 @@ def ingest(
         archive = open_archive(db)
         with progress:
             task = progress.add_task("ingest", total=None)
-            summary = service.ingest_paths(
-                archive, paths, fields=fields, on_record=on_record, analyze=not no_analysis
-            )
+            if paths:
+                summary = service.ingest_paths(
+                    archive, paths, fields=fields, on_record=on_record, analyze=not no_analysis
+                )
+            if retry_rejected:
+                retried = service.retry_rejected(archive, on_record=on_record, analyze=not no_analysis)
+                for reason in retried.not_retried:
+                    progress.console.print(f"[yellow]not retried[/] {escape(reason)}")
+                summary = retried.ingest if not paths else summary.merge(retried.ingest)
     except KhabarError as error:
         raise _fail(error) from None
     elapsed = time.perf_counter() - started
@@ -289,7 +306,8 @@ def reanalyze(
             done = service.reanalyze(archive, on_article=lambda _: progress.advance(task))
     except KhabarError as error:
         raise _fail(error) from None
-    err.print(f"{done:,} articles analyzed in {time.perf_counter() - started:.1f}s → {db}")
+    noun = "article" if done == 1 else "articles"
+    err.print(f"{done:,} {noun} analyzed in {time.perf_counter() - started:.1f}s → {db}")
 
 
 @app.command()

@@ -315,6 +315,9 @@ class Archive(Protocol):
     def reject(self, rejection: Rejection) -> None:
         """Record a rejection (recording the same one again changes nothing)."""
 
+    def forget_rejections(self, origin: str, record_no: int | None) -> None:
+        """Remove the rejections of one input record (``None``: of the whole file), e.g. once it was stored."""
+
     def commit(self) -> None:
         """Make everything added so far durable."""
 

@@ -545,6 +545,9 @@ class SQLiteArchive:
     def story(self, story_id: int, limit: int = 200) -> StoryDetail:
         return story_detail(self.db, story_id, limit)
 
+    def forget_rejections(self, origin: str, record_no: int | None) -> None:
+        self.db.execute("DELETE FROM rejected WHERE origin = ? AND record_no = ?", (origin, record_no or 0))
+
     def rejections(self, limit: int = 100) -> list[StoredRejection]:
         rows = self.db.execute(
             "SELECT origin, record_no, reason, excerpt, rejected_at FROM rejected ORDER BY rowid LIMIT ?",

@@ -148,3 +148,25 @@ def test_a_rerun_skips_stored_articles_before_analysing_them(archive, seed_path,
     monkeypatch.setattr(service.pipeline(), "process", lambda item: calls.append(item))
     assert service.ingest_paths(archive, [seed_path]).duplicates == 1
     assert calls == []
+
+
+def test_retry_rejected_reads_the_records_again_and_forgets_those_that_get_in(archive, tmp_path) -> None:
+    data = tmp_path / "news.jsonl"
+    data.write_text('{"text": "خبر اول"}\n{"text": ""}\n{"text": "خبر سوم"}\n{broken\n', encoding="utf-8")
+    first = service.ingest_paths(archive, [data])
+    assert (first.added, first.rejected) == (2, 2)
+    data.write_text('{"text": "خبر اول"}\n{"text": "خبر دوم، اکنون با متن"}\n{"text": "خبر سوم"}\n{broken\n', "utf-8")
+
+    retried = service.retry_rejected(archive)
+    assert (retried.ingest.added, retried.ingest.rejected) == (1, 1)  # record 2 fixed; record 4 still broken
+    assert [(r.record_no, "JSON" in r.reason) for r in archive.rejections()] == [(4, True)]
+    assert service.search(archive, "دوم").total == 1
+    again = service.retry_rejected(archive)
+    assert (again.ingest.added, again.ingest.rejected) == (0, 1) and len(archive.rejections()) == 1
+
+
+def test_retry_rejected_names_inputs_it_cannot_read_again(archive) -> None:
+    service.ingest_mappings(archive, [{"text": ""}], origin="api")
+    retried = service.retry_rejected(archive)
+    assert retried.not_retried == ["api: not a file that can be read again"]
+    assert len(archive.rejections()) == 1
