@@ -15,7 +15,7 @@ Parameters (measured in ``bench/duplicates.py``, reported in docs/benchmarks.md)
 - ``SHINGLE_CHARS = 24`` characters of skeleton (about five words). Shorter grams make different reports of one
   event look alike (names, titles, set phrases); longer ones let each edit break more grams. On the labelled set
   12–30 characters all reach F1 0.99; 24 separates best (duplicates down to J 0.33, different reports up to 0.42).
-- ``SAMPLE_EVERY = 4``: only grams whose CRC-32 is divisible by 4 are kept. The choice depends on the gram alone,
+- ``SAMPLE_EVERY = 4``: only grams whose hash is divisible by 4 are kept. The choice depends on the gram alone,
   so two texts keep the same grams from what they share and the Jaccard of the samples estimates that of the full
   sets, with a quarter of the MinHash work (≈ 1,000 shingles for a 4,000-character article).
 - ``NUM_PERM = 128`` permutations in ``BANDS × ROWS = 64 × 2``: a pair becomes an LSH candidate with probability
@@ -32,6 +32,7 @@ functions what to compare.
 from __future__ import annotations
 
 import hashlib
+import re
 import zlib
 from collections.abc import Iterable
 from functools import cache, lru_cache
@@ -40,7 +41,6 @@ import numpy as np
 from datasketch import MinHash
 
 from khabar.text.terms import fold
-from khabar.text.tokens import TOKEN
 
 SHINGLE_CHARS = 24
 SAMPLE_EVERY = 4
@@ -54,35 +54,44 @@ SCHEME = "affine32"  # pinned: signatures are stored, so a datasketch default ch
 assert BANDS * ROWS == NUM_PERM
 
 
-@lru_cache(maxsize=200_000)
-def _folded(token: str) -> str:
-    folded = fold(token)
-    return folded if any(ch.isalnum() for ch in folded) else ""
+_NOT_A_LETTER = re.compile(r"[\W_]+")
+_MULTIPLIER = 0x100000001B3  # FNV-1a's 64-bit prime, odd: the polynomial hash of a gram, modulo 2⁶⁴
+_MIX = np.uint64(0xFF51AFD7ED558CCD)  # MurmurHash3's finalizer constant
 
 
 def skeleton(text: str) -> str:
-    """The text's words in search form (folded, not stemmed), concatenated: the same for every ZWNJ/space variant.
+    """The text's letters and digits in search form (folded, not stemmed), without separators.
 
-    Not stemmed because stemming depends on where a word ends: ``هسته‌ای`` is one word whose «های» ending the
-    stemmer strips, ``هسته ای`` two words it leaves alone.
+    The same for every ZWNJ/space variant of a text. Not stemmed because stemming depends on where a word ends:
+    ``هسته‌ای`` is one word whose «های» ending the stemmer strips, ``هسته ای`` two words it leaves alone.
     """
-    return "".join(_folded(match.group()) for match in TOKEN.finditer(text))
+    return _NOT_A_LETTER.sub("", fold(text))
+
+
+@lru_cache(maxsize=8)
+def _powers(size: int) -> np.ndarray:
+    return np.array([pow(_MULTIPLIER, size - 1 - index, 2**64) for index in range(size)], dtype=np.uint64)
 
 
 def shingles(text: str, size: int = SHINGLE_CHARS, every: int = SAMPLE_EVERY) -> set[int]:
-    """CRC-32 values of the skeleton's ``size``-character grams, those divisible by ``every`` (all when none is).
+    """32-bit hashes of the skeleton's ``size``-character grams, those divisible by ``every`` (all when none is).
 
-    A skeleton shorter than a gram is one shingle; a text without words has none.
+    A skeleton shorter than a gram is one shingle; a text without letters or digits has none. The grams are
+    hashed all at once with numpy (a polynomial over the code points, then MurmurHash3's finalizer).
     """
     letters = skeleton(text)
     if not letters:
         return set()
     if len(letters) <= size:
         return {zlib.crc32(letters.encode("utf-8"))}
-    grams = {
-        zlib.crc32(letters[index : index + size].encode("utf-8")) for index in range(len(letters) - size + 1)
-    }
-    return {gram for gram in grams if gram % every == 0} or grams
+    codes = np.frombuffer(letters.encode("utf-32-le"), dtype="<u4").astype(np.uint64)
+    grams = np.lib.stride_tricks.sliding_window_view(codes, size) @ _powers(size)
+    grams ^= grams >> np.uint64(33)
+    grams *= _MIX
+    grams ^= grams >> np.uint64(33)
+    hashes = (grams & np.uint64(0xFFFFFFFF)).astype(np.uint32)
+    sampled = hashes[hashes % every == 0]
+    return set((sampled if len(sampled) else hashes).tolist())
 
 
 @cache

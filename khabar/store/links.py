@@ -113,13 +113,7 @@ def link_article(
             "INSERT OR IGNORE INTO story_keys VALUES (?, ?, ?)",
             [(key, number, rowid) for key in keys_of_story],
         )
-    db.execute(
-        """UPDATE stories SET articles = articles + 1,
-               first_day = CASE WHEN ?1 IS NOT NULL AND (first_day IS NULL OR ?1 < first_day) THEN ?1 ELSE first_day END,
-               last_day = CASE WHEN ?1 IS NOT NULL AND (last_day IS NULL OR ?1 > last_day) THEN ?1 ELSE last_day END
-           WHERE id = ?2""",
-        (day, story_id),
-    )
+    _count_in_story(db, story_id, day)
 
 
 def _verified_matches(
@@ -195,8 +189,14 @@ def _story_of_group(db: sqlite3.Connection, group: int, matches: list[tuple[_Sto
     return min((stored for stored, _ in matches), key=lambda stored: stored.order).story_id
 
 
-def _matching_story(db: sqlite3.Connection, keys: frozenset[str], day: str | None) -> int | None:
-    """The story of the best-matching article published within the window, if one matches well enough."""
+def _matching_story(
+    db: sqlite3.Connection,
+    keys: frozenset[str],
+    day: str | None,
+    exclude: int = 0,
+    key_count: int | None = None,
+) -> int | None:
+    """The story of the best-matching article published within the window (other than ``exclude``), if any."""
     if not keys or not day:
         return None
     number = day_number(day)
@@ -204,17 +204,64 @@ def _matching_story(db: sqlite3.Connection, keys: frozenset[str], day: str | Non
     rows = db.execute(
         f"""SELECT c.shared, l.story_key_count, l.story_id
             FROM (SELECT article_rowid, count(*) AS shared FROM story_keys
-                  WHERE key IN ({marks}) AND day BETWEEN ? AND ?
+                  WHERE key IN ({marks}) AND day BETWEEN ? AND ? AND article_rowid != ?
                   GROUP BY article_rowid ORDER BY shared DESC, article_rowid LIMIT ?) c
             JOIN article_links l ON l.article_rowid = c.article_rowid""",
-        [*keys, number - WINDOW_DAYS, number + WINDOW_DAYS, MAX_STORY_CANDIDATES],
+        [*keys, number - WINDOW_DAYS, number + WINDOW_DAYS, exclude, MAX_STORY_CANDIDATES],
     ).fetchall()
+    own = key_count if key_count is not None else len(keys)
     scored = [
-        (story_score(shared, len(keys), count), story_id)
+        (story_score(shared, own, count), story_id)
         for shared, count, story_id in rows
-        if same_story(shared, len(keys), count)
+        if same_story(shared, own, count)
     ]
     return max(scored)[1] if scored else None
+
+
+def refresh_story(db: sqlite3.Connection, rowid: int, analysis: Analysis) -> None:
+    """After a reanalysis (``khabar reanalyze``): add the story keys it found (the entities a store-only ingest
+    lacked) and, when the article is still alone in its story, look for a matching story again.
+
+    Keys are only added (the old ones came from the same words), so the article's links stay as they were.
+    """
+    row = db.execute(
+        """SELECT l.story_id, l.story_key_count, s.articles, a.published_day FROM article_links l
+           JOIN stories s ON s.id = l.story_id JOIN articles a ON a.rowid = l.article_rowid
+           WHERE l.article_rowid = ?""",
+        (rowid,),
+    ).fetchone()
+    if row is None:
+        link_article(db, rowid, analysis)
+        return
+    story_id, key_count, story_size, day = row
+    keys = story_keys(analysis.title, term_texts(analysis.text), analysis.entities)
+    if not day:
+        return
+    number = day_number(day)
+    added = db.executemany(
+        "INSERT OR IGNORE INTO story_keys VALUES (?, ?, ?)", [(key, number, rowid) for key in keys]
+    ).rowcount
+    key_count += max(added, 0)
+    db.execute("UPDATE article_links SET story_key_count = ? WHERE article_rowid = ?", (key_count, rowid))
+    if story_size != 1:
+        return
+    found = _matching_story(db, keys, day, exclude=rowid, key_count=key_count)
+    if found is None or found == story_id:
+        return
+    db.execute("UPDATE article_links SET story_id = ? WHERE article_rowid = ?", (found, rowid))
+    db.execute("DELETE FROM stories WHERE id = ?", (story_id,))
+    _count_in_story(db, found, day)
+
+
+def _count_in_story(db: sqlite3.Connection, story_id: int, day: str | None) -> None:
+    """One more article in a story, published on ``day``."""
+    db.execute(
+        """UPDATE stories SET articles = articles + 1,
+               first_day = CASE WHEN ?1 IS NOT NULL AND (first_day IS NULL OR ?1 < first_day) THEN ?1 ELSE first_day END,
+               last_day = CASE WHEN ?1 IS NOT NULL AND (last_day IS NULL OR ?1 > last_day) THEN ?1 ELSE last_day END
+           WHERE id = ?2""",
+        (day, story_id),
+    )
 
 
 def _new_story(db: sqlite3.Connection) -> int:

@@ -37,7 +37,7 @@ from khabar.store.base import (
     StoryDetail,
 )
 from khabar.store.linked import collapsed_search, links_of, story_detail
-from khabar.store.links import link_article, link_unlinked
+from khabar.store.links import link_article, link_unlinked, refresh_story
 from khabar.store.migrations import migrations
 from khabar.text.normalize import normalize_text
 from khabar.text.terms import term_texts
@@ -282,6 +282,7 @@ class SQLiteArchive:
         )
         self._add_entities(rowid, analysis)
         self._add_findings(rowid, analysis)
+        refresh_story(self.db, rowid, analysis)  # the entities found may place it in a story
 
     def reject(self, rejection: Rejection) -> None:
         self.db.execute(

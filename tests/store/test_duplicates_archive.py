@@ -290,3 +290,33 @@ def test_articles_stored_before_links_existed_are_linked_when_the_archive_is_ope
     assert links["https://isna.ir/2"][0] == "https://ilna.ir/1"
     assert link_unlinked(archive.db) == 0  # nothing left to link
     archive.close()
+
+
+def test_a_reanalysis_that_finds_entities_can_join_a_story(archive) -> None:
+    """A store-only ingest knows no entities; ``khabar reanalyze`` (archive.replace) adds them as story keys."""
+    add_hand_analyzed(archive, MEETING[0][0], "2025-10-09", 1)
+    bare = prepare(
+        RawRecord("امروز خبر کوتاهی منتشر شد.", "test", 2, url="https://s.ir/2", published="2025-10-10")
+    )
+    archive.add(bare)
+    before = stories_of(archive)
+    assert before["https://s.ir/2"] != before["https://s.ir/1"]
+    full = prepare(RawRecord(MEETING[1][0], "test", 2, url="https://s.ir/2", published="2025-10-10"))
+    full.id, full.identity = bare.id, bare.identity
+    for name, label in PEOPLE:
+        surface = name if name in full.text else name.split()[-1]
+        start = full.text.find(surface)
+        key = f"{label}:{name}"
+        full.entities.append(
+            {
+                "start": start,
+                "end": start + len(surface),
+                "label": label,
+                "key": key,
+                "entity_id": entity_id(key),
+            }
+        )
+    archive.replace(full)
+    after = stories_of(archive)
+    assert after["https://s.ir/2"] == after["https://s.ir/1"]
+    assert tuple(archive.db.execute("SELECT count(*), sum(articles) FROM stories").fetchone()) == (1, 2)
