@@ -175,6 +175,7 @@ class Lexicon:
     pair_weights: dict[str, float] = field(default_factory=dict)  # junction classifier (junction_features)
     side_scores: dict[str, tuple[float, float]] = field(default_factory=dict)  # word → its left, right score
     pair_range: tuple[float, float] = (0.0, 0.0)  # the least and the most pair_features can add to a score
+    unseen_pair_score: float = 0.0  # what they add for a pair edited text and the lists never wrote
     bound_parts: frozenset[str] = frozenset()  # parts edited text all but never writes alone (writer_regime)
     lost_zwnj: frozenset[str] = frozenset()  # words written as one that edited text spells with a ZWNJ
     key_evidence: dict[str, float] = field(default_factory=dict)  # key → evidence of all its spellings
@@ -298,6 +299,7 @@ def load_lexicon(data: bytes) -> Lexicon:
         pair_weights=pair_weights,
         side_scores=sides,
         pair_range=_feature_range(pair_weights, "P"),
+        unseen_pair_score=pair_weights.get("Pbias", 0.0) + pair_weights.get("Pseen:0/0", 0.0),
     )
     evidence = model.pairs
     firsts = {
@@ -407,7 +409,8 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
     follows = {} if careful else model.join_next_eager if eager else model.join_next
     asked_firsts = model.asked_firsts.get(regime, frozenset())  # the junction classifier's gate (_lost_zwnj)
     asked_seconds = model.asked_seconds.get(regime, frozenset())
-    settled, spell_one = model.settled, spell if regime == JOINED else _as_written
+    # Only a writer who lost ZWNJ gets words written as one respelled; careful and spaced writers meant them so.
+    respell, settled = regime == JOINED, model.settled
     tokens = run.split(" ")
     tokens.append("")  # a sentinel: no word follows the last one
     count = len(tokens) - 1
@@ -426,7 +429,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
             )
         ):
             # The common case: a word on its own. Settled words need no look at all.
-            if token not in settled and (word := spell_one(token)) != token:
+            if respell and token not in settled and (word := spell(token)) != token:
                 changes.append((position, position + len(token), token, word))
             position += len(token) + 1
             index += 1
@@ -444,7 +447,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
                         size = candidate
                         break
         if word is None:
-            word = spell_one(token)
+            word = spell(token) if respell else token
         # Affixes and word parts written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
         while index + size < count:
             following = tokens[index + size]
@@ -487,23 +490,18 @@ def _lost_zwnj(model: Lexicon, left: str, right: str, regime: str) -> bool:
         return False  # grammar, not the classifier, says when می is a prefix: before a verb (_join_affix)
     if left not in model.asked_firsts[regime] and right not in model.asked_seconds[regime]:
         return False
-    if not (_known_word(model, left) and _known_word(model, right)):
-        return False  # a word neither PerDT nor the lists know is mostly a name: never glued (برنامه کوربین)
     return _junction_decision(left, right, regime)
-
-
-def _known_word(model: Lexicon, word: str) -> bool:
-    """PerDT or the lists know the word, or the word without its ending (تعادلی: تعادل)."""
-    known = model.side_scores
-    return word in known or word in model.listed or _inflection_stem(word) in known
 
 
 @lru_cache(maxsize=100_000)
 def _junction_decision(left: str, right: str, regime: str) -> bool:
     """Whether the pair's score clears the regime's margin (JUNCTION_MARGIN)."""
     model = lexicon()
+    first, second = _side_score(model, left, 0), _side_score(model, right, 1)
+    if first is None or second is None:
+        return False  # a word neither PerDT nor the lists know is mostly a name: never glued (برنامه کوربین)
     margin = JUNCTION_MARGIN[regime]
-    words = _words_score(model, left, right)
+    words = first + second
     lowest, highest = model.pair_range
     if words + highest <= margin or words + lowest > margin:
         return words + lowest > margin  # whatever the pair's own features say, the answer is the same
@@ -578,11 +576,6 @@ def _joined_at_junctions(form: str, tokens: tuple[str, ...]) -> bool:
     if any(token[-1] in NON_JOINING for token in tokens[:-1]):
         return False
     return form == ZWNJ.join(tokens)
-
-
-def _as_written(token: str) -> str:
-    """A writer whose ZWNJ became spaces wrote a word joined on purpose: it stays as written."""
-    return token
 
 
 @lru_cache(maxsize=200_000)
@@ -846,16 +839,36 @@ def junction_score(left: str, right: str) -> float:
 
 
 def _words_score(model: Lexicon, left: str, right: str) -> float:
-    """What the two words add to a pair's score on their own: shipped for the words of PerDT (training sums
-    their weights once), summed here for the rest."""
+    """What the two words add to a pair's score on their own."""
     known = model.side_scores
     score = known[left][0] if left in known else _left_score(left)
     return score + (known[right][1] if right in known else _right_score(right))
 
 
+def _side_score(model: Lexicon, word: str, side: int) -> float | None:
+    """What ``word`` adds as the first (side 0) or second (side 1) word of a pair: shipped for the words of
+    PerDT (training sums their weights once), summed here for words the lists know or whose stem is known
+    (تعادلی: تعادل), ``None`` for a word nobody knows."""
+    scores = model.side_scores.get(word)
+    if scores is not None:
+        return scores[side]
+    if word in model.listed or _inflection_stem(word) in model.side_scores:
+        return _right_score(word) if side else _left_score(word)
+    return None
+
+
 def _pair_score(model: Lexicon, left: str, right: str) -> float:
+    evidence = model.pairs
+    pair = (left, right)
+    if (
+        pair not in evidence.together
+        and pair not in evidence.apart
+        and left != right
+        and left + ZWNJ + right not in evidence.compounds
+    ):
+        return model.unseen_pair_score  # the common case, in one look-up
     weights = model.pair_weights
-    return sum(weights.get(feature, 0.0) for feature in pair_features(model.pairs, left, right))
+    return sum(weights.get(feature, 0.0) for feature in pair_features(evidence, left, right))
 
 
 @lru_cache(maxsize=50_000)
