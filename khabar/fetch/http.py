@@ -12,13 +12,15 @@ News sites are read by many crawlers; khabar should be one a webmaster does not 
   a ``Retry-After`` header is honoured up to ``max_backoff``), never other 4xx answers;
 * gives up on a request after ``timeout`` seconds and on a body larger than ``max_bytes`` (5 MB);
 * follows at most five redirects, checking robots.txt and the rate limit at every hop;
-* says who it is: ``khabar/<version> (+PROJECT_URL)``.
+* says who it is: ``khabar/<version> (Persian news archiver; +CONTACT)``, where the operator's contact (a URL or
+  an e-mail address) comes from ``KHABAR_CONTACT``; site owners can then reach whoever runs the crawler.
 
 The clock and the sleep function are injectable, so tests check the spacing of requests without waiting.
 """
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -31,8 +33,13 @@ import httpx
 from khabar import __version__
 from khabar.errors import KhabarError
 
-PROJECT_URL = "https://github.com/khabar/khabar"
-USER_AGENT = f"khabar/{__version__} (+{PROJECT_URL})"
+
+def _user_agent() -> str:
+    contact = os.environ.get("KHABAR_CONTACT", "").strip()
+    return f"khabar/{__version__} (Persian news archiver" + (f"; +{contact})" if contact else ")")
+
+
+USER_AGENT = _user_agent()
 REDIRECTS = frozenset({301, 302, 303, 307, 308})
 RETRIED_CLIENT_ERRORS = frozenset({408, 429})  # "try again later" answers among the 4xx
 MAX_CRAWL_DELAY = 60.0  # a robots.txt Crawl-delay is honoured up to this many seconds

@@ -14,7 +14,14 @@ def test_sends_a_clear_user_agent(site, polite):
     polite().get(site.url("/news/1.html"))
     agents = {headers["user-agent"] for _, headers in site.requests}
     assert agents == {USER_AGENT}
-    assert USER_AGENT.startswith("khabar/") and "(+http" in USER_AGENT
+    assert USER_AGENT.startswith("khabar/") and "news archiver" in USER_AGENT
+
+
+def test_the_operator_s_contact_goes_in_the_user_agent(monkeypatch):
+    from khabar.fetch import http
+
+    monkeypatch.setenv("KHABAR_CONTACT", "mailto:news-desk@example.org")
+    assert http._user_agent().endswith("(Persian news archiver; +mailto:news-desk@example.org)")
 
 
 def test_requests_to_one_host_are_spaced_by_the_delay(site, polite, fake_time):
