@@ -396,7 +396,7 @@ def sweep(test_set: list[dict], data: Path) -> list[dict]:
                 "shingles": name,
                 "best_threshold": best,
                 "best": by_threshold[best],
-                **{f"f1_at_{t}": round(by_threshold[t]["f1"], 3) for t in (0.3, 0.4, 0.5)},
+                **{f"f1_at_{t}": round(by_threshold[t]["f1"], 3) for t in (0.3, 0.35, 0.4, 0.5)},
                 "lowest_duplicate": round(min(v for v, g in zip(similarity, gold, strict=True) if g), 3),
                 "highest_different": round(max(v for v, g in zip(similarity, gold, strict=True) if not g), 3),
                 "lowest_orthographic_variant": round(min(orthographic), 3),
@@ -503,15 +503,16 @@ def report(result: dict) -> str:
     if "sweep" in result:
         lines += [
             "",
-            "| shingles | best θ | P | R | F1 | F1 θ=0.3 | F1 θ=0.4 | F1 θ=0.5 | lowest dup J | highest different J |"
+            "| shingles | best θ | P | R | F1 | F1 θ=0.3 | F1 θ=0.35 | F1 θ=0.4 | F1 θ=0.5 | lowest dup J | highest different J |"
             " lowest J of a ZWNJ/ي variant |",
-            "|---|---|---|---|---|---|---|---|---|---|---|",
+            "|---|---|---|---|---|---|---|---|---|---|---|---|",
         ]
         for row in result["sweep"]:
             best = row["best"]
             lines.append(
                 f"| {row['shingles']} | {row['best_threshold']:.2f} | {best['precision']:.3f} | {best['recall']:.3f} | "
-                f"{best['f1']:.3f} | {row['f1_at_0.3']:.3f} | {row['f1_at_0.4']:.3f} | {row['f1_at_0.5']:.3f} | "
+                f"{best['f1']:.3f} | {row['f1_at_0.3']:.3f} | {row['f1_at_0.35']:.3f} | {row['f1_at_0.4']:.3f} | "
+                f"{row['f1_at_0.5']:.3f} | "
                 f"{row['lowest_duplicate']} | {row['highest_different']} | {row['lowest_orthographic_variant']} |"
             )
     if "quality" in result:
@@ -545,7 +546,7 @@ def report(result: dict) -> str:
             )
     lines.append(
         f"\nparameters: {SHINGLE_CHARS}-character shingles, θ={THRESHOLD}, P(candidate) at J=0.3/0.4: "
-        f"{candidate_probability(0.3):.3f}/{candidate_probability(0.4):.4f}"
+        f"{candidate_probability(0.3):.3f}/{candidate_probability(0.4):.5f}"
     )
     return "\n".join(lines)
 

@@ -11,6 +11,7 @@ from khabar.duplicates import (
     BANDS,
     NUM_PERM,
     SHINGLE_CHARS,
+    THRESHOLD,
     band_keys,
     candidate_probability,
     estimated_jaccard,
@@ -103,7 +104,7 @@ def test_jaccard_and_candidate_probability() -> None:
     assert jaccard(set(), {1}) == 0.0
     assert candidate_probability(0.0) == 0.0
     assert candidate_probability(1.0) == 1.0
-    assert candidate_probability(0.35) > 0.999 > candidate_probability(0.1)
+    assert candidate_probability(THRESHOLD) > 0.999 > candidate_probability(0.1)
 
 
 @settings(max_examples=60, deadline=None)

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from khabar.duplicates import jaccard, shingles
+from khabar.duplicates import THRESHOLD, jaccard, shingles
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT / ".." / "shared" / "data"
@@ -50,7 +50,7 @@ def test_each_edit_is_deterministic_and_keeps_a_near_duplicate(edit) -> None:
     first = bench.apply_edits(TEXT, [edit], seed=7)
     assert first == bench.apply_edits(TEXT, [edit], seed=7)
     assert first != TEXT
-    assert jaccard(shingles(first), shingles(TEXT)) > 0.35
+    assert jaccard(shingles(first), shingles(TEXT)) > THRESHOLD
 
 
 def test_orthographic_edits_do_not_change_the_shingles() -> None:

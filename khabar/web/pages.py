@@ -167,7 +167,7 @@ def story_page(request: Request, store: ArchiveDep, story_id: int) -> Response:
     """One story: its articles over time with their sources; republications marked as such."""
     detail = service.story(store, story_id)
     articles = [
-        {**_result(linked.article, ""), "linked": linked, "copy": linked.duplicate_of is not None}
+        {**_result(linked.article, ""), "linked": linked, "republished": linked.duplicate_of is not None}
         for linked in detail.articles
     ]
     timeline: dict[str, int] = {}

@@ -8,6 +8,7 @@ import sqlite3
 import pytest
 
 from khabar import service
+from khabar.duplicates import THRESHOLD
 from khabar.entities.canonical import entity_id
 from khabar.pipeline import prepare
 from khabar.records import RawRecord
@@ -54,7 +55,7 @@ def test_the_same_report_from_two_sources_is_linked(archive, report) -> None:
     links = links_table(archive)
     assert links["https://ilna.ir/1"][0] is None  # the original republishes nothing
     duplicate_of, similarity, group, story = links["https://isna.ir/2"]
-    assert duplicate_of == "https://ilna.ir/1" and 0.35 <= similarity < 1
+    assert duplicate_of == "https://ilna.ir/1" and THRESHOLD <= similarity < 1
     assert group == links["https://ilna.ir/1"][2] == "https://ilna.ir/1"
     assert story == links["https://ilna.ir/1"][3]  # a republication joins the story of what it republishes
     copy = archive.search(SearchRequest(source="ISNA")).hits[0]
