@@ -391,7 +391,27 @@ def writer_regime(text: str, runs: list[str]) -> str:
     model = lexicon()
     words = set(" ".join(runs).split(" "))
     apart = model.bound_parts.intersection(words)
-    return SPACED if apart and len(apart) > len(model.lost_zwnj.intersection(words)) else JOINED
+    if not apart:
+        return JOINED
+    return SPACED if _more_apart_than(runs, apart, len(model.lost_zwnj.intersection(words))) else JOINED
+
+
+def _more_apart_than(runs: list[str], parts: set[str], lost: int) -> bool:
+    """Whether more than ``lost`` kinds of ``parts`` stand where joining them to a neighbour takes a ZWNJ.
+    ``کشور ها`` shows nothing: joined, it leaves no trace (``کشورها``), and the normalized text would be read
+    differently next time."""
+    found = set()
+    for run in runs:
+        tokens = run.split(" ")
+        for index, token in enumerate(tokens):
+            if token in parts and (
+                (index and tokens[index - 1][-1] not in NON_JOINING)
+                or (index + 1 < len(tokens) and token[-1] not in NON_JOINING)
+            ):
+                found.add(token)
+                if len(found) > lost:
+                    return True
+    return False
 
 
 def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, str]]:
@@ -425,7 +445,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
             and following not in follows.get(token, ())
             and (
                 (token not in asked_firsts and following not in asked_seconds)
-                or not _lost_zwnj(model, token, following, regime)
+                or not _lost_zwnj(token, following, regime)
             )
         ):
             # The common case: a word on its own. Settled words need no look at all.
@@ -452,7 +472,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
         while index + size < count:
             following = tokens[index + size]
             longer = _join_affix(model, word, following) if following in tails else None
-            if longer is None and _lost_zwnj(model, tokens[index + size - 1], following, regime):
+            if longer is None and _lost_zwnj(tokens[index + size - 1], following, regime):
                 longer = word + ZWNJ + following
             if longer is None:
                 break
@@ -483,20 +503,15 @@ def join(tokens: tuple[str, ...], eager: bool = False) -> str | None:
     return None
 
 
-def _lost_zwnj(model: Lexicon, left: str, right: str, regime: str) -> bool:
+@lru_cache(maxsize=100_000)
+def _lost_zwnj(left: str, right: str, regime: str) -> bool:
     """Whether the junction classifier reads the space between two words as a lost ZWNJ, as sure as the
-    writer's regime asks (a careful writer's spaces are meant)."""
+    writer's regime asks (JUNCTION_MARGIN; a careful writer's spaces are meant)."""
     if regime == CAREFUL or left[-1] in NON_JOINING or left in PREFIX_WORDS:
         return False  # grammar, not the classifier, says when می is a prefix: before a verb (_join_affix)
+    model = lexicon()
     if left not in model.asked_firsts[regime] and right not in model.asked_seconds[regime]:
         return False
-    return _junction_decision(left, right, regime)
-
-
-@lru_cache(maxsize=100_000)
-def _junction_decision(left: str, right: str, regime: str) -> bool:
-    """Whether the pair's score clears the regime's margin (JUNCTION_MARGIN)."""
-    model = lexicon()
     first, second = _side_score(model, left, 0), _side_score(model, right, 1)
     if first is None or second is None:
         return False  # a word neither PerDT nor the lists know is mostly a name: never glued (برنامه کوربین)

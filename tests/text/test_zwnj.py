@@ -126,10 +126,11 @@ def test_a_spaced_text_gets_its_zwnj_back(spaced: str, restored: str) -> None:
         ("کتاب ها را می خوانم", "spaced"),
         ("وزیر امور خارجه گفت", "joined"),  # shows nothing either way
         ("در بندی از قرارداد امضا میکنیم", "joined"),  # بندی apart, but میکنیم lost its ZWNJ
+        ("ها ها", "joined"),  # joined, it leaves no trace (هاها): read so, the result is read alike next time
     ],
 )
 def test_the_writer_is_read_from_the_text(text: str, regime: str) -> None:
-    assert writer_regime(text, text.split()) == regime
+    assert writer_regime(text, [text]) == regime
 
 
 def test_a_careful_writers_words_written_as_one_stay_as_written() -> None:
@@ -218,7 +219,7 @@ persian_words = st.lists(
 ).map("".join)
 
 
-@settings(max_examples=300)
+@settings(max_examples=300, deadline=None)  # the first example loads the model
 @given(persian_words)
 def test_normalization_of_persian_text_is_idempotent_with_exact_offsets(text: str) -> None:
     result = normalize(text)
