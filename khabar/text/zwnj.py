@@ -364,10 +364,12 @@ def _bound_parts(edited: dict[str, int], parts: dict[str, tuple[int, int]]) -> f
 
 def edits(text: str) -> list[tuple[int, int, str]]:
     """Edits that restore ZWNJ in every run of Persian words of ``text``, read as :func:`writer_regime` tells."""
-    runs = [(match.start(), match.group()) for match in WORD_RUN.finditer(text)]
-    writer = writer_regime(text, [run for _, run in runs])
+    matches = list(WORD_RUN.finditer(text))
+    runs = [match.group() for match in matches]
+    writer = writer_regime(text, runs)
     found: list[tuple[int, int, str]] = []
-    for offset, run in runs:
+    for match, run in zip(matches, runs, strict=True):
+        offset = match.start()
         for start, _end, old, new in restore_run(run, writer):
             found.extend(
                 (offset + start + s, offset + start + e, piece) for s, e, piece in _separator_edits(old, new)
@@ -389,7 +391,7 @@ def writer_regime(text: str, runs: list[str]) -> str:
     if ZWNJ in text:
         return CAREFUL
     model = lexicon()
-    words = set(" ".join(runs).split(" "))
+    words = " ".join(runs).split(" ")
     apart = model.bound_parts.intersection(words)
     if not apart:
         return JOINED
