@@ -172,8 +172,8 @@ def _joins_with_and(previous: Part, following: Part) -> bool:
     """May ``previous و following`` continue one number? (بیست و سه، سیصد و پنجاه، هزار و ۲۰۰، دو و نیم)."""
     if following.kind == "half":
         return previous.kind in ("small", "digits") and previous.value < 1000
-    if previous.kind == "scale":
-        return following.kind in ("small", "digits") and following.value < previous.value
+    if previous.kind == "scale":  # هزار و ۲۰۰، میلیون و هزار
+        return following.kind in ("small", "digits", "scale") and following.value < previous.value
     if previous.kind == "small" and following.kind == "small":
         if 20 <= previous.value < 100 and previous.value % 10 == 0:
             return following.value < 10

@@ -181,7 +181,8 @@ def combine(parts: list[Part]) -> int | float:
     largest = 1
     for part in parts:
         if part.kind == "scale":
-            group = group or (0 if total else 1)  # هزار میلیارد: the second scale multiplies what is there
+            # «میلیون و هزار»: a smaller scale alone counts one of itself; «هزار میلیارد»: a larger one multiplies
+            group = group or (1 if part.value < largest or not total else 0)
             if part.value > largest:
                 total = (total + group) * part.value
                 largest = part.value

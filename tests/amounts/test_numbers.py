@@ -130,3 +130,11 @@ def test_generator_examples():
     assert to_words(6127, [True]) == "۶ هزار و ۱۲۷"
     assert to_words(1_522_000, [False, False, False, False]) == "یک میلیون و پانصد و بیست و دو هزار"
     assert to_words(1000, [False]) == "هزار"
+
+
+def test_a_smaller_scale_after_and_counts_one_of_itself() -> None:
+    """Found by the round-trip property test: «… میلیون و هزار» is a million and one thousand."""
+    from khabar.amounts import find_amounts
+
+    assert [a["value"] for a in find_amounts("چهارصد و هفتاد و نه میلیون و هزار نفر")] == [479_001_000]
+    assert [a["value"] for a in find_amounts("هزار میلیارد تومان")] == [10**12]
