@@ -63,13 +63,14 @@ STRONG = 100  # support an analysis needs to overrule a rare joined spelling
 CLASSIFIER_MARGIN = 0.5
 CAREFUL, SPACED, JOINED = "careful", "spaced", "joined"
 COUNT_STEPS = (2, 5, 20, 100, 1000)  # the junction classifier's count buckets (see _count_bucket)
+# Endings stripped to find the part a word adds to a compound (نظریه پردازانی: پرداز) or to know it (تعادلی: تعادل).
 INFLECTION_ENDINGS = ("هایی", "های", "ها", "ترین", "تر", "انی", "ان", "ند", "ی")
 # The junction classifier is asked only next to a word part seen this often beside a ZWNJ, and at least this
 # share of the times edited text wrote it at all; in a text whose spaces are real, only next to true affixes.
 PAIR_GATES = {SPACED: (2, 0.01), JOINED: (5, 0.1)}
 # How sure the junction classifier must be to join two words written apart: in a text that writes affixes apart
 # (its ZWNJ became spaces) fairly sure; in one that has simply lost its ZWNJ, its spaces are real and it must be
-# very sure.
+# very sure (perceptron score units; on dev 16 and 20 read joined text alike, 16 finds two more spaced joins).
 JUNCTION_MARGIN = {SPACED: 0.0, JOINED: 16.0}
 BOUND_MIN = 50  # a word part seen this often beside a ZWNJ ...
 BOUND_SHARE = 0.02  # ... and at most this share of that alone: standing alone, it shows a spaced writer
