@@ -48,6 +48,9 @@ _FOLD = str.maketrans(
 
 def infer_source(text: str) -> str | None:
     """The agency code (``"ILNA"``, ``"Fars"``, ...) named by the article's attribution, or ``None``."""
+    margin = HEAD_CHARS + TAIL_CHARS + 2 * WINDOW_CHARS
+    if len(text) > 2 * margin:  # only the ends matter: fold those, not a long article's whole body
+        text = text[:margin] + "\n" + text[-margin:]
     folded = _fold(text)
     names = _name_pattern()
     for cue in _CUE.finditer(folded):

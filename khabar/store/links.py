@@ -279,7 +279,7 @@ def link_unlinked(db: sqlite3.Connection, batch: int = 500) -> int:
     while True:
         rows = db.execute(
             """SELECT a.* FROM articles a LEFT JOIN article_links l ON l.article_rowid = a.rowid
-               WHERE l.article_rowid IS NULL ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ?""",
+               WHERE l.article_rowid IS NULL AND a.analyzed = 1 ORDER BY a.published IS NULL, a.published, a.rowid LIMIT ?""",
             (batch,),
         ).fetchall()
         if not rows:

@@ -128,7 +128,7 @@ class SQLiteArchive:
                 published.day.isoformat() if published else None,
                 analysis.published_jalali,
                 analysis.text,
-                analysis.original_text,
+                "" if analysis.original_text is analysis.text else analysis.original_text,  # see _analysis
                 json.dumps(rest, ensure_ascii=False),
                 len(analysis.entities),
                 len(analysis.quotes),
@@ -146,7 +146,10 @@ class SQLiteArchive:
         )
         self._add_entities(rowid, analysis)
         self._add_findings(rowid, analysis)
-        link_article(self.db, rowid, analysis, body_terms)  # near-duplicates and story, in this transaction
+        if (
+            analysis.analyzed
+        ):  # near-duplicates and story, in this transaction; a store-only ingest defers them
+            link_article(self.db, rowid, analysis, body_terms)
         return True
 
     def _add_entities(self, rowid: int, analysis: Analysis) -> None:
@@ -258,13 +261,15 @@ class SQLiteArchive:
         if row is None:
             raise NotFound(f"no article with id {analysis.id!r} in this archive")
         rowid = row[0]
+        before = self.db.execute("SELECT title, text FROM articles WHERE rowid = ?", (rowid,)).fetchone()
         record = analysis.to_dict()
         rest = {key: value for key, value in record.items() if key not in _COLUMNS_OUTSIDE_JSON}
         self.db.execute(
-            """UPDATE articles SET text = ?, title = ?, analysis = ?, entity_count = ?, quote_count = ?,
-                   analyzed = ? WHERE rowid = ?""",
+            """UPDATE articles SET text = ?, original_text = ?, title = ?, analysis = ?, entity_count = ?,
+                   quote_count = ?, analyzed = ? WHERE rowid = ?""",
             (
                 analysis.text,
+                "" if analysis.original_text is analysis.text else analysis.original_text,
                 analysis.title,
                 json.dumps(rest, ensure_ascii=False),
                 len(analysis.entities),
@@ -275,14 +280,21 @@ class SQLiteArchive:
         )
         for table in ("entity_mentions", "quotes", "amounts", "date_mentions"):
             self.db.execute(f"DELETE FROM {table} WHERE article_rowid = ?", (rowid,))
-        self.db.execute("DELETE FROM articles_fts WHERE rowid = ?", (rowid,))
+        self.db.execute(  # a contentless index forgets terms when told which (migration 0007)
+            "INSERT INTO articles_fts (articles_fts, rowid, title, body) VALUES ('delete', ?, ?, ?)",
+            (rowid, " ".join(term_texts(before["title"] or "")), " ".join(term_texts(before["text"]))),
+        )
         self.db.execute(
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, " ".join(term_texts(analysis.title or "")), " ".join(term_texts(analysis.text))),
         )
         self._add_entities(rowid, analysis)
         self._add_findings(rowid, analysis)
-        refresh_story(self.db, rowid, analysis)  # the entities found may place it in a story
+        linked = self.db.execute("SELECT 1 FROM article_links WHERE article_rowid = ?", (rowid,)).fetchone()
+        if linked:
+            refresh_story(self.db, rowid, analysis)  # the entities found may place it in a story
+        else:
+            link_article(self.db, rowid, analysis)  # stored by a store-only ingest: linked now
 
     def reject(self, rejection: Rejection) -> None:
         self.db.execute(
@@ -659,6 +671,10 @@ def _is_span(item: Any) -> bool:
 def _analysis(row: sqlite3.Row) -> Analysis:
     data = json.loads(row["analysis"])
     data.update({key: row[key] for key in _COLUMNS_OUTSIDE_JSON})
+    if not data[
+        "original_text"
+    ]:  # not normalized (a store-only ingest): the text is the original, stored once
+        data["original_text"] = data["text"]
     return Analysis.from_dict(data)
 
 

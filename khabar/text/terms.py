@@ -103,39 +103,47 @@ def _cached_term_texts(text: str) -> tuple[str, ...]:
     gap is a single space, a ZWNJ or nothing.
     """
     pieces = _PIECES.split(text)
-    gaps, folded = pieces[0::2], [_folded(token) for token in pieces[1::2]]
-    kept = [(word, index) for index, word in enumerate(folded) if word]
+    gaps, folded = pieces[0::2], list(map(_folded, pieces[1::2]))
+    if _AFFIX_WORDS.isdisjoint(folded):  # nothing written apart to join: most texts with ZWNJ, all of a title
+        return tuple(map(_cached_stem, filter(None, folded)))
+    indices = [index for index, word in enumerate(folded) if word]
+    words = [folded[index] for index in indices]
     merged: list[str] = []
-    previous_index = -2
-    skip_next = False
-    for position, (word, index) in enumerate(kept):
-        if skip_next:
-            skip_next = False
-            previous_index = index
+    done = 0  # words[:done] are in merged
+    for position in [position for position, word in enumerate(words) if word in _AFFIX_WORDS]:
+        if position < done:
+            continue  # the word after a prefix, joined already
+        merged.extend(words[done:position])
+        word, index = words[position], indices[position]
+        following = position + 1
+        if (
+            word in VERB_PREFIXES
+            and following < len(words)
+            and indices[following] == index + 1
+            and gaps[index + 1] in _ADJACENT_GAPS
+            and words[following].isalpha()
+        ):
+            merged.append(word + words[following])
+            done = following + 1
             continue
-        if word in VERB_PREFIXES and position + 1 < len(kept):
-            following, next_index = kept[position + 1]
-            if next_index == index + 1 and gaps[next_index] in _ADJACENT_GAPS and following.isalpha():
-                merged.append(word + following)
-                skip_next = True
-                previous_index = index
-                continue
         if (
             word in SUFFIX_WORDS
             and merged
-            and previous_index == index - 1
+            and indices[position - 1] == index - 1
             and gaps[index] in _ADJACENT_GAPS
             and merged[-1].isalpha()
         ):
             merged[-1] += word
         else:
             merged.append(word)
-        previous_index = index
-    return tuple(_cached_stem(word) for word in merged)
+        done = position + 1
+    merged.extend(words[done:])
+    return tuple(map(_cached_stem, merged))
 
 
 _PIECES = re.compile(f"({TOKEN.pattern})", re.VERBOSE)
 _ADJACENT_GAPS = frozenset({" ", ZWNJ, ""})
+_AFFIX_WORDS = VERB_PREFIXES | SUFFIX_WORDS
 
 
 def _term_spans(text: str) -> list[tuple[str, int, int]]:

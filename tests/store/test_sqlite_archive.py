@@ -138,6 +138,7 @@ def test_store_only_ingest_is_searchable_and_reanalyzed_later_with_the_same_ids(
     analyzed = archive.get(stored.id)
     assert analyzed.analyzed and len(analyzed.quotes) == 5 and analyzed.id == stored.id
     assert "همکاری\u200cهای" in analyzed.text  # the ZWNJ restored now
+    assert analyzed.original_text == stored.original_text and "همکاریهای" in analyzed.original_text
     assert service.quotes(archive, speaker="کاکاوند").total == 3
     assert service.search(archive, "همکاری").total == 1
 
