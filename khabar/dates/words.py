@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from khabar.amounts.numbers import HUNDREDS, TEENS, TENS, UNITS
+
 ZWNJ = "\u200c"
 
 # Same-length folding, so offsets in the folded text are offsets in the original.
@@ -133,53 +135,8 @@ WEEKDAYS = {  # Python's weekday(): Monday is 0
     4: ["جمعه", "آدینه"],
 }
 
-ONES = {
-    "صفر": 0,
-    "یک": 1,
-    "یه": 1,
-    "دو": 2,
-    "سه": 3,
-    "چهار": 4,
-    "چار": 4,
-    "پنج": 5,
-    "شش": 6,
-    "شیش": 6,
-    "هفت": 7,
-    "هشت": 8,
-    "نه": 9,
-    "ده": 10,
-    "یازده": 11,
-    "دوازده": 12,
-    "سیزده": 13,
-    "چهارده": 14,
-    "پانزده": 15,
-    "پونزده": 15,
-    "شانزده": 16,
-    "شونزده": 16,
-    "هفده": 17,
-    "هیفده": 17,
-    "هجده": 18,
-    "هیجده": 18,
-    "نوزده": 19,
-    "بیست": 20,
-    "سی": 30,
-    "چهل": 40,
-    "پنجاه": 50,
-    "شصت": 60,
-    "هفتاد": 70,
-    "هشتاد": 80,
-    "نود": 90,
-    "صد": 100,
-    "یکصد": 100,
-    "دویست": 200,
-    "سیصد": 300,
-    "چهارصد": 400,
-    "پانصد": 500,
-    "ششصد": 600,
-    "هفتصد": 700,
-    "هشتصد": 800,
-    "نهصد": 900,
-}
+# Cardinal number words: the amounts module's tables (one list of Persian number words), plus colloquial forms.
+ONES = {**UNITS, **TEENS, **TENS, **HUNDREDS, "یه": 1, "چار": 4}
 MULTIPLIERS = {"هزار": 1000, "میلیون": 1_000_000}
 # Ordinals whose stem is not the cardinal plus «م».
 SPECIAL_ORDINALS = {
