@@ -5,12 +5,13 @@ from __future__ import annotations
 import shutil
 import tempfile
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
+from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO
+from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from khabar.dates import parse_user_date
@@ -96,30 +97,79 @@ def analyze_paths(paths: Iterable[str | Path]) -> Iterator[Analysis | Rejection]
     return pipeline().stream(read_paths(paths))
 
 
+class Analyzer(Protocol):
+    """Analyzes batches of records and yields each batch's results in the same order, lazily.
+
+    :data:`IN_PROCESS` is the default; :mod:`khabar.batch` runs the same pipeline on Dask workers. ``ingest``
+    decides what to analyze and stores the results, so the strategy only changes *where* analysis runs.
+    """
+
+    batch_size: int
+
+    def __call__(
+        self, batches: Iterable[list[RawRecord]], analyze: bool
+    ) -> Iterator[list[Analysis | Rejection]]: ...
+
+
+@dataclass(frozen=True, slots=True)
+class InProcess:
+    """Analysis in this process, one record at a time: nothing is read ahead of what is stored."""
+
+    batch_size: int = 1
+
+    def __call__(
+        self, batches: Iterable[list[RawRecord]], analyze: bool
+    ) -> Iterator[list[Analysis | Rejection]]:
+        run = pipeline() if analyze else store_only_pipeline()
+        for batch in batches:
+            yield [run.process(record) for record in batch]
+
+
+IN_PROCESS = InProcess()
+
+
 def ingest(
     archive: Archive,
     items: Iterable[RawRecord | Rejection],
     *,
     on_record: Callable[[Analysis | Rejection | RawRecord, bool], None] | None = None,
     analyze: bool = True,
+    analyzer: Analyzer = IN_PROCESS,
 ) -> IngestSummary:
     """Analyze and store every record; rejections are stored too. Committed in batches and at the end.
 
     ``on_record(item, added)`` is called after each record (for progress bars and messages). A record whose
     identity is already stored is counted as a duplicate before it is analyzed. ``analyze=False`` stores and
     indexes only (see :func:`store_only_pipeline`); :func:`reanalyze` completes such articles later.
+    ``analyzer`` says where analysis runs (:mod:`khabar.batch`: Dask workers); this process alone writes, in input
+    order, so the archive holds the same records whichever analyzer ran.
     """
     summary = IngestSummary()
-    run = pipeline() if analyze else store_only_pipeline()
+    layouts: deque[list[tuple[RawRecord | Rejection, bool]]] = deque()
+
+    def to_analyze() -> Iterator[list[RawRecord]]:
+        """Batches of the records to analyze; each batch's full layout waits in ``layouts`` for its results."""
+        records = iter(items)
+        while chunk := list(islice(records, analyzer.batch_size)):
+            # A stored identity is known before the costly analysis: a rerun after a crash is cheap.
+            layout = [
+                (record, isinstance(record, RawRecord) and not archive.contains(identity_of_raw(record)))
+                for record in chunk
+            ]
+            layouts.append(layout)
+            yield [record for record, needed in layout if needed and isinstance(record, RawRecord)]
+
+    count = 0
     try:
-        for count, record in enumerate(items, start=1):
-            added = False
-            if isinstance(record, RawRecord) and archive.contains(identity_of_raw(record)):
-                summary.duplicates += 1  # known before the costly analysis: a rerun after a crash is cheap
-                item: Analysis | Rejection | RawRecord = record
-            else:
-                item = run.process(record)
-                if isinstance(item, Rejection):
+        for analyzed in analyzer(to_analyze(), analyze):
+            results = iter(analyzed)
+            for record, needed in layouts.popleft():
+                count += 1
+                added = False
+                item: Analysis | Rejection | RawRecord = next(results) if needed else record
+                if isinstance(item, RawRecord):
+                    summary.duplicates += 1
+                elif isinstance(item, Rejection):
                     archive.reject(item)
                     summary.rejected += 1
                     summary.rejections.append(item)
@@ -129,11 +179,11 @@ def ingest(
                     if item.encoding:
                         summary.encodings[item.encoding] += 1
                 else:
-                    summary.duplicates += 1
-            if on_record is not None:
-                on_record(item, added)
-            if count % COMMIT_EVERY == 0:
-                archive.commit()
+                    summary.duplicates += 1  # stored meanwhile by an earlier record of this run
+                if on_record is not None:
+                    on_record(item, added)
+                if count % COMMIT_EVERY == 0:
+                    archive.commit()
     finally:
         archive.commit()
     return summary
