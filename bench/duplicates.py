@@ -408,16 +408,16 @@ def sweep(test_set: list[dict], data: Path) -> list[dict]:
 # --- ingest overhead ----------------------------------------------------------------------------------------------
 @contextmanager
 def duplicate_detection(enabled: bool) -> Iterator[None]:
-    """Switch the linking step of ``SQLiteArchive.add`` off (for the 'without' side of the comparison)."""
-    import khabar.store.sqlite as sqlite_store
+    """Switch the linking step of ``SQLArchive.add`` off (for the 'without' side of the comparison)."""
+    import khabar.store.sql as sql_store
 
-    real = sqlite_store.link_article
+    real = sql_store.link_article
     if not enabled:
-        sqlite_store.link_article = lambda *args, **kwargs: None
+        sql_store.link_article = lambda *args, **kwargs: None
     try:
         yield
     finally:
-        sqlite_store.link_article = real
+        sql_store.link_article = real
 
 
 def overhead(data: Path, count: int, repeats: int) -> dict:

@@ -1,17 +1,19 @@
 """Reading what :mod:`khabar.store.links` wrote: search with one result per duplicate group, an article's copies,
-a story's articles (SQLite)."""
+a story's articles (SQLite and PostgreSQL)."""
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from khabar.dates import jalali
 from khabar.errors import NotFound, QueryError
 from khabar.search.highlight import lead, snippet
-from khabar.search.query import highlight_terms, parse, to_fts5
+from khabar.search.query import highlight_terms, parse
 from khabar.store.base import ArticleLinks, Hit, LinkedArticle, SearchPage, SearchRequest, StoryDetail
+
+if TYPE_CHECKING:
+    from khabar.store.sql import Connection, Dialect, Row
 
 MAX_COPIES = 100
 
@@ -22,7 +24,7 @@ _EARLIEST_FIRST = "a.published IS NULL, a.published, a.rowid"
 
 
 def collapsed_search(
-    db: sqlite3.Connection, request: SearchRequest, where: list[str], params: list[Any]
+    db: Connection, dialect: Dialect, request: SearchRequest, where: list[str], params: list[Any]
 ) -> SearchPage:
     """Search or browse with one hit per duplicate group: the group's best hit, with how many more matched.
 
@@ -36,11 +38,11 @@ def collapsed_search(
     if (request.query or "").strip():
         tree = parse(request.query)
         wanted = highlight_terms(tree)
-        matched = f"""SELECT a.rowid AS rid, bm25(articles_fts, 3.0, 1.0) AS score, {group} AS grp,
+        matched = f"""SELECT a.rowid AS rid, {dialect.rank} AS score, {group} AS grp,
                           a.published_day AS day
-                      FROM articles_fts JOIN articles a ON a.rowid = articles_fts.rowid {links}
-                      WHERE articles_fts MATCH ? AND {condition}"""
-        arguments = [to_fts5(tree), *params]
+                      FROM {dialect.search_from} {links}
+                      WHERE {dialect.match} AND {condition}"""
+        arguments = [dialect.render(tree), *params]
         order = "{p}score, {p}rid"
     else:
         matched = f"""SELECT a.rowid AS rid, NULL AS score, {group} AS grp, a.published_day AS day
@@ -59,7 +61,7 @@ def collapsed_search(
                 ORDER BY {order.format(p="r.")} LIMIT ? OFFSET ?""",
             [*arguments, request.limit, request.offset],
         ).fetchall()
-    except sqlite3.OperationalError as error:  # the parser should prevent this; never show a traceback
+    except dialect.query_errors as error:  # the parser should prevent this; never show a traceback
         raise QueryError(f"the search engine cannot run this query ({error})") from None
     hits = []
     for row in rows:
@@ -69,7 +71,7 @@ def collapsed_search(
     return SearchPage(request, total, hits, sorted(wanted))
 
 
-def links_of(db: sqlite3.Connection, article_id: str) -> ArticleLinks:
+def links_of(db: Connection, article_id: str) -> ArticleLinks:
     row = db.execute(
         """SELECT a.rowid, l.similarity, l.dup_group, l.story_id, d.id AS duplicate_of, s.articles AS story_size
            FROM articles a LEFT JOIN article_links l ON l.article_rowid = a.rowid
@@ -96,7 +98,7 @@ def links_of(db: sqlite3.Connection, article_id: str) -> ArticleLinks:
     )
 
 
-def story_detail(db: sqlite3.Connection, story_id: int, limit: int = 200) -> StoryDetail:
+def story_detail(db: Connection, story_id: int, limit: int = 200) -> StoryDetail:
     story = db.execute("SELECT * FROM stories WHERE id = ?", (story_id,)).fetchone()
     if story is None:
         raise NotFound(f"no story with id {story_id} in this archive")
@@ -122,7 +124,7 @@ def story_detail(db: sqlite3.Connection, story_id: int, limit: int = 200) -> Sto
     )
 
 
-def linked_of(row: sqlite3.Row) -> LinkedArticle:
+def linked_of(row: Row) -> LinkedArticle:
     return LinkedArticle(
         hit_of(row, snippet(row["text"], set()), None),
         row["link_duplicate_of"],
@@ -131,7 +133,7 @@ def linked_of(row: sqlite3.Row) -> LinkedArticle:
     )
 
 
-def hit_of(row: sqlite3.Row, passage, score: float | None) -> Hit:
+def hit_of(row: Row, passage, score: float | None) -> Hit:
     return Hit(
         row["id"],
         row["title"],

@@ -1,11 +1,11 @@
-"""Linking each article to the archive as it is stored: its near-duplicates and its story (SQLite).
+"""Linking each article to the archive as it is stored: its near-duplicates and its story (SQLite and PostgreSQL).
 
-:func:`link_article` runs inside :meth:`SQLiteArchive.add`, on the same connection and in the same transaction as
+:func:`link_article` runs inside :meth:`SQLArchive.add <khabar.store.sql.SQLArchive.add>`, on the same connection and in the same transaction as
 the article's insert: a batch that a crash rolls back takes its links with it, and a rerun (where ``add`` finds
 the article already stored and returns before linking) never links an article twice.
 
-**LSH in SQL.** The 32 band keys of each article's MinHash signature are rows of ``minhash_bands`` (a WITHOUT
-ROWID table whose primary key is the index). The candidates of a new article are the articles sharing one of its
+**LSH in SQL.** The 32 band keys of each article's MinHash signature are rows of ``minhash_bands`` (a table
+whose primary key is the index; WITHOUT ROWID in SQLite). The candidates of a new article are the articles sharing one of its
 keys: 32 index lookups, whatever the archive's size. Nothing is kept in memory between articles, so memory stays
 flat as the archive grows and there is no index to rebuild when an archive is opened. Candidates are checked
 against their stored signature first (cheap) and then with the exact Jaccard of the shingle sets, rebuilt from the
@@ -22,9 +22,9 @@ best-matching article within ``WINDOW_DAYS`` (keys in ``story_keys``, indexed by
 
 from __future__ import annotations
 
-import sqlite3
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -41,6 +41,11 @@ from khabar.duplicates import (
 from khabar.records import Analysis
 from khabar.stories import WINDOW_DAYS, day_number, same_story, story_keys, story_score
 from khabar.text.terms import term_texts
+
+if TYPE_CHECKING:
+    import sqlite3
+
+    from khabar.store.sql import Connection
 
 MAX_CANDIDATES = 50  # a text copied hundreds of times is compared with the 50 sharing the most bands
 MAX_STORY_CANDIDATES = 30
@@ -66,7 +71,7 @@ def _order(published: str | None, rowid: int) -> tuple[bool, str, int]:
 
 
 def link_article(
-    db: sqlite3.Connection, rowid: int, analysis: Analysis, text_terms: Sequence[str] | None = None
+    db: Connection, rowid: int, analysis: Analysis, text_terms: Sequence[str] | None = None
 ) -> None:
     """Find what a just-inserted article republishes and which story it belongs to; store both."""
     if text_terms is None:
@@ -106,18 +111,20 @@ def link_article(
             len(keys_of_story),
         ),
     )
-    db.executemany("INSERT OR IGNORE INTO minhash_bands VALUES (?, ?)", [(key, rowid) for key in keys])
+    db.executemany(
+        "INSERT INTO minhash_bands VALUES (?, ?) ON CONFLICT DO NOTHING", [(key, rowid) for key in keys]
+    )
     if day:
         number = day_number(day)
         db.executemany(
-            "INSERT OR IGNORE INTO story_keys VALUES (?, ?, ?)",
+            "INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
             [(key, number, rowid) for key in keys_of_story],
         )
     _count_in_story(db, story_id, day)
 
 
 def _verified_matches(
-    db: sqlite3.Connection, keys: list[int], values: np.ndarray | None, shingle_set: set[int]
+    db: Connection, keys: list[int], values: np.ndarray | None, shingle_set: set[int]
 ) -> list[tuple[_Stored, float]]:
     """Stored articles whose exact shingle Jaccard with this one reaches THRESHOLD, with that similarity.
 
@@ -149,7 +156,7 @@ def _verified_matches(
     return matches
 
 
-def _points_later(db: sqlite3.Connection, stored: _Stored, own_order: tuple[bool, str, int]) -> bool:
+def _points_later(db: Connection, stored: _Stored, own_order: tuple[bool, str, int]) -> bool:
     """Whether a stored copy's duplicate_of is missing or later than the new article (so should move to it)."""
     if stored.duplicate_of is None:
         return True
@@ -158,7 +165,7 @@ def _points_later(db: sqlite3.Connection, stored: _Stored, own_order: tuple[bool
 
 
 def _merge_groups(
-    db: sqlite3.Connection, rowid: int, own_order: tuple[bool, str, int], matches: list[tuple[_Stored, float]]
+    db: Connection, rowid: int, own_order: tuple[bool, str, int], matches: list[tuple[_Stored, float]]
 ) -> int:
     """The duplicate group of the new article: its matches' groups merged, rooted at the earliest article."""
     roots = {stored.dup_group for stored, _ in matches}
@@ -181,7 +188,7 @@ def _merge_groups(
     return root
 
 
-def _story_of_group(db: sqlite3.Connection, group: int, matches: list[tuple[_Stored, float]]) -> int:
+def _story_of_group(db: Connection, group: int, matches: list[tuple[_Stored, float]]) -> int:
     """A republication's story: that of its group's earliest stored article (or of its earliest match)."""
     row = db.execute("SELECT story_id FROM article_links WHERE article_rowid = ?", (group,)).fetchone()
     if row is not None:
@@ -190,7 +197,7 @@ def _story_of_group(db: sqlite3.Connection, group: int, matches: list[tuple[_Sto
 
 
 def _matching_story(
-    db: sqlite3.Connection,
+    db: Connection,
     keys: frozenset[str],
     day: str | None,
     exclude: int = 0,
@@ -218,7 +225,7 @@ def _matching_story(
     return max(scored)[1] if scored else None
 
 
-def refresh_story(db: sqlite3.Connection, rowid: int, analysis: Analysis) -> None:
+def refresh_story(db: Connection, rowid: int, analysis: Analysis) -> None:
     """After a reanalysis (``khabar reanalyze``): add the story keys it found (the entities a store-only ingest
     lacked) and, when the article is still alone in its story, look for a matching story again.
 
@@ -239,7 +246,8 @@ def refresh_story(db: sqlite3.Connection, rowid: int, analysis: Analysis) -> Non
         return
     number = day_number(day)
     added = db.executemany(
-        "INSERT OR IGNORE INTO story_keys VALUES (?, ?, ?)", [(key, number, rowid) for key in keys]
+        "INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        [(key, number, rowid) for key in keys],
     ).rowcount
     key_count += max(added, 0)
     db.execute("UPDATE article_links SET story_key_count = ? WHERE article_rowid = ?", (key_count, rowid))
@@ -253,27 +261,31 @@ def refresh_story(db: sqlite3.Connection, rowid: int, analysis: Analysis) -> Non
     _count_in_story(db, found, day)
 
 
-def _count_in_story(db: sqlite3.Connection, story_id: int, day: str | None) -> None:
+def _count_in_story(db: Connection, story_id: int, day: str | None) -> None:
     """One more article in a story, published on ``day``."""
+    if day is None:
+        db.execute("UPDATE stories SET articles = articles + 1 WHERE id = ?", (story_id,))
+        return
     db.execute(
         """UPDATE stories SET articles = articles + 1,
-               first_day = CASE WHEN ?1 IS NOT NULL AND (first_day IS NULL OR ?1 < first_day) THEN ?1 ELSE first_day END,
-               last_day = CASE WHEN ?1 IS NOT NULL AND (last_day IS NULL OR ?1 > last_day) THEN ?1 ELSE last_day END
-           WHERE id = ?2""",
-        (day, story_id),
+               first_day = CASE WHEN first_day IS NULL OR first_day > ? THEN ? ELSE first_day END,
+               last_day = CASE WHEN last_day IS NULL OR last_day < ? THEN ? ELSE last_day END
+           WHERE id = ?""",
+        (day, day, day, day, story_id),
     )
 
 
-def _new_story(db: sqlite3.Connection) -> int:
-    return db.execute("INSERT INTO stories (articles) VALUES (0)").lastrowid
+def _new_story(db: Connection) -> int:
+    return db.execute("INSERT INTO stories (articles) VALUES (0) RETURNING id").fetchall()[0][0]
 
 
 def link_unlinked(db: sqlite3.Connection, batch: int = 500) -> int:
-    """Link articles stored before links existed (an archive from an older khabar), earliest first; their count.
+    """Link articles stored before links existed (a SQLite archive from an older khabar), earliest first; their
+    count.
 
     Committed in batches, so an interrupted run goes on where it stopped the next time the archive is opened.
     """
-    from khabar.store.sqlite import _analysis  # the row → record conversion lives with the archive
+    from khabar.store.sql import analysis_of  # the row → record conversion lives with the archive
 
     done = 0
     while True:
@@ -286,5 +298,5 @@ def link_unlinked(db: sqlite3.Connection, batch: int = 500) -> int:
             return done
         with db:
             for row in rows:
-                link_article(db, row["rowid"], _analysis(row))
+                link_article(db, row["rowid"], analysis_of(row))
         done += len(rows)
