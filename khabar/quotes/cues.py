@@ -152,6 +152,7 @@ MAX_CUE_WORDS = 5  # «ابراز امیدواری کرده بود» is four wor
 # Verbs that, followed by their content without a colon, report speech (``گفت این حمله …``, ``از آمریکا خواست
 # …``), in every tense. Verbs with other common readings (``آمده است``, ``ادامه داد``) only count before a colon.
 _INDIRECT_NOUNS = (
+    "اضافه",
     "ادعا",
     "مدعی",
     "اعلام",
@@ -176,6 +177,7 @@ _INDIRECT_SIMPLE = (
     "گفته است",
     "گفته‌اند",
     "گفته بود",
+    "گفته",  # «اسرائیل گفته دست کم ده موشک …»; not before «شد/می‌شود» (see extract._passive_after)
     "می‌گوید",
     "می‌گویند",
     "افزود",

@@ -37,6 +37,7 @@ _WORD = re.compile(r"[^\s«»\"“”:،؛.!?؟()\[\]]+")
 _SENTENCE_END = re.compile(r"(?<!\d)[.!?؟…]+(?![\d])[»\"”)]*|\n")
 MIN_CONTENT_WORDS = 3
 MAX_HEADLINE_WORDS = 8
+MAX_SPEAKER_WORDS = 10  # a speaker and its role rarely run longer before their verb
 # What a speaker region before a colon must not be: list and Q&A labels, not sources.
 _NOT_SPEAKERS = re.compile(r"^(?:سوال|سؤال|پرسش|پاسخ|جواب|توضیح|نکته|منبع|عکس|تصویر|خبرنگار|متن|شرح)\b")
 _ATTRIBUTION = re.compile(
@@ -179,7 +180,10 @@ def according_to_quotes(
         content_end = _trim_end(text, content_start, sentence_end)
         if _word_count(text, content_start, content_end) < MIN_CONTENT_WORDS:
             continue
-        if ":" in text[content_start:content_end] or _first_speech_verb(text, content_start, content_end):
+        opening = list(_words(text, content_start, content_end))[:MAX_SPEAKER_WORDS]
+        if ":" in text[content_start:content_end] or (
+            opening and _first_speech_verb(text, content_start, opening[-1][2]) is not None
+        ):
             continue  # «به نوشته X، Y گفت: …» is Y's quote, found by the other finders
         yield Candidate(content_start, content_end, "indirect", match.group().strip(), speaker)
 
@@ -201,7 +205,7 @@ def verb_content_quotes(
             after = _skip_space(text, verb_end)
             if after >= sentence_end or text[after] in ":،.؛!?؟" or _not_a_report(words, index - size):
                 continue
-            if text.startswith("و گو", after) or text.startswith("وگو", after):
+            if text.startswith("و گو", after) or text.startswith("وگو", after) or _passive_after(text, after):
                 continue
             content_start = after
             that = _THAT.match(text, content_start)
@@ -334,6 +338,14 @@ def _first_speech_verb(text: str, start: int, end: int) -> int | None:
         if _speech_verb_at(words, index):
             return offsets[index]
     return None
+
+
+_PASSIVE = re.compile(r"(?:می[\s\u200c]?شود|می[\s\u200c]?شد|شده|شد|شود|نمی[\s\u200c]?شود)(?![^\W\d_])")
+
+
+def _passive_after(text: str, position: int) -> bool:
+    """``گفته می‌شود که …``: said by no one — not a report of anyone's words."""
+    return _PASSIVE.match(text, position) is not None
 
 
 def _not_a_report(words: list[tuple[str, int, int]], verb_index: int) -> bool:

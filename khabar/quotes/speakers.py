@@ -68,7 +68,9 @@ MAX_SPEAKER_CHARS = 90
 # Role nouns a speaker is called by besides those the entity step knows (``khabar.entities.canonical.ROLE_HEADS``).
 MORE_ROLE_HEADS = ("مقام", "امام جمعه", "خطیب", "رئیس", "رییس", "سرپرست", "مدیرکل", "دبیرکل")
 # A role noun as a whole word: «کارشناس» is one person, «کارشناسان» a group that no one name stands for.
-_ROLE_WORDS = "|".join(re.escape(head) for head in sorted({*ROLE_HEADS, *MORE_ROLE_HEADS}, key=len, reverse=True))
+_ROLE_WORDS = "|".join(
+    re.escape(head) for head in sorted({*ROLE_HEADS, *MORE_ROLE_HEADS}, key=len, reverse=True)
+)
 _ROLE_AT_START = re.compile(rf"(?:{_ROLE_WORDS})(?=\s|$)")
 _ROLE_INSIDE = re.compile(rf"\s(?:{_ROLE_WORDS})(?=\s|$)")
 

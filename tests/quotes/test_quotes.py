@@ -188,3 +188,16 @@ def test_a_statement_is_the_source_of_what_it_says() -> None:
 def test_a_name_followed_by_its_role_is_the_name() -> None:
     text = "چاک شومر رهبر اکثریت دموکرات سنا گفت که این اقدام برای آمریکا خوب است."
     assert quotes_of(text)[0][2] == "چاک شومر"
+
+
+def test_a_bare_participle_reports_but_a_passive_does_not() -> None:
+    reported = "اسرائیل گفته دست کم ده موشک شلیک شده است."
+    assert quotes_of(reported)[0][1:3] == ("گفته", "اسرائیل")
+    assert quotes_of("گفته می‌شود قیمت‌ها بالا می‌رود و بازار آشفته است.") == []
+    assert quotes_of("این موضوع بارها گفته شده و تکرار آن لازم نیست.") == []
+
+
+def test_according_to_a_site_that_quotes_someone_else_is_left_to_the_speaker() -> None:
+    text = "به نوشته پایگاه خبری اردو پوینت، آناتولی گلاز سخنگوی وزارت خارجه گفت از آمریکا درخواست شده است."
+    found = [(kind, cue) for kind, cue, _, _, _ in quotes_of(text)]
+    assert ("indirect", "به نوشته") not in found and ("indirect", "گفت") in found
