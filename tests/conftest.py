@@ -1,7 +1,14 @@
-"""Shared fixtures: the founding record and small archives built from it."""
+"""Shared fixtures: the founding record and small archives built from it, on each backend.
+
+Tests that take ``archive`` (or ``archive_location``) run twice: on a SQLite file and on a fresh database of a
+PostgreSQL server that the session starts from Debian's binaries (``tests/pgserver.py``); the PostgreSQL runs are
+skipped, with the reason, where those binaries or psycopg are missing.
+"""
 
 from __future__ import annotations
 
+import importlib.util
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -9,6 +16,51 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pgserver():
+    """tests/pgserver.py (the tests folder is not a package, and pytest imports test files by path)."""
+    spec = importlib.util.spec_from_file_location(
+        "khabar_tests_pgserver", Path(__file__).parent / "pgserver.py"
+    )
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def postgres_server():
+    """A PostgreSQL server for the whole session, in a temporary folder on a free local port."""
+    pgserver = _pgserver()
+    bindir = pgserver.binaries()
+    if bindir is None:
+        pytest.skip(
+            "PostgreSQL tests need the server binaries (Debian: apt-get install postgresql; "
+            "or set KHABAR_PG_BINDIR): no initdb found under /usr/lib/postgresql/*/bin"
+        )
+    if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("psycopg_pool") is None:
+        pytest.skip("PostgreSQL tests need psycopg and psycopg-pool: pip install -e '.[postgres]'")
+    server = pgserver.Server(bindir)
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=BACKENDS)
+def backend(request) -> str:
+    return request.param
+
+
+@pytest.fixture
+def archive_location(backend: str, tmp_path: Path, request) -> Iterator[str]:
+    """Where a test's archive lives: a SQLite file, or a fresh database on the session's PostgreSQL server."""
+    if backend == "sqlite":
+        yield str(tmp_path / "test.db")
+        return
+    server = request.getfixturevalue("postgres_server")
+    url = server.create_database()
+    yield url
+    server.drop_database(url)
 
 
 @pytest.fixture
@@ -22,10 +74,10 @@ def seed_text() -> str:
 
 
 @pytest.fixture
-def archive(tmp_path):
+def archive(archive_location: str):
     from khabar.store import open_archive
 
-    archive = open_archive(tmp_path / "test.db")
+    archive = open_archive(archive_location)
     yield archive
     archive.close()
 

@@ -1,4 +1,5 @@
-"""The JSON API and the HTML pages, through FastAPI's TestClient over a real SQLite archive in tmp_path."""
+"""The JSON API and the HTML pages, through FastAPI's TestClient over a real archive: a SQLite file in tmp_path,
+and a PostgreSQL database."""
 
 from __future__ import annotations
 
@@ -36,8 +37,8 @@ EXTRA = [
 
 
 @pytest.fixture
-def db(tmp_path: Path) -> str:
-    path = str(tmp_path / "khabar.db")
+def db(archive_location: str) -> str:
+    path = archive_location
     archive = open_archive(path)
     service.ingest_paths(archive, [SEED])
     service.ingest_mappings(archive, EXTRA)

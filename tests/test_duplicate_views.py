@@ -19,12 +19,12 @@ ZWNJ = "\u200c"
 
 
 @pytest.fixture
-def db(tmp_path, seed_text) -> str:
+def db(archive_location, seed_text) -> str:
     """An archive with one report published by ILNA, republished by ISNA and Mehr, and an unrelated article."""
     report = re.sub(r"^\s*date\s+\S+\s+", "", seed_text)
     copy = "تهران - ایسنا - " + report.replace(ZWNJ, "").replace("ی", "ي").replace("ک", "ك")
     other = "دبیر کل سازمان اکو در سفر به تهران با وزیر کشور درباره همکاری در مبارزه با مواد مخدر گفت‌وگو کرد."
-    path = str(tmp_path / "views.db")
+    path = archive_location
     archive = open_archive(path)
     service.ingest_mappings(
         archive,

@@ -33,8 +33,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
-    path = str(tmp_path / "entities.db")
+def db(archive_location) -> str:
+    path = archive_location
     archive = open_archive(path)
     for number, (text, published, names) in enumerate(ARTICLES, start=1):
         analysis = prepare(RawRecord(text, "test", number, published=published))

@@ -23,8 +23,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
-    path = str(tmp_path / "findings.db")
+def db(archive_location) -> str:
+    path = archive_location
     archive = open_archive(path)
     items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(ARTICLES, 1)]
     assert service.ingest(archive, items).added == 3

@@ -78,6 +78,22 @@ def to_fts5(node: Node) -> str:
     return "(" + joiner.join(to_fts5(item) for item in node.items) + ")"
 
 
+def to_tsquery(node: Node) -> str:
+    """Render as a PostgreSQL ``tsquery`` in its input syntax: lexemes quoted as they are (no dictionary touches
+    them), a phrase as ``<->``, ``NOT`` as ``& !``."""
+    if isinstance(node, Phrase):
+        return "(" + " <-> ".join(lexeme(term) for term in node.terms) + ")"
+    if isinstance(node, Not):
+        return f"({to_tsquery(node.keep)} & !{to_tsquery(node.exclude)})"
+    joiner = " & " if isinstance(node, And) else " | "
+    return "(" + joiner.join(to_tsquery(item) for item in node.items) + ")"
+
+
+def lexeme(term: str) -> str:
+    """A term as a quoted lexeme of PostgreSQL's ``tsvector``/``tsquery`` input syntax."""
+    return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
+
+
 def _lex(query: str) -> list[tuple[str, str]]:
     lexemes: list[tuple[str, str]] = []
     position = 0

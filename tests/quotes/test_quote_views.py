@@ -31,8 +31,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(tmp_path) -> str:
-    path = str(tmp_path / "quotes.db")
+def db(archive_location) -> str:
+    path = archive_location
     archive = open_archive(path)
     items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(ARTICLES, 1)]
     summary = service.ingest(archive, items)

@@ -87,9 +87,9 @@ def test_a_rerun_never_links_twice(archive, report) -> None:
     ) == tuple(counts)
 
 
-def test_links_roll_back_with_their_article(tmp_path, report) -> None:
+def test_links_roll_back_with_their_article(archive_location, report) -> None:
     """Linking runs in the article's transaction: a batch that is not committed leaves no links behind."""
-    path = tmp_path / "crash.db"
+    path = archive_location
     archive = open_archive(path)
     archive.add(prepare(RawRecord(report, "t", 1, url="https://ilna.ir/1", published="2025-10-09")))
     archive.db.rollback()  # what a crash before the batch's commit amounts to

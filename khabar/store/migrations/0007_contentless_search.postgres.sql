@@ -1,0 +1,2 @@
+-- Nothing to do on PostgreSQL: 0007 rebuilt SQLite's FTS5 index without its copy of the terms, and the tsvector
+-- index (articles_fts.document) never kept one.

@@ -1,0 +1,303 @@
+"""The archive on a PostgreSQL server, for many readers and large collections (``--db postgresql://…``).
+
+It runs the same queries as the SQLite archive (:mod:`khabar.store.sql`) through :class:`PooledConnection`, which
+gives a psycopg connection pool the shape of :class:`sqlite3.Connection`: ``?`` placeholders, rows by position or
+name, ``commit()``. A thread's writes go to one connection taken from the pool for the whole transaction, until
+``commit()`` gives it back (so a batch of an ingest is all-or-nothing, as in SQLite); its reads between two writes
+go there too, so it sees what it wrote. Reads of a thread with nothing uncommitted borrow any free connection for
+one statement, so the server's request threads read concurrently while an ingest writes.
+
+**Search.** PostgreSQL has no Persian text-search configuration, and needs none: the index is a ``tsvector`` of
+khabar's own analyzed terms (:func:`khabar.text.terms.term_texts`, the same as SQLite's FTS5 gets), written as
+lexemes directly so that no PostgreSQL parser, stemmer or stop list touches them. Title terms carry weight A, body
+terms weight D, with positions, so phrases (``<->``) work; a GIN index answers ``@@``. The query language is
+parsed once (:mod:`khabar.search.query`) and rendered as a ``tsquery``. Ranking is ``ts_rank`` with the title
+weighted three times the body (as SQLite's ``bm25(…, 3.0, 1.0)``) and a logarithmic length normalization; it is
+not BM25 (no inverse document frequency), so ranks agree with SQLite's on clear cases, not on every tie.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+from khabar.errors import ArchiveError, InputError
+from khabar.search.query import lexeme, to_tsquery
+from khabar.store.migrations import migrations
+from khabar.store.sql import Dialect, Row, SQLArchive, now
+
+try:
+    import psycopg
+    from psycopg_pool import ConnectionPool
+except ImportError:  # pragma: no cover - the optional dependency is missing
+    psycopg = None  # type: ignore[assignment]
+
+URL_SCHEMES = ("postgresql://", "postgres://")
+POOL_SIZE = int(os.environ.get("KHABAR_PG_POOL_SIZE", "10"))  # connections per process, at most
+MIGRATION_LOCK = 0x6B6861626172  # "khabar": one process migrates at a time
+
+# Limits of PostgreSQL's tsvector: positions above 16,383 are stored as 16,383, at most 256 positions are kept
+# per lexeme, and a lexeme has at most 2,047 bytes.
+MAX_POSITION = 16383
+MAX_POSITIONS = 256
+MAX_LEXEME_BYTES = 2047
+
+# ts_rank's weights for {D, C, B, A}: body terms are D, title terms A, three times as much (SQLite: bm25 3:1).
+# Normalization 1 divides by 1 + log(document length).
+RANK = "ts_rank('{0.3333, 0.3333, 0.3333, 1.0}', articles_fts.document, wanted.q, 1)"
+
+
+def is_postgres_url(location: str) -> bool:
+    return location.startswith(URL_SCHEMES)
+
+
+def shown(url: str) -> str:
+    """The URL without its password, for messages."""
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.netloc.rsplit("@", 1)[1]
+    return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
+
+
+def tsvector(title_terms: Sequence[str], body_terms: Sequence[str]) -> str:
+    """The search document of an article in ``tsvector`` input syntax: title terms at positions 1…n with weight A,
+    body terms after a gap (no phrase runs from the title into the body) with the default weight D."""
+    positions: dict[str, list[str]] = {}
+
+    def place(terms: Sequence[str], first: int, weight: str) -> None:
+        for position, term in enumerate(terms, start=first):
+            spots = positions.setdefault(term, [])
+            if len(spots) < MAX_POSITIONS:
+                spots.append(f"{min(position, MAX_POSITION)}{weight}")
+
+    place(title_terms, 1, "A")
+    place(body_terms, len(title_terms) + 2, "")
+    return " ".join(
+        f"{lexeme(term)}:{','.join(spots)}"
+        for term, spots in positions.items()
+        if len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
+    )
+
+
+def _query_errors() -> tuple[type[Exception], ...]:
+    return (psycopg.errors.SyntaxError, psycopg.DataError) if psycopg is not None else ()
+
+
+POSTGRES = Dialect(
+    name="postgresql",
+    search_from="""articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
+        CROSS JOIN (SELECT CAST(? AS tsquery) AS q) wanted""",
+    match="articles_fts.document @@ wanted.q",
+    rank=f"-{RANK}",
+    render=to_tsquery,
+    query_errors=_query_errors(),
+    same_text_ignoring_case="lower({column}) = lower(?)",
+    starts_with_a_year="{column} ~ '^[0-9]{{4}}'",
+)
+
+
+class PostgresArchive(SQLArchive):
+    dialect = POSTGRES
+
+    def __init__(self, url: str, pool_size: int = POOL_SIZE) -> None:
+        if psycopg is None:
+            raise InputError(
+                "PostgreSQL archives need psycopg: pip install 'khabar[postgres]' (psycopg[binary], psycopg-pool)"
+            )
+        self.url = url
+        self.pool_size = pool_size
+        self._connection: PooledConnection | None = None
+        self._lock = threading.Lock()
+        _migrate(url)
+
+    @property
+    def db(self) -> PooledConnection:
+        if self._connection is None:
+            with self._lock:
+                if self._connection is None:
+                    self._connection = PooledConnection(self.url, self.pool_size)
+        return self._connection
+
+    def close(self) -> None:
+        """Give back this thread's connection (what it did not commit is rolled back) and close the pool."""
+        with self._lock:
+            if self._connection is not None:
+                self._connection.close()
+                self._connection = None
+
+    # -- the tsvector index ------------------------------------------------------------------------------------
+    def _index(self, rowid: int, title_terms: list[str], body_terms: list[str]) -> None:
+        self.db.execute(
+            "INSERT INTO articles_fts (rowid, document) VALUES (?, ?)",
+            (rowid, tsvector(title_terms, body_terms)),
+        )
+
+    def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
+        self.db.execute(
+            "UPDATE articles_fts SET document = ? WHERE rowid = ?", (tsvector(title_terms, body_terms), rowid)
+        )
+
+    def _rows_restored(self, table: str) -> None:
+        if table == "feeds":  # ids were given: the identity's sequence goes on after the largest
+            self.db.execute(
+                "SELECT setval(pg_get_serial_sequence('feeds', 'id'), (SELECT max(id) FROM feeds))"
+            )
+
+
+def _migrate(url: str) -> None:
+    """Apply the migrations this database lacks, one transaction each, one process at a time."""
+    try:
+        connection = psycopg.connect(url, autocommit=True, connect_timeout=10)
+    except psycopg.Error as error:
+        raise ArchiveError(f"cannot connect to the PostgreSQL archive {shown(url)}: {error}") from None
+    with connection:
+        connection.execute("SELECT pg_advisory_lock(%s)", (MIGRATION_LOCK,))
+        try:
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+            )
+            done = {row[0] for row in connection.execute("SELECT name FROM schema_migrations")}
+            for name, sql in migrations("postgresql"):
+                if name in done:
+                    continue
+                with connection.transaction():
+                    if _has_statements(sql):
+                        connection.execute(sql)
+                    connection.execute("INSERT INTO schema_migrations VALUES (%s, %s)", (name, now()))
+        except psycopg.errors.DuplicateTable as error:
+            raise ArchiveError(
+                f"{shown(url)} holds tables khabar did not create ({error}); use an empty database"
+            ) from None
+        finally:
+            connection.execute("SELECT pg_advisory_unlock(%s)", (MIGRATION_LOCK,))
+
+
+def _has_statements(sql: str) -> bool:
+    return any(line.strip() and not line.strip().startswith("--") for line in sql.splitlines())
+
+
+class PooledConnection:
+    """A psycopg connection pool with the shape of :class:`sqlite3.Connection` (see the module's docstring)."""
+
+    def __init__(self, url: str, size: int) -> None:
+        self.pool = ConnectionPool(
+            url,
+            min_size=1,
+            max_size=max(1, size),
+            kwargs={"autocommit": True, "row_factory": _named_rows},
+            open=True,
+            name="khabar",
+        )
+        self._local = threading.local()
+
+    def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Fetched:
+        statement = _placeholders(sql)
+        held = getattr(self._local, "connection", None)
+        if held is None and _reads_only(sql):
+            with self.pool.connection() as connection:
+                return Fetched(connection.execute(statement, parameters))
+        return Fetched((held or self._hold()).execute(statement, parameters))
+
+    def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Fetched:
+        rows = list(parameters)
+        if not rows:
+            return Fetched(None)
+        connection = getattr(self._local, "connection", None) or self._hold()
+        with connection.cursor() as cursor:
+            cursor.executemany(_placeholders(sql), rows)
+            return Fetched(cursor)
+
+    def commit(self) -> None:
+        self._release(commit=True)
+
+    def rollback(self) -> None:
+        self._release(commit=False)
+
+    def close(self) -> None:
+        self._release(commit=False)
+        self.pool.close()
+
+    def _hold(self) -> psycopg.Connection:
+        connection = self.pool.getconn()
+        connection.autocommit = False
+        self._local.connection = connection
+        return connection
+
+    def _release(self, commit: bool) -> None:
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            return
+        self._local.connection = None
+        try:
+            if commit:
+                connection.commit()
+            else:
+                connection.rollback()
+            connection.autocommit = True
+        finally:
+            self.pool.putconn(connection)
+
+
+class Fetched:
+    """The rows of one statement, read at once (the connection may go back to the pool right after)."""
+
+    def __init__(self, cursor: psycopg.Cursor | None) -> None:
+        self.rowcount = cursor.rowcount if cursor is not None else 0
+        rows = cursor.fetchall() if cursor is not None and cursor.description is not None else []
+        self._rows: Iterator[Any] = iter(rows)
+
+    def fetchone(self) -> Any:
+        return next(self._rows, None)
+
+    def fetchall(self) -> list[Any]:
+        return list(self._rows)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self._rows
+
+
+_READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+
+
+def _reads_only(sql: str) -> bool:
+    return _READS.match(sql) is not None
+
+
+@functools.lru_cache(maxsize=512)
+def _placeholders(sql: str) -> str:
+    """SQLite's ``?`` placeholders as psycopg's ``%s`` (a literal ``%`` doubled). khabar's SQL has no ``?`` or
+    ``%`` inside string literals."""
+    return sql.replace("%", "%%").replace("?", "%s")
+
+
+def _named_rows(cursor: psycopg.Cursor) -> Any:
+    """psycopg row factory: rows that are tuples readable by column name too, like :class:`sqlite3.Row`."""
+    if cursor.description is None:
+        return tuple
+    return _row_class(tuple(column.name for column in cursor.description))
+
+
+@functools.lru_cache(maxsize=256)
+def _row_class(names: tuple[str, ...]) -> type[tuple]:
+    index: dict[str, int] = {}
+    for position, name in enumerate(names):
+        index.setdefault(name, position)  # the first of two equal names, as sqlite3.Row
+
+    class NamedRow(tuple):
+        __slots__ = ()
+
+        def __getitem__(self, key: Any) -> Any:
+            if isinstance(key, str):
+                key = index[key]
+            return tuple.__getitem__(self, key)
+
+        def keys(self) -> list[str]:
+            return list(names)
+
+    return NamedRow
