@@ -25,6 +25,7 @@ from rich.table import Table
 from rich.text import Text
 
 from khabar import service
+from khabar.batch import analyzer_for
 from khabar.errors import InputError, KhabarError
 from khabar.readers.fields import parse_field_map
 from khabar.records import Analysis, Rejection
@@ -146,14 +147,33 @@ def ingest(
             "--retry-rejected", help="Read the rejected records again from their files and ingest them."
         ),
     ] = False,
+    workers: Annotated[
+        int,
+        typer.Option(
+            "--workers",
+            envvar="KHABAR_WORKERS",
+            min=1,
+            help="Analyze in this many local processes (Dask); 1 analyzes in this process.",
+        ),
+    ] = 1,
+    cluster: Annotated[
+        str | None,
+        typer.Option(
+            "--cluster",
+            envvar="KHABAR_CLUSTER",
+            metavar="tcp://HOST:8786",
+            help="Analyze on the workers of this Dask scheduler; this process still writes the archive.",
+        ),
+    ] = None,
 ) -> None:
     """Read, normalize, analyze and store articles. Running it again adds nothing new."""
     if not paths and not retry_rejected:
         raise _fail(InputError("give files or folders to ingest, or --retry-rejected")) from None
     started = time.perf_counter()
+    where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
     progress = Progress(
         SpinnerColumn(),
-        TextColumn("ingesting"),
+        TextColumn(f"ingesting{where}"),
         BarColumn(),
         TextColumn("{task.completed:,} records"),
         _RateColumn(),
@@ -171,11 +191,16 @@ def ingest(
     try:
         fields = parse_field_map(field_map or [])
         archive = open_archive(db)
-        with progress:
+        with analyzer_for(workers, cluster) as analyzer, progress:
             task = progress.add_task("ingest", total=None)
             if paths:
                 summary = service.ingest_paths(
-                    archive, paths, fields=fields, on_record=on_record, analyze=not no_analysis
+                    archive,
+                    paths,
+                    fields=fields,
+                    on_record=on_record,
+                    analyze=not no_analysis,
+                    analyzer=analyzer,
                 )
             if retry_rejected:
                 retried = service.retry_rejected(archive, on_record=on_record, analyze=not no_analysis)
