@@ -8,6 +8,7 @@ AND. A malformed query raises :class:`~khabar.errors.QueryError` with a message 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from khabar.errors import QueryError
@@ -79,14 +80,30 @@ def to_fts5(node: Node) -> str:
 
 
 def to_tsquery(node: Node) -> str:
-    """Render as a PostgreSQL ``tsquery`` in its input syntax: lexemes quoted as they are (no dictionary touches
-    them), a phrase as ``<->``, ``NOT`` as ``& !``."""
+    """Render as a PostgreSQL ``tsquery`` in its input syntax: the index's tokens of each term (:func:`tokens`)
+    quoted as they are (no dictionary touches them), a phrase as ``<->``, ``NOT`` as ``& !``."""
     if isinstance(node, Phrase):
-        return "(" + " <-> ".join(lexeme(term) for term in node.terms) + ")"
+        return "(" + " <-> ".join(lexeme(token) for token in tokens(node.terms)) + ")"
     if isinstance(node, Not):
         return f"({to_tsquery(node.keep)} & !{to_tsquery(node.exclude)})"
     joiner = " & " if isinstance(node, And) else " | "
     return "(" + joiner.join(to_tsquery(item) for item in node.items) + ")"
+
+
+_SEPARATORS = re.compile(r"[^\w.]|_")
+
+
+def tokens(terms: Iterable[str]) -> list[str]:
+    """The tokens a full-text index holds for these terms: what SQLite's unicode61 tokenizer (``tokenchars '.'``)
+    makes of them, letters, digits and ``.`` (``5/1`` is two tokens, ``3.5`` one). PostgreSQL's index is built from
+    the same tokens, so both backends match, count and rank the same words."""
+    found = []
+    for term in terms:
+        if _SEPARATORS.search(term) is None:
+            found.append(term)
+        else:
+            found.extend(piece for piece in _SEPARATORS.split(term) if piece)
+    return found
 
 
 def lexeme(term: str) -> str:

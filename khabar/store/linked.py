@@ -38,11 +38,12 @@ def collapsed_search(
     if (request.query or "").strip():
         tree = parse(request.query)
         wanted = highlight_terms(tree)
-        matched = f"""SELECT a.rowid AS rid, {dialect.rank} AS score, {group} AS grp,
+        rank, rank_params = dialect.ranking(db, tree)
+        matched = f"""SELECT a.rowid AS rid, {rank} AS score, {group} AS grp,
                           a.published_day AS day
                       FROM {dialect.search_from} {links}
                       WHERE {dialect.match} AND {condition}"""
-        arguments = [dialect.render(tree), *params]
+        arguments = [*rank_params, dialect.render(tree), *params]
         order = "{p}score, {p}rid"
     else:
         matched = f"""SELECT a.rowid AS rid, NULL AS score, {group} AS grp, a.published_day AS day

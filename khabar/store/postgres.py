@@ -11,14 +11,19 @@ one statement, so the server's request threads read concurrently while an ingest
 khabar's own analyzed terms (:func:`khabar.text.terms.term_texts`, the same as SQLite's FTS5 gets), written as
 lexemes directly so that no PostgreSQL parser, stemmer or stop list touches them. Title terms carry weight A, body
 terms weight D, with positions, so phrases (``<->``) work; a GIN index answers ``@@``. The query language is
-parsed once (:mod:`khabar.search.query`) and rendered as a ``tsquery``. Ranking is ``ts_rank`` with the title
-weighted three times the body (as SQLite's ``bm25(…, 3.0, 1.0)``) and a logarithmic length normalization; it is
-not BM25 (no inverse document frequency), so ranks agree with SQLite's on clear cases, not on every tie.
+parsed once (:mod:`khabar.search.query`) and rendered as a ``tsquery``.
+
+**Ranking** is FTS5's BM25, computed the same way (:func:`bm25`), so both backends order hits alike: for each
+phrase of the query, its inverse document frequency (from a count of the articles holding it), its weighted
+frequency in the article (``ts_rank_cd`` with normalization 0 sums the weights of a phrase's instances: body ¼,
+title ¾, so four times it is FTS5's frequency with the title weighing 3 and the body 1), the article's length in
+terms, and the average length (``search_totals``).
 """
 
 from __future__ import annotations
 
 import functools
+import math
 import os
 import re
 import threading
@@ -27,9 +32,9 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from khabar.errors import ArchiveError, InputError
-from khabar.search.query import lexeme, to_tsquery
+from khabar.search.query import Node, Not, Or, Phrase, lexeme, to_tsquery, tokens
 from khabar.store.migrations import migrations
-from khabar.store.sql import Dialect, Row, SQLArchive, now
+from khabar.store.sql import Connection, Dialect, Row, SQLArchive, now
 
 try:
     import psycopg
@@ -47,9 +52,11 @@ MAX_POSITION = 16383
 MAX_POSITIONS = 256
 MAX_LEXEME_BYTES = 2047
 
-# ts_rank's weights for {D, C, B, A}: body terms are D, title terms A, three times as much (SQLite: bm25 3:1).
-# Normalization 1 divides by 1 + log(document length).
-RANK = "ts_rank('{0.3333, 0.3333, 0.3333, 1.0}', articles_fts.document, wanted.q, 1)"
+# BM25 as SQLite's FTS5 computes it (fts5_aux.c): k1, b, and the weights of the columns (title 3, body 1) as
+# ts_rank_cd weights for {D, C, B, A} (at most 1 each, so a quarter of them; exact in binary).
+K1, B = 1.2, 0.75
+FREQUENCY = "4 * ts_rank_cd('{0.25, 0.25, 0.25, 0.75}', articles_fts.document, CAST(? AS tsquery), 0)::float8"
+SHARDS = 16  # rows of search_totals
 
 
 def is_postgres_url(location: str) -> bool:
@@ -65,9 +72,9 @@ def shown(url: str) -> str:
     return urlunsplit(parts._replace(netloc=f"{parts.username}:***@{host}"))
 
 
-def tsvector(title_terms: Sequence[str], body_terms: Sequence[str]) -> str:
-    """The search document of an article in ``tsvector`` input syntax: title terms at positions 1…n with weight A,
-    body terms after a gap (no phrase runs from the title into the body) with the default weight D."""
+def tsvector(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
+    """The search document of an article in ``tsvector`` input syntax: title tokens at positions 1…n with weight
+    A, body tokens after a gap (no phrase runs from the title into the body) with the default weight D."""
     positions: dict[str, list[str]] = {}
 
     def place(terms: Sequence[str], first: int, weight: str) -> None:
@@ -76,8 +83,8 @@ def tsvector(title_terms: Sequence[str], body_terms: Sequence[str]) -> str:
             if len(spots) < MAX_POSITIONS:
                 spots.append(f"{min(position, MAX_POSITION)}{weight}")
 
-    place(title_terms, 1, "A")
-    place(body_terms, len(title_terms) + 2, "")
+    place(title_tokens, 1, "A")
+    place(body_tokens, len(title_tokens) + 2, "")
     return " ".join(
         f"{lexeme(term)}:{','.join(spots)}"
         for term, spots in positions.items()
@@ -89,12 +96,59 @@ def _query_errors() -> tuple[type[Exception], ...]:
     return (psycopg.errors.SyntaxError, psycopg.DataError) if psycopg is not None else ()
 
 
+def bm25(db: Connection, tree: Node) -> tuple[str, list[Any]]:
+    """The negated BM25 score of an article for ``tree`` as SQL over ``articles_fts``, with its parameters.
+
+    The same formula, constants and order of operations as FTS5's ``bm25()``, in double precision: for each phrase
+    (left to right; those under NOT have no instance in a match and add nothing)
+    ``idf · f · (k1 + 1) / (f + k1 · (1 − b + b · length / avgdl))``, where ``idf = ln((N − n + ½) / (n + ½))``
+    (at least 10⁻⁶) with ``n`` the articles holding the phrase and ``N`` all articles. As in FTS5, a phrase's
+    instances count only where the part of the query it belongs to matches (``a`` in ``(a b) OR c`` counts in an
+    article with ``a`` and ``b``, not in one with ``a`` and ``c``).
+    """
+    articles, terms = db.execute(
+        "SELECT coalesce(sum(articles), 0)::bigint, coalesce(sum(terms), 0)::bigint FROM search_totals"
+    ).fetchone()
+    rows = max(articles, 1)
+    average = terms / rows or 1.0  # no terms: nothing can match
+    parts, params = [], []
+    for phrase, within in _phrases(tree):
+        query = to_tsquery(phrase)
+        holding = db.execute(
+            "SELECT count(*) FROM articles_fts WHERE document @@ CAST(? AS tsquery)", (query,)
+        ).fetchone()[0]
+        idf = math.log((rows - holding + 0.5) / (holding + 0.5))
+        idf = idf if idf > 0.0 else 1e-6
+        length = f"(1::float8 - {B!r}::float8 + {B!r}::float8 * articles_fts.length / {average!r}::float8)"
+        part = (
+            f"{idf!r}::float8 * ({FREQUENCY} * ({K1!r}::float8 + 1::float8))"
+            f" / ({FREQUENCY} + {K1!r}::float8 * {length})"
+        )
+        if within:
+            part = f"(CASE WHEN articles_fts.document @@ CAST(? AS tsquery) THEN {part} ELSE 0::float8 END)"
+            params.append(" & ".join(to_tsquery(node) for node in within))
+        parts.append(part)
+        params += [query, query]
+    return "-(" + " + ".join(["0::float8", *parts]) + ")", params
+
+
+def _phrases(node: Node, within: tuple[Node, ...] | None = None) -> list[tuple[Phrase, tuple[Node, ...]]]:
+    """The phrases a match can contain, in the order the query names them, each with the parts of the query
+    around it that must match for its instances to count: the AND and NOT nodes above it, below the whole query
+    (which every hit matches; an OR matches whenever the part holding the phrase does)."""
+    if isinstance(node, Phrase):
+        return [(node, within or ())]
+    around = () if within is None else within if isinstance(node, Or) else (*within, node)
+    children = (node.keep,) if isinstance(node, Not) else node.items
+    return [found for child in children for found in _phrases(child, around)]
+
+
 POSTGRES = Dialect(
     name="postgresql",
     search_from="""articles_fts JOIN articles a ON a.rowid = articles_fts.rowid
         CROSS JOIN (SELECT CAST(? AS tsquery) AS q) wanted""",
     match="articles_fts.document @@ wanted.q",
-    rank=f"-{RANK}",
+    ranking=bm25,
     render=to_tsquery,
     query_errors=_query_errors(),
     same_text_ignoring_case="lower({column}) = lower(?)",
@@ -133,14 +187,29 @@ class PostgresArchive(SQLArchive):
 
     # -- the tsvector index ------------------------------------------------------------------------------------
     def _index(self, rowid: int, title_terms: list[str], body_terms: list[str]) -> None:
+        title, body = tokens(title_terms), tokens(body_terms)
         self.db.execute(
-            "INSERT INTO articles_fts (rowid, document) VALUES (?, ?)",
-            (rowid, tsvector(title_terms, body_terms)),
+            "INSERT INTO articles_fts (rowid, document, length) VALUES (?, ?, ?)",
+            (rowid, tsvector(title, body), len(title) + len(body)),
         )
+        self._count(1, len(title) + len(body))
 
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
+        title, body = tokens(title_terms), tokens(body_terms)
+        old = self.db.execute("SELECT length FROM articles_fts WHERE rowid = ?", (rowid,)).fetchone()[0]
         self.db.execute(
-            "UPDATE articles_fts SET document = ? WHERE rowid = ?", (tsvector(title_terms, body_terms), rowid)
+            "UPDATE articles_fts SET document = ?, length = ? WHERE rowid = ?",
+            (tsvector(title, body), len(title) + len(body), rowid),
+        )
+        self._count(0, len(title) + len(body) - old)
+
+    def _count(self, articles: int, terms: int) -> None:
+        """Add to the index's totals, in the row of this session's shard."""
+        self.db.execute(
+            f"""INSERT INTO search_totals (shard, articles, terms) VALUES (pg_backend_pid() % {SHARDS}, ?, ?)
+                ON CONFLICT (shard) DO UPDATE SET articles = search_totals.articles + excluded.articles,
+                    terms = search_totals.terms + excluded.terms""",
+            (articles, terms),
         )
 
     def _rows_restored(self, table: str) -> None:
@@ -263,10 +332,11 @@ class Fetched:
 
 
 _READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
+_WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE)\b|setval\(", re.IGNORECASE)
 
 
 def _reads_only(sql: str) -> bool:
-    return _READS.match(sql) is not None
+    return _READS.match(sql) is not None and _WRITES.search(sql) is None
 
 
 @functools.lru_cache(maxsize=512)

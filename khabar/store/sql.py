@@ -90,12 +90,14 @@ class Connection(Protocol):
 @dataclass(frozen=True, slots=True)
 class Dialect:
     """The SQL that differs between backends. ``search_from`` and ``match`` hold one ``?`` between them: the
-    rendered query, bound before every other parameter of a search."""
+    rendered query, bound after the ranking's parameters and before every other parameter of a search."""
 
     name: str
     search_from: str  # the search index joined to ``articles a``
     match: str  # the condition that an article matches the query
-    rank: str  # an expression to sort by, best first (ascending); a hit's score is its negation
+    # The BM25 score of a query's matches as an expression to sort by, best first (ascending; a hit's score is its
+    # negation), with its parameters. It may ask the index for statistics first.
+    ranking: Callable[[Connection, Node], tuple[str, list[Any]]]
     render: Callable[[Node], str]  # the query tree as the index's query language
     query_errors: tuple[type[Exception], ...]  # what a query the index cannot run raises
     same_text_ignoring_case: str  # ``{column} = ?`` without regard to (ASCII) case
@@ -350,10 +352,11 @@ class SQLArchive:
             total = self.db.execute(
                 f"SELECT count(*) {sql_from} WHERE {condition}", [match, *params]
             ).fetchone()[0]
+            rank, rank_params = self.dialect.ranking(self.db, tree) if total else ("0", [])
             rows = self.db.execute(
-                f"""SELECT a.*, {self.dialect.rank} AS score {sql_from} WHERE {condition}
+                f"""SELECT a.*, {rank} AS score {sql_from} WHERE {condition}
                     ORDER BY score, a.rowid LIMIT ? OFFSET ?""",
-                [match, *params, request.limit, request.offset],
+                [*rank_params, match, *params, request.limit, request.offset],
             ).fetchall()
         except self.dialect.query_errors as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None

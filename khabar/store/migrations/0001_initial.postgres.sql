@@ -23,11 +23,23 @@ CREATE INDEX articles_published_day ON articles (published_day);
 CREATE INDEX articles_source ON articles (lower(source));
 
 -- Terms come from khabar.text.terms and are written as tsvector lexemes directly (no PostgreSQL parser or
--- dictionary touches them): title terms weighted A, body terms D, positions kept for phrases.
+-- dictionary touches them): title terms weighted A, body terms D, positions kept for phrases. With the number of
+-- terms and the totals below, search ranks by BM25 exactly as SQLite's FTS5 does (khabar/store/postgres.py).
 CREATE TABLE articles_fts (
     rowid BIGINT PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE,
-    document TSVECTOR NOT NULL
+    document TSVECTOR NOT NULL,
+    length INTEGER NOT NULL             -- terms in title and body: BM25's document length
 );
+-- Articles and terms in the index, for BM25's average document length (FTS5 keeps these itself). Counted in
+-- 16 rows, each session adding to the row of its process id, so concurrent writers seldom wait for each other.
+CREATE TABLE search_totals (
+    shard SMALLINT PRIMARY KEY,
+    articles BIGINT NOT NULL,
+    terms BIGINT NOT NULL
+);
+-- Kept compressed in the table's own pages, not out of line: the planner then sees what a scan costs and uses
+-- the GIN index (out of line, a 5,000-article archive was scanned in 17 ms instead of looked up in 0.3 ms).
+ALTER TABLE articles_fts ALTER COLUMN document SET STORAGE MAIN;
 CREATE INDEX articles_fts_document ON articles_fts USING GIN (document);
 
 CREATE TABLE rejected (
