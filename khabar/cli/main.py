@@ -42,7 +42,13 @@ out = Console(soft_wrap=True)
 err = Console(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
-    str, typer.Option("--db", envvar="KHABAR_DB", help="Archive: a SQLite file path.", show_default=True)
+    str,
+    typer.Option(
+        "--db",
+        envvar="KHABAR_DB",
+        help="Archive: a SQLite file path, or a PostgreSQL URL (postgresql://user:password@host:5432/database).",
+        show_default=True,
+    ),
 ]
 PathsArgument = Annotated[
     list[Path],
@@ -480,6 +486,89 @@ def rejected(
     for row in rows:
         where = row.origin if row.record_no is None else f"{row.origin} record {row.record_no}"
         out.print(f"[yellow]{escape(where)}[/]: {escape(row.reason)}")
+
+
+@app.command()
+def export(
+    out_folder: Annotated[Path, typer.Argument(metavar="OUT", help="A new folder to write into.")],
+    db: DbOption = DEFAULT_DB,
+    file_format: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="jsonl: analysis records, rejections and feeds as JSON Lines, for `khabar import` "
+            "(moves an archive between SQLite and PostgreSQL); parquet: tables for analysts.",
+        ),
+    ] = "jsonl",
+    gzip: Annotated[bool, typer.Option("--gzip", help="Compress the JSON Lines files (.jsonl.gz).")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+) -> None:
+    """Write the whole archive into a folder: JSON Lines (lossless, for `khabar import`) or Parquet tables."""
+    from khabar import transfer
+
+    if file_format not in ("jsonl", "parquet"):
+        raise _fail(InputError(f"--format is jsonl or parquet, not {file_format!r}")) from None
+    started = time.perf_counter()
+    progress = _transfer_progress("exporting", quiet)
+    try:
+        archive = open_archive(db)
+        with progress:
+            task = progress.add_task("export", total=None)
+
+            def advance(_: Analysis) -> None:
+                progress.advance(task)
+
+            if file_format == "parquet":
+                summary = transfer.export_parquet(archive, out_folder, on_article=advance)
+            else:
+                summary = transfer.export_archive(archive, out_folder, compress=gzip, on_article=advance)
+    except KhabarError as error:
+        raise _fail(error) from None
+    rows = "".join(f", {count:,} {table}" for table, count in summary.rows.items() if table != "articles")
+    err.print(
+        f"{summary.articles:,} articles{rows} in {time.perf_counter() - started:.1f}s → {escape(str(out_folder))}"
+    )
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(metavar="IN", help="A folder `khabar export` wrote, or a .jsonl of analysis records."),
+    ],
+    db: DbOption = DEFAULT_DB,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+) -> None:
+    """Store an export in this archive as it was: ids, analysis, ingest times, rejections, feeds. Idempotent."""
+    from khabar import transfer
+
+    started = time.perf_counter()
+    progress = _transfer_progress("importing", quiet)
+    try:
+        archive = open_archive(db)
+        with progress:
+            task = progress.add_task("import", total=None)
+            summary = transfer.import_archive(archive, source, on_article=lambda *_: progress.advance(task))
+    except KhabarError as error:
+        raise _fail(error) from None
+    rows = "".join(f", {count:,} {table}" for table, count in summary.rows.items())
+    err.print(
+        f"{summary.articles:,} articles added, {summary.known:,} already there{rows}"
+        f" in {time.perf_counter() - started:.1f}s → {escape(str(db))}"
+    )
+
+
+def _transfer_progress(verb: str, quiet: bool) -> Progress:
+    return Progress(
+        SpinnerColumn(),
+        TextColumn(verb),
+        TextColumn("{task.completed:,} articles"),
+        _RateColumn(),
+        TimeElapsedColumn(),
+        console=err,
+        disable=quiet,
+        transient=True,
+    )
 
 
 @app.command()

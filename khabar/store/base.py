@@ -1,12 +1,13 @@
 """The archive interface every storage backend implements.
 
-Callers (service, CLI, API) only see :class:`Archive`; the SQLite implementation is the embedded default and a
-PostgreSQL one can sit beside it. Search requests and results are plain records, so every view renders the same
+Callers (service, CLI, API) only see :class:`Archive`; the SQLite implementation is the embedded default and the
+PostgreSQL one sits beside it (both in :mod:`khabar.store.sql`). Search requests and results are plain records, so every view renders the same
 object.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -300,8 +301,10 @@ class FeedItem:
 class Archive(Protocol):
     """Articles with their analysis, the records that were rejected, and search over them."""
 
-    def add(self, analysis: Analysis) -> bool:
-        """Store an article; ``False`` when an article with the same identity is already there."""
+    def add(self, analysis: Analysis, ingested_at: str | None = None) -> bool:
+        """Store an article; ``False`` when an article with the same identity is already there.
+
+        ``ingested_at`` (UTC, ISO 8601) keeps the time another archive stored it (``khabar import``); else now."""
 
     def contains(self, identity: str) -> bool:
         """Whether an article with this identity is stored (checked before analysis, so reruns are cheap)."""
@@ -381,5 +384,14 @@ class Archive(Protocol):
 
     def story(self, story_id: int, limit: int = 200) -> StoryDetail:
         """A story's articles, oldest first; raises NotFound."""
+
+    def stored_articles(self, batch: int = 500) -> Iterator[tuple[Analysis, str]]:
+        """Every article with the time it was stored (``ingested_at``), in the order it was stored."""
+
+    def table_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of ``rejected``, ``feeds`` or ``feed_items`` as plain dicts (what ``khabar export`` writes)."""
+
+    def restore_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert rows :meth:`table_rows` gave, keeping those already there; how many were new."""
 
     def close(self) -> None: ...
