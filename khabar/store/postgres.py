@@ -28,6 +28,7 @@ import os
 import re
 import threading
 from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -117,8 +118,8 @@ def bm25(db: Connection, tree: Node) -> tuple[str, list[Any]]:
         holding = db.execute(
             "SELECT count(*) FROM articles_fts WHERE document @@ CAST(? AS tsquery)", (query,)
         ).fetchone()[0]
-        idf = math.log((rows - holding + 0.5) / (holding + 0.5))
-        idf = idf if idf > 0.0 else 1e-6
+        ratio = (rows - holding + 0.5) / (holding + 0.5)
+        idf = math.log(ratio) if ratio > 1.0 else 1e-6  # FTS5: at least 1e-6
         length = f"(1::float8 - {B!r}::float8 + {B!r}::float8 * articles_fts.length / {average!r}::float8)"
         part = (
             f"{idf!r}::float8 * ({FREQUENCY} * ({K1!r}::float8 + 1::float8))"
@@ -177,6 +178,9 @@ class PostgresArchive(SQLArchive):
                 if self._connection is None:
                     self._connection = PooledConnection(self.url, self.pool_size)
         return self._connection
+
+    def _snapshot(self) -> AbstractContextManager[object]:
+        return self.db.snapshot()
 
     def close(self) -> None:
         """Give back this thread's connection (what it did not commit is rolled back) and close the pool."""
@@ -265,16 +269,32 @@ class PooledConnection:
         )
         self._local = threading.local()
 
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """This thread's reads in the block see one state of the database: a read-only REPEATABLE READ
+        transaction on one connection (inside a write transaction they see that transaction's state already)."""
+        if getattr(self._local, "connection", None) is not None:
+            yield
+            return
+        with self.pool.connection() as connection:
+            connection.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            self._local.connection = connection
+            try:
+                yield
+            finally:
+                self._local.connection = None
+                connection.execute("COMMIT")
+
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Fetched:
-        statement = _placeholders(sql)
+        statement, values = _placeholders(sql), _storable(parameters)
         held = getattr(self._local, "connection", None)
         if held is None and _reads_only(sql):
             with self.pool.connection() as connection:
-                return Fetched(connection.execute(statement, parameters))
-        return Fetched((held or self._hold()).execute(statement, parameters))
+                return Fetched(connection.execute(statement, values))
+        return Fetched((held or self._hold()).execute(statement, values))
 
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Fetched:
-        rows = list(parameters)
+        rows = [_storable(row) for row in parameters]
         if not rows:
             return Fetched(None)
         connection = getattr(self._local, "connection", None) or self._hold()
@@ -337,6 +357,15 @@ _WRITES = re.compile(r"\b(INSERT|UPDATE|DELETE)\b|setval\(", re.IGNORECASE)
 
 def _reads_only(sql: str) -> bool:
     return _READS.match(sql) is not None and _WRITES.search(sql) is None
+
+
+def _storable(parameters: Sequence[Any]) -> list[Any]:
+    """PostgreSQL's text cannot hold NUL (SQLite's can): it is stored as U+FFFD, one character for one, so every
+    offset into the text stays right."""
+    return [
+        value.replace("\x00", "\ufffd") if isinstance(value, str) and "\x00" in value else value
+        for value in parameters
+    ]
 
 
 @functools.lru_cache(maxsize=512)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -120,6 +121,11 @@ class SQLArchive:
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
         """Replace an article's terms in the search index (``before``: its stored title and text)."""
         raise NotImplementedError
+
+    def _snapshot(self) -> AbstractContextManager[object]:
+        """Run several reads against one state of the archive (a count, its rows and the ranking's statistics
+        agree while an ingest commits). SQLite's FTS5 reads its statistics in the same statement: nothing to do."""
+        return nullcontext()
 
     # -- writing -----------------------------------------------------------------------------------------------
     def add(self, analysis: Analysis, ingested_at: str | None = None) -> bool:
@@ -320,6 +326,10 @@ class SQLArchive:
         return analysis_of(row)
 
     def search(self, request: SearchRequest) -> SearchPage:
+        with self._snapshot():
+            return self._search(request)
+
+    def _search(self, request: SearchRequest) -> SearchPage:
         where, params = ["1 = 1"], []
         if request.since:
             where.append("a.published_day >= ?")
@@ -554,12 +564,14 @@ class SQLArchive:
             params.append(request.until.isoformat())
         condition = " AND ".join(where) or "1 = 1"
         joined = f"FROM {table} f JOIN articles a ON a.rowid = f.article_rowid WHERE {condition}"
-        total = self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0]
-        rows = self.db.execute(
-            f"""SELECT a.id AS article_id, a.title, a.source, a.published, a.published_jalali, f.* {joined}
-                ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC, f.start LIMIT ? OFFSET ?""",
-            [*params, request.limit, request.offset],
-        ).fetchall()
+        with self._snapshot():
+            total = self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0]
+            rows = self.db.execute(
+                f"""SELECT a.id AS article_id, a.title, a.source, a.published, a.published_jalali, f.* {joined}
+                    ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC, f.start
+                    LIMIT ? OFFSET ?""",
+                [*params, request.limit, request.offset],
+            ).fetchall()
         return total, rows
 
     def links(self, article_id: str) -> ArticleLinks:
@@ -583,13 +595,17 @@ class SQLArchive:
 
     # -- feeds -------------------------------------------------------------------------------------------------
     def add_feed(self, url: str, name: str | None = None) -> Feed:
-        added = self.db.execute(
-            "INSERT INTO feeds (url, name, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
-            (url, name, now()),
-        ).fetchall()
+        known = self.db.execute("SELECT id FROM feeds WHERE url = ?", (url,)).fetchone()
+        added = (
+            self.db.execute(  # asked first: PostgreSQL would spend an id on a refused insert
+                "INSERT INTO feeds (url, name, added_at) VALUES (?, ?, ?) ON CONFLICT DO NOTHING RETURNING id",
+                (url, name, now()),
+            ).fetchall()
+            if known is None
+            else []
+        )
         if not added:
-            known = self.feed(url)
-            raise InputError(f"the feed {url} is followed already (id {known.id})")
+            raise InputError(f"the feed {url} is followed already (id {self.feed(url).id})")
         return self.feed(added[0][0])
 
     def feeds(self) -> list[Feed]:

@@ -1,0 +1,154 @@
+"""What is PostgreSQL's own: migrations on a server, connection errors, NUL in text, the search document, many
+readers while an ingest writes, and a killed ingest rerun (the shared behaviour is tested on both backends by the
+other archive tests)."""
+
+from __future__ import annotations
+
+import json
+import random
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+
+from khabar import service
+from khabar.errors import ArchiveError
+from khabar.records import RawRecord
+from khabar.store import open_archive
+from khabar.store.migrations import migrations
+
+pytest.importorskip("psycopg")
+
+from khabar.store.postgres import _placeholders, _reads_only, shown, tsvector  # noqa: E402
+
+
+def test_migrations_make_the_same_history_as_sqlite_once(postgres_server) -> None:
+    url = postgres_server.create_database(migrated=False)
+    open_archive(url).close()
+    archive = open_archive(url)  # opening again applies nothing twice
+    applied = [row[0] for row in archive.db.execute("SELECT name FROM schema_migrations ORDER BY name")]
+    assert applied == [name for name, _ in migrations()] == [name for name, _ in migrations("postgresql")]
+    assert archive.stats().articles == 0
+    archive.close()
+    postgres_server.drop_database(url)
+
+
+def test_a_database_of_another_application_is_refused(postgres_server) -> None:
+    url = postgres_server.create_database(migrated=False)
+    import psycopg
+
+    with psycopg.connect(url, autocommit=True) as connection:
+        connection.execute("CREATE TABLE articles (id INTEGER)")
+    with pytest.raises(ArchiveError, match="tables khabar did not create"):
+        open_archive(url)
+    postgres_server.drop_database(url)
+
+
+def test_an_unreachable_server_is_named_without_its_password(postgres_server) -> None:
+    url = f"postgresql://khabar:secret@127.0.0.1:{postgres_server.port + 1}/news"
+    with pytest.raises(ArchiveError, match="cannot connect to the PostgreSQL archive") as caught:
+        open_archive(url)
+    assert "secret" not in str(caught.value) and "khabar:***@" in str(caught.value)
+    assert shown("postgresql://u@h/db") == "postgresql://u@h/db"
+
+
+def test_nul_in_text_is_stored_as_a_replacement_character(postgres_archive) -> None:
+    summary = service.ingest(
+        postgres_archive, [RawRecord("خبر\x00 تازه از تهران", "t", 1), RawRecord("خبر دیگر", "t", 2)]
+    )
+    assert summary.added == 2  # the batch goes on
+    [hit] = service.search(postgres_archive, "تهران").hits
+    text = postgres_archive.get(hit.id).text
+    assert text.startswith("خبر\ufffd تازه")
+
+
+def test_the_search_document_and_placeholders() -> None:
+    assert tsvector(["دیدار"], ["دیدار", "سفیر", "o'brien"]) == "'دیدار':1A,3 'سفیر':4 'o''brien':5"
+    assert tsvector([], ["a"] * 300).count(",") == 255  # PostgreSQL keeps 256 positions of a lexeme
+    assert _placeholders("SELECT ? WHERE x LIKE '%'") == "SELECT %s WHERE x LIKE '%%'"
+    assert _reads_only("  SELECT 1") and _reads_only("WITH x AS (SELECT 1) SELECT * FROM x")
+    assert not _reads_only("WITH x AS (INSERT INTO t VALUES (1) RETURNING 1) SELECT 1")
+    assert not _reads_only("INSERT INTO t VALUES (?)")
+
+
+def test_many_readers_while_an_ingest_writes(postgres_archive, monkeypatch) -> None:
+    """Readers see only committed batches, never wait for the writer, and never fail."""
+    monkeypatch.setattr(service, "COMMIT_EVERY", 25)
+    articles = [RawRecord(f"خبر شماره {n} درباره همکاری و آب", "many.jsonl", n) for n in range(1, 201)]
+    seen: list[int] = []
+    failures: list[BaseException] = []
+    writing = threading.Event()
+    writing.set()
+
+    def read() -> None:
+        try:
+            while writing.is_set():
+                seen.append(service.search(postgres_archive, "همکاری").total)
+                postgres_archive.stats()
+        except BaseException as error:  # noqa: BLE001 — reported below
+            failures.append(error)
+
+    readers = [threading.Thread(target=read) for _ in range(6)]
+    for reader in readers:
+        reader.start()
+    try:
+        summary = service.ingest(postgres_archive, articles, analyze=False)
+    finally:
+        writing.clear()
+        for reader in readers:
+            reader.join()
+    assert not failures, failures
+    assert summary.added == 200 and service.search(postgres_archive, "همکاری").total == 200
+    assert len(seen) > 20 and {count % 25 for count in seen} == {0}  # whole batches, as committed
+
+
+@pytest.fixture
+def postgres_archive(postgres_server):
+    url = postgres_server.create_database()
+    archive = open_archive(url)
+    yield archive
+    archive.close()
+    postgres_server.drop_database(url)
+
+
+def test_killed_ingest_then_rerun_stores_each_article_once(tmp_path: Path, postgres_server) -> None:
+    """The crash test of tests/store/test_crash_safety.py against a server: each article exactly once, the index
+    and its totals in step with the articles."""
+    corpus = tmp_path / "corpus.jsonl"
+    rng = random.Random(1404)
+    words = ["همکاری", "دولت", "مجلس", "وزیر", "آب", "برق", "نفت", "بانک", "تورم", "قیمت", "خودرو", "مسکن"]
+    with corpus.open("w", encoding="utf-8") as out:
+        for number in range(2000):
+            text = " ".join(rng.choice(words) for _ in range(40)) + f" (شماره {number})."
+            out.write(json.dumps({"id": f"a{number}", "text": text}, ensure_ascii=False) + "\n")
+    url = postgres_server.create_database()
+    command = [sys.executable, "-m", "khabar", "ingest", str(corpus), "--db", url, "--quiet", "--no-analysis"]
+    kills = 0
+    for seconds in (1.5, 2.5, 3.5):
+        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and process.poll() is None:
+            time.sleep(0.01)
+        if process.poll() is None:
+            process.send_signal(signal.SIGKILL)
+            kills += 1
+        process.wait()
+    assert kills >= 1, "the ingest finished before it could be killed; make the corpus bigger"
+    final = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert final.returncode == 0, final.stderr
+    archive = open_archive(url)
+    articles, identities, indexed, length = archive.db.execute(
+        """SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT identity) FROM articles),
+                  (SELECT count(*) FROM articles_fts), (SELECT sum(length)::bigint FROM articles_fts)"""
+    ).fetchone()
+    totals = tuple(
+        archive.db.execute("SELECT sum(articles)::bigint, sum(terms)::bigint FROM search_totals").fetchone()
+    )
+    assert articles == identities == indexed == 2000
+    assert totals == (2000, length)  # the BM25 statistics count each article once
+    archive.close()
+    postgres_server.drop_database(url)
