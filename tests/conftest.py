@@ -83,6 +83,17 @@ def archive(archive_location: str):
 
 
 @pytest.fixture
+def report_and_copy(seed_text) -> tuple[str, str]:
+    """The founding ILNA report (without the seed format's date line), and how another agency republishes it:
+    its own attribution, ZWNJ dropped, Arabic letters, the closing paragraph cut."""
+    import re
+
+    report = re.sub(r"^\s*date\s+\S+\s+", "", seed_text)
+    copy = "تهران - ایسنا - " + report.replace("\u200c", "").replace("ی", "ي").replace("ک", "ك")
+    return report, copy.rsplit("\n\n", 1)[0]
+
+
+@pytest.fixture
 def seeded_archive(archive):
     from khabar import service
 

@@ -77,20 +77,26 @@ def tsvector(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
     """The search document of an article in ``tsvector`` input syntax: title tokens at positions 1…n with weight
     A, body tokens after a gap (no phrase runs from the title into the body) with the default weight D."""
     positions: dict[str, list[str]] = {}
-
-    def place(terms: Sequence[str], first: int, weight: str) -> None:
-        for position, term in enumerate(terms, start=first):
-            spots = positions.setdefault(term, [])
-            if len(spots) < MAX_POSITIONS:
-                spots.append(f"{min(position, MAX_POSITION)}{weight}")
-
-    place(title_tokens, 1, "A")
-    place(body_tokens, len(title_tokens) + 2, "")
+    first_body = len(title_tokens) + 2
+    for tokens_, first, spelled in (
+        (title_tokens, 1, _TITLE_POSITIONS),
+        (body_tokens, first_body, _POSITIONS),
+    ):
+        for position, token in enumerate(tokens_, start=first):
+            spots = positions.get(token)
+            if spots is None:
+                positions[token] = [spelled[min(position, MAX_POSITION)]]
+            elif len(spots) < MAX_POSITIONS:
+                spots.append(spelled[min(position, MAX_POSITION)])
     return " ".join(
-        f"{lexeme(term)}:{','.join(spots)}"
-        for term, spots in positions.items()
-        if len(term.encode("utf-8")) <= MAX_LEXEME_BYTES
+        lexeme(token) + ":" + ",".join(spots)
+        for token, spots in positions.items()
+        if len(token) * 4 <= MAX_LEXEME_BYTES or len(token.encode("utf-8")) <= MAX_LEXEME_BYTES
     )
+
+
+_POSITIONS = [str(position) for position in range(MAX_POSITION + 1)]  # written once, not per article
+_TITLE_POSITIONS = [f"{position}A" for position in range(MAX_POSITION + 1)]
 
 
 def _query_errors() -> tuple[type[Exception], ...]:
@@ -192,11 +198,14 @@ class PostgresArchive(SQLArchive):
     # -- the tsvector index ------------------------------------------------------------------------------------
     def _index(self, rowid: int, title_terms: list[str], body_terms: list[str]) -> None:
         title, body = tokens(title_terms), tokens(body_terms)
-        self.db.execute(
-            "INSERT INTO articles_fts (rowid, document, length) VALUES (?, ?, ?)",
+        self.db.execute(  # the totals in the same statement: one round trip
+            f"""WITH indexed AS (INSERT INTO articles_fts (rowid, document, length) VALUES (?, ?, ?) RETURNING length)
+                INSERT INTO search_totals (shard, articles, terms)
+                SELECT pg_backend_pid() % {SHARDS}, 1, length FROM indexed
+                ON CONFLICT (shard) DO UPDATE SET articles = search_totals.articles + excluded.articles,
+                    terms = search_totals.terms + excluded.terms""",
             (rowid, tsvector(title, body), len(title) + len(body)),
         )
-        self._count(1, len(title) + len(body))
 
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
         title, body = tokens(title_terms), tokens(body_terms)

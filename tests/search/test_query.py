@@ -3,7 +3,18 @@ from __future__ import annotations
 import pytest
 
 from khabar.errors import QueryError
-from khabar.search.query import And, Not, Or, Phrase, highlight_terms, parse, to_fts5
+from khabar.search.query import (
+    And,
+    Not,
+    Or,
+    Phrase,
+    highlight_terms,
+    lexeme,
+    parse,
+    to_fts5,
+    to_tsquery,
+    tokens,
+)
 
 
 @pytest.mark.parametrize(
@@ -54,3 +65,23 @@ def test_tree_and_highlights() -> None:
     assert tree == Not(Or((Phrase(("ایران",)), Phrase(("افغانستان",)))), Phrase(("مخدر",)))
     assert highlight_terms(tree) == {"ایران", "افغانستان"}
     assert isinstance(parse("الف ب"), And)
+
+
+@pytest.mark.parametrize(
+    ("query", "tsquery"),
+    [
+        ("همکاري", "('همکاری')"),
+        ("مواد مخدر", "(('مواد') & ('مخدر'))"),
+        ('"مواد مخدر" OR پلیس', "(('مواد' <-> 'مخدر') | ('پلیس'))"),
+        ("مواد NOT مخدر ایران", "((('مواد') & !('مخدر')) & ('ایران'))"),
+        ("1383/5/1", "('1383' <-> '5' <-> '1')"),  # the index's tokens, as FTS5 splits them
+        ("O'Brien", "('obrien')"),
+    ],
+)
+def test_tsquery_renders_the_same_tree_for_postgresql(query: str, tsquery: str) -> None:
+    assert to_tsquery(parse(query)) == tsquery
+
+
+def test_index_tokens_split_terms_where_sqlites_tokenizer_does() -> None:
+    assert tokens(["5/1", "3.5", "a_b", "همکاری"]) == ["5", "1", "3.5", "a", "b", "همکاری"]
+    assert lexeme("o'b\\") == "'o''b\\\\'"

@@ -7,7 +7,6 @@ copy (near-duplicates and stories), a store-only article, an undated one, and re
 
 from __future__ import annotations
 
-import re
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,7 +18,6 @@ from khabar.store import open_archive
 from khabar.store.base import SearchRequest
 
 ROOT = Path(__file__).resolve().parents[2]
-ZWNJ = "\u200c"
 QUERIES = [
     "همکاري",
     "همکاری ها",
@@ -34,31 +32,24 @@ QUERIES = [
 ]
 
 
-def inputs(seed_text: str) -> list[dict]:
-    report = re.sub(r"^\s*date\s+\S+\s+", "", seed_text)
-    copy = "تهران - ایسنا - " + report.replace(ZWNJ, "").replace("ی", "ي").replace("ک", "ك")
-    return [
-        {
-            "text": report,
-            "url": "https://ilna.ir/1",
-            "source": "ILNA",
-            "date": "2025-10-09",
-            "title": "دیدار",
-        },
-        {
-            "text": copy.rsplit("\n\n", 1)[0],
-            "url": "https://isna.ir/2",
-            "source": "ISNA",
-            "date": "2025-10-09",
-        },
-        {"text": "گزارش بدون تاریخ درباره همکاری ها میان دانشگاه ها.", "source": "Mehr"},
-    ]
-
-
-def build(location: str, seed_text: str):
+def build(location: str, report_and_copy: tuple[str, str]):
+    report, copy = report_and_copy
     archive = open_archive(location)
     service.ingest_paths(archive, [ROOT / "examples"])
-    service.ingest_mappings(archive, inputs(seed_text))
+    service.ingest_mappings(
+        archive,
+        [
+            {
+                "text": report,
+                "url": "https://ilna.ir/1",
+                "source": "ILNA",
+                "date": "2025-10-09",
+                "title": "دیدار",
+            },
+            {"text": copy, "url": "https://isna.ir/2", "source": "ISNA", "date": "2025-10-09"},
+            {"text": "گزارش بدون تاریخ درباره همکاری ها میان دانشگاه ها.", "source": "Mehr"},
+        ],
+    )
     service.ingest(
         archive,
         [
@@ -71,9 +62,9 @@ def build(location: str, seed_text: str):
 
 
 @pytest.fixture
-def pair(tmp_path, postgres_server, seed_text):
+def pair(tmp_path, postgres_server, report_and_copy):
     url = postgres_server.create_database()
-    archives = build(str(tmp_path / "same.db"), seed_text), build(url, seed_text)
+    archives = build(str(tmp_path / "same.db"), report_and_copy), build(url, report_and_copy)
     yield archives
     for archive in archives:
         archive.close()

@@ -2,8 +2,9 @@
 once and leaves the archive intact (issue 6).
 
 The corpus is thousands of generated articles plus some bad records; the real CLI runs in a subprocess and is killed
-at seeded random moments, including while it commits. SQLite's write-ahead log makes each batch all-or-nothing, and
-an article's identity is unique, so a rerun adds exactly what the killed run had not committed.
+at seeded random moments, including while it commits. SQLite's write-ahead log (PostgreSQL's transaction, on the
+other backend) makes each batch all-or-nothing, and an article's identity is unique, so a rerun adds exactly what
+the killed run had not committed.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ from __future__ import annotations
 import json
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 import pytest
+
+from khabar.store import open_archive
 
 ARTICLES = 3000
 BAD = 25  # empty texts: rejected, and recorded once however often the ingest is rerun
@@ -59,7 +61,7 @@ def _corpus(path: Path) -> None:
                 out.write(json.dumps({"id": f"bad{number}", "text": "   "}, ensure_ascii=False) + "\n")
 
 
-def _ingest(corpus: Path, db: Path, *extra: str) -> subprocess.Popen:
+def _ingest(corpus: Path, db: str, *extra: str) -> subprocess.Popen:
     command = [sys.executable, "-m", "khabar", "ingest", str(corpus), "--db", str(db), "--quiet", *extra]
     return subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
@@ -76,22 +78,31 @@ def _kill_after(process: subprocess.Popen, seconds: float) -> bool:
     return True
 
 
-def _check(db: Path, expected_articles: int) -> None:
-    with sqlite3.connect(db) as connection:
+def _check(db: str, expected_articles: int) -> None:
+    archive = open_archive(db)
+    connection = archive.db
+    if archive.dialect.name == "sqlite":
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-        articles, identities = connection.execute(
-            "SELECT count(*), count(DISTINCT identity) FROM articles"
-        ).fetchone()
-        assert articles == identities == expected_articles
-        indexed = connection.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
-        assert indexed == articles  # the search index never lags or leads the articles
-        rejected = connection.execute("SELECT count(*) FROM rejected").fetchone()[0]
-        assert rejected == BAD
+    else:  # BM25's statistics count each article once
+        totals = connection.execute("SELECT sum(articles)::bigint, sum(terms)::bigint FROM search_totals")
+        length = connection.execute("SELECT sum(length)::bigint FROM articles_fts").fetchone()[0]
+        assert tuple(totals.fetchone()) == (expected_articles, length)
+    articles, identities = connection.execute(
+        "SELECT count(*), count(DISTINCT identity) FROM articles"
+    ).fetchone()
+    assert articles == identities == expected_articles
+    indexed = connection.execute("SELECT count(*) FROM articles_fts").fetchone()[0]
+    assert indexed == articles  # the search index never lags or leads the articles
+    rejected = connection.execute("SELECT count(*) FROM rejected").fetchone()[0]
+    assert rejected == BAD
+    archive.close()
 
 
 @pytest.mark.parametrize("mode", [["--no-analysis"], []], ids=["store-only", "analyzed"])
-def test_killed_ingest_then_rerun_stores_each_article_once(tmp_path: Path, mode: list[str]) -> None:
-    corpus, db = tmp_path / "corpus.jsonl", tmp_path / "archive.db"
+def test_killed_ingest_then_rerun_stores_each_article_once(
+    tmp_path: Path, archive_location: str, mode: list[str]
+) -> None:
+    corpus, db = tmp_path / "corpus.jsonl", archive_location
     _corpus(corpus)
     rng = random.Random(7)
     kills = 0

@@ -1,17 +1,10 @@
 """What is PostgreSQL's own: migrations on a server, connection errors, NUL in text, the search document, many
-readers while an ingest writes, and a killed ingest rerun (the shared behaviour is tested on both backends by the
-other archive tests)."""
+readers while an ingest writes (the shared behaviour, a killed ingest rerun included, is tested on both backends
+by the other archive tests)."""
 
 from __future__ import annotations
 
-import json
-import random
-import signal
-import subprocess
-import sys
 import threading
-import time
-from pathlib import Path
 
 import pytest
 
@@ -111,44 +104,5 @@ def postgres_archive(postgres_server):
     url = postgres_server.create_database()
     archive = open_archive(url)
     yield archive
-    archive.close()
-    postgres_server.drop_database(url)
-
-
-def test_killed_ingest_then_rerun_stores_each_article_once(tmp_path: Path, postgres_server) -> None:
-    """The crash test of tests/store/test_crash_safety.py against a server: each article exactly once, the index
-    and its totals in step with the articles."""
-    corpus = tmp_path / "corpus.jsonl"
-    rng = random.Random(1404)
-    words = ["همکاری", "دولت", "مجلس", "وزیر", "آب", "برق", "نفت", "بانک", "تورم", "قیمت", "خودرو", "مسکن"]
-    with corpus.open("w", encoding="utf-8") as out:
-        for number in range(2000):
-            text = " ".join(rng.choice(words) for _ in range(40)) + f" (شماره {number})."
-            out.write(json.dumps({"id": f"a{number}", "text": text}, ensure_ascii=False) + "\n")
-    url = postgres_server.create_database()
-    command = [sys.executable, "-m", "khabar", "ingest", str(corpus), "--db", url, "--quiet", "--no-analysis"]
-    kills = 0
-    for seconds in (1.5, 2.5, 3.5):
-        process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline and process.poll() is None:
-            time.sleep(0.01)
-        if process.poll() is None:
-            process.send_signal(signal.SIGKILL)
-            kills += 1
-        process.wait()
-    assert kills >= 1, "the ingest finished before it could be killed; make the corpus bigger"
-    final = subprocess.run(command, capture_output=True, text=True, timeout=600)
-    assert final.returncode == 0, final.stderr
-    archive = open_archive(url)
-    articles, identities, indexed, length = archive.db.execute(
-        """SELECT (SELECT count(*) FROM articles), (SELECT count(DISTINCT identity) FROM articles),
-                  (SELECT count(*) FROM articles_fts), (SELECT sum(length)::bigint FROM articles_fts)"""
-    ).fetchone()
-    totals = tuple(
-        archive.db.execute("SELECT sum(articles)::bigint, sum(terms)::bigint FROM search_totals").fetchone()
-    )
-    assert articles == identities == indexed == 2000
-    assert totals == (2000, length)  # the BM25 statistics count each article once
     archive.close()
     postgres_server.drop_database(url)
