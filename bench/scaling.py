@@ -1,0 +1,191 @@
+"""Analysis throughput with 1 and 2 workers on the Hamshahri corpus, side by side in one run (issue 7).
+
+Each run ingests ``../shared/data/news/hamshahri/hamshahri_docs.jsonl.gz`` (5,375 articles) with full analysis into
+a fresh SQLite archive, in a fresh process: ``--workers 1`` analyzes in that process (today's path), ``--workers 2``
+on two local Dask worker processes while the process reads, checks and stores. The runs alternate (1, 2, 2, 1, …)
+so that a slow spell of a shared machine falls on both. Reported per run and as medians:
+
+- **job articles/s** — what ``khabar ingest`` shows: from starting the workers to the last commit, models loaded
+  on the way (per worker, on its first batch);
+- **steady articles/s** — the same ingest timed after the models are loaded (workers warmed up), which is what
+  a long job converges to;
+- **analysis ms** — CPU milliseconds of analysis per article (in the workers, or inside the in-process analyzer);
+- **client ms** — CPU milliseconds per article of the process that reads, checks identities, receives results and
+  writes (for ``--workers 1`` the CPU time outside analysis);
+- **archive KB** — bytes on disk per article (database and write-ahead log), for the projection.
+
+Usage (from the repository root)::
+
+    .venv/bin/python bench/scaling.py                          # whole corpus, 1 and 2 workers, 3 runs each
+    .venv/bin/python bench/scaling.py --limit 1000 --repeat 3  # a quicker look
+    .venv/bin/python bench/scaling.py --workers 1 2 --keep /tmp/hamshahri.db   # keep an archive for search_latency.py
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterable, Iterator
+from itertools import islice
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CORPUS = ROOT.parent / "shared" / "data" / "news" / "hamshahri" / "hamshahri_docs.jsonl.gz"
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _warm_up() -> float:
+    """Load the models (what a worker does on its first batch); this process's CPU seconds so far."""
+    from khabar import service
+    from khabar.records import RawRecord
+
+    service.pipeline().process(RawRecord("به گزارش ایلنا، وزیر نفت در تهران گفت: «سلام».", "warm-up", 1))
+    return _cpu_seconds()
+
+
+class _TimedInProcess:
+    """The in-process analyzer, counting the CPU time spent analyzing (the rest is the client's)."""
+
+    batch_size = 1
+
+    def __init__(self) -> None:
+        self.cpu = 0.0
+
+    def __call__(self, batches: Iterable[list], analyze: bool) -> Iterator[list]:
+        from khabar import service
+
+        for batch in batches:
+            started = time.process_time()
+            results = next(service.IN_PROCESS([batch], analyze))
+            self.cpu += time.process_time() - started
+            yield results
+
+
+def worker(workers: int, limit: int | None, db: str) -> dict:
+    """One ingest with ``workers`` workers in this process; the measurements as a dict."""
+    sys.path.insert(0, str(ROOT))
+    from khabar import service
+    from khabar.batch import analyzer_for
+    from khabar.readers import read_paths
+    from khabar.store import open_archive
+
+    job_started = time.perf_counter()
+    with analyzer_for(workers) as analyzer:
+        client = getattr(analyzer, "client", None)
+        if client is None:
+            analyzer = _TimedInProcess()
+            _warm_up()
+            worker_cpu_before = {}
+        else:
+            worker_cpu_before = client.run(_warm_up)
+        warmed = time.perf_counter()
+        client_cpu_before = _cpu_seconds()
+        archive = open_archive(db)
+        records = read_paths([CORPUS])
+        summary = service.ingest(archive, islice(records, limit) if limit else records, analyzer=analyzer)
+        archive.close()
+        finished = time.perf_counter()
+        client_cpu = _cpu_seconds() - client_cpu_before
+        if client is None:
+            analysis_cpu = analyzer.cpu
+            client_cpu -= analysis_cpu
+        else:
+            after = client.run(_cpu_seconds)
+            analysis_cpu = sum(after[name] - worker_cpu_before.get(name, 0.0) for name in after)
+    articles = summary.added
+    size = sum(path.stat().st_size for path in Path(db).parent.glob(Path(db).name + "*"))
+    return {
+        "workers": workers,
+        "articles": articles,
+        "rejected": summary.rejected,
+        "job_seconds": finished - job_started,
+        "steady_seconds": finished - warmed,
+        "job_articles_per_s": articles / (finished - job_started),
+        "steady_articles_per_s": articles / (finished - warmed),
+        "analysis_cpu_ms": analysis_cpu / articles * 1000,
+        "client_cpu_ms": client_cpu / articles * 1000,
+        "archive_kb": size / articles / 1000,
+        "load_average": os.getloadavg()[0],
+    }
+
+
+def run(workers: int, limit: int | None, keep: Path | None) -> dict:
+    with tempfile.TemporaryDirectory(prefix="khabar-scaling-") as folder:
+        db = Path(folder) / "bench.db"
+        command = [sys.executable, __file__, "--worker", str(workers), "--db", str(db)]
+        if limit:
+            command += ["--limit", str(limit)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:
+            raise SystemExit(done.stderr)
+        if keep:
+            shutil.copyfile(db, keep)
+        return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def order(counts: list[int], repeat: int) -> list[int]:
+    """1, 2, 2, 1, 1, 2, …: each count runs ``repeat`` times, first and last in turn."""
+    runs: list[int] = []
+    for round_ in range(repeat):
+        runs += counts if round_ % 2 == 0 else counts[::-1]
+    return runs
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--workers", type=int, nargs="+", default=[1, 2], help="worker counts to compare")
+    parser.add_argument("--repeat", type=int, default=3, help="runs of each worker count")
+    parser.add_argument("--limit", type=int, help="only the first N articles")
+    parser.add_argument("--keep", type=Path, help="copy the last archive here (for bench/search_latency.py)")
+    parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.limit, args.db)))
+        return 0
+    if not CORPUS.exists():
+        print(f"needs the development data {CORPUS} (absent on a fresh clone)", file=sys.stderr)
+        return 2
+    results: dict[int, list[dict]] = {count: [] for count in args.workers}
+    for count in order(args.workers, args.repeat):
+        result = run(count, args.limit, args.keep)
+        results[count].append(result)
+        print(json.dumps(result), file=sys.stderr)
+    print(
+        "| workers | runs | articles | job articles/s | steady articles/s | analysis ms/article "
+        "| client ms/article | archive KB/article | load average |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    medians: dict[int, dict[str, float]] = {}
+    for count, runs in results.items():
+        medians[count] = {key: statistics.median(r[key] for r in runs) for key in runs[0] if key != "workers"}
+        m = medians[count]
+        print(
+            f"| {count} | {len(runs)} | {m['articles']:,.0f} | {m['job_articles_per_s']:.1f} "
+            f"| {m['steady_articles_per_s']:.1f} | {m['analysis_cpu_ms']:.1f} | {m['client_cpu_ms']:.1f} "
+            f"| {m['archive_kb']:.1f} | {min(r['load_average'] for r in runs):.1f}–"
+            f"{max(r['load_average'] for r in runs):.1f} |"
+        )
+    base = min(args.workers)
+    for count in args.workers:
+        if count != base:
+            job = medians[count]["job_articles_per_s"] / medians[base]["job_articles_per_s"]
+            steady = medians[count]["steady_articles_per_s"] / medians[base]["steady_articles_per_s"]
+            print(f"\n{count} workers / {base}: job ×{job:.2f}, steady ×{steady:.2f} (ratio of medians)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
