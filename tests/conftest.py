@@ -8,6 +8,8 @@ skipped, with the reason, where those binaries or psycopg are missing.
 from __future__ import annotations
 
 import importlib.util
+import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,16 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 BACKENDS = ["sqlite", "postgresql"]
+
+
+def _has_user(name: str) -> bool:
+    import pwd
+
+    try:
+        pwd.getpwnam(name)
+    except KeyError:
+        return False
+    return True
 
 
 def _pgserver():
@@ -41,6 +53,8 @@ def postgres_server():
         )
     if importlib.util.find_spec("psycopg") is None or importlib.util.find_spec("psycopg_pool") is None:
         pytest.skip("PostgreSQL tests need psycopg and psycopg-pool: pip install -e '.[postgres]'")
+    if os.geteuid() == 0 and (shutil.which("runuser") is None or not _has_user("postgres")):
+        pytest.skip("PostgreSQL tests run as root need the postgres user and runuser to start the server")
     server = pgserver.Server(bindir)
     yield server
     server.stop()

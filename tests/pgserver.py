@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -101,7 +102,7 @@ class Server:
 
     def stop(self) -> None:
         if self.process is not None and self.process.poll() is None:
-            self.process.terminate()  # smart shutdown is SIGTERM; the server has nothing to keep
+            self.process.send_signal(signal.SIGINT)  # fast shutdown: clients still connected are let go
             try:
                 self.process.wait(timeout=30)
             except subprocess.TimeoutExpired:

@@ -89,12 +89,13 @@ def tsvector(title_tokens: Sequence[str], body_tokens: Sequence[str]) -> str:
             elif len(spots) < MAX_POSITIONS:
                 spots.append(spelled[min(position, MAX_POSITION)])
     return " ".join(
-        lexeme(token) + ":" + ",".join(spots)
+        _lexeme(token) + ":" + ",".join(spots)
         for token, spots in positions.items()
         if len(token) * 4 <= MAX_LEXEME_BYTES or len(token.encode("utf-8")) <= MAX_LEXEME_BYTES
     )
 
 
+_lexeme = functools.lru_cache(maxsize=200_000)(lexeme)  # a vocabulary repeats from article to article
 _POSITIONS = [str(position) for position in range(MAX_POSITION + 1)]  # written once, not per article
 _TITLE_POSITIONS = [f"{position}A" for position in range(MAX_POSITION + 1)]
 
@@ -268,9 +269,9 @@ class PooledConnection:
     """A psycopg connection pool with the shape of :class:`sqlite3.Connection` (see the module's docstring)."""
 
     def __init__(self, url: str, size: int) -> None:
-        self.pool = ConnectionPool(
+        self.pool = ConnectionPool(  # no minimum: idle connections are kept, none is reopened for nobody
             url,
-            min_size=1,
+            min_size=0,
             max_size=max(1, size),
             kwargs={"autocommit": True, "row_factory": _named_rows},
             open=True,
