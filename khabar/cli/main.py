@@ -508,26 +508,15 @@ def export(
 
     if file_format not in ("jsonl", "parquet"):
         raise _fail(InputError(f"--format is jsonl or parquet, not {file_format!r}")) from None
-    started = time.perf_counter()
-    progress = _transfer_progress("exporting", quiet)
-    try:
-        archive = open_archive(db)
-        with progress:
-            task = progress.add_task("export", total=None)
 
-            def advance(_: Analysis) -> None:
-                progress.advance(task)
+    def run(archive: Any, advance: Any) -> Any:
+        if file_format == "parquet":
+            return transfer.export_parquet(archive, out_folder, on_article=advance)
+        return transfer.export_archive(archive, out_folder, compress=gzip, on_article=advance)
 
-            if file_format == "parquet":
-                summary = transfer.export_parquet(archive, out_folder, on_article=advance)
-            else:
-                summary = transfer.export_archive(archive, out_folder, compress=gzip, on_article=advance)
-    except KhabarError as error:
-        raise _fail(error) from None
+    summary, seconds = _transfer("exporting", db, quiet, run)
     rows = "".join(f", {count:,} {table}" for table, count in summary.rows.items() if table != "articles")
-    err.print(
-        f"{summary.articles:,} articles{rows} in {time.perf_counter() - started:.1f}s → {escape(str(out_folder))}"
-    )
+    err.print(f"{summary.articles:,} articles{rows} in {seconds:.1f}s → {escape(str(out_folder))}")
 
 
 @app.command("import")
@@ -542,24 +531,24 @@ def import_(
     """Store an export in this archive as it was: ids, analysis, ingest times, rejections, feeds. Idempotent."""
     from khabar import transfer
 
-    started = time.perf_counter()
-    progress = _transfer_progress("importing", quiet)
-    try:
-        archive = open_archive(db)
-        with progress:
-            task = progress.add_task("import", total=None)
-            summary = transfer.import_archive(archive, source, on_article=lambda *_: progress.advance(task))
-    except KhabarError as error:
-        raise _fail(error) from None
+    summary, seconds = _transfer(
+        "importing",
+        db,
+        quiet,
+        lambda archive, advance: transfer.import_archive(archive, source, on_article=advance),
+    )
     rows = "".join(f", {count:,} {table}" for table, count in summary.rows.items())
     err.print(
         f"{summary.articles:,} articles added, {summary.known:,} already there{rows}"
-        f" in {time.perf_counter() - started:.1f}s → {escape(str(db))}"
+        f" in {seconds:.1f}s → {escape(str(db))}"
     )
 
 
-def _transfer_progress(verb: str, quiet: bool) -> Progress:
-    return Progress(
+def _transfer(verb: str, db: str, quiet: bool, run: Any) -> tuple[Any, float]:
+    """Run an export or an import (``run(archive, advance)``) with a progress bar over its articles; its summary
+    and the seconds it took."""
+    started = time.perf_counter()
+    progress = Progress(
         SpinnerColumn(),
         TextColumn(verb),
         TextColumn("{task.completed:,} articles"),
@@ -569,6 +558,14 @@ def _transfer_progress(verb: str, quiet: bool) -> Progress:
         disable=quiet,
         transient=True,
     )
+    try:
+        archive = open_archive(db)
+        with progress:
+            task = progress.add_task(verb, total=None)
+            summary = run(archive, lambda *_: progress.advance(task))
+    except KhabarError as error:
+        raise _fail(error) from None
+    return summary, time.perf_counter() - started
 
 
 @app.command()
