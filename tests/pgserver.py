@@ -1,8 +1,9 @@
 """A throwaway PostgreSQL server for the tests: Debian's binaries, ``initdb`` in a temporary folder, a free port.
 
-The server runs as the ``postgres`` user when the tests run as root (``initdb`` refuses root), listens on
-127.0.0.1 only, trusts local connections, and trades durability for speed (``fsync=off``): it lives for one test
-session. Each test gets a fresh database copied from a migrated template, dropped afterwards.
+The server is started and stopped with ``pg_ctl``, as the ``postgres`` user when the tests run as root (``initdb``
+refuses root); it listens on 127.0.0.1 only, trusts local connections, and trades durability for speed
+(``fsync=off``): it lives for one test session. Each test gets a fresh database copied from a migrated template,
+dropped afterwards.
 """
 
 from __future__ import annotations
@@ -10,7 +11,6 @@ from __future__ import annotations
 import itertools
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -43,7 +43,8 @@ class Server:
         self.port = _free_port()
         self._as_postgres = os.geteuid() == 0
         self._names = itertools.count(1)
-        self.process: subprocess.Popen | None = None
+        self.log = self.folder / "server.log"
+        self.started = False
         if self._as_postgres:
             shutil.chown(self.folder, "postgres", "postgres")
         data = self.folder / "data"
@@ -56,30 +57,19 @@ class Server:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )
-        self.process = subprocess.Popen(
+        options = " ".join(
             [
-                *self._user(),
-                str(bindir / "postgres"),
-                "-D",
-                str(data),
-                "-p",
-                str(self.port),
-                "-k",
-                str(self.folder),
-                "-c",
-                "listen_addresses=127.0.0.1",
-                "-c",
-                "fsync=off",
-                "-c",
-                "synchronous_commit=off",
-                "-c",
-                "full_page_writes=off",
-                "-c",
-                "max_connections=200",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=(self.folder / "server.log").open("wb"),
+                f"-p {self.port}",
+                f"-k {self.folder}",
+                "-c listen_addresses=127.0.0.1",
+                "-c fsync=off",
+                "-c synchronous_commit=off",
+                "-c full_page_writes=off",
+                "-c max_connections=200",
+            ]
         )
+        self._run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(self.log), "start")
+        self.started = True
         self._wait()
         self.template = self._new_name()
         self._admin(f"CREATE DATABASE {self.template}")
@@ -101,12 +91,17 @@ class Server:
         self._admin(f"DROP DATABASE IF EXISTS {url.rsplit('/', 1)[1]} WITH (FORCE)")
 
     def stop(self) -> None:
-        if self.process is not None and self.process.poll() is None:
-            self.process.send_signal(signal.SIGINT)  # fast shutdown: clients still connected are let go
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
+        if self.started:  # fast shutdown: clients still connected are let go
+            self._run(
+                str(self.bindir / "pg_ctl"),
+                "-D",
+                str(self.folder / "data"),
+                "-m",
+                "fast",
+                "stop",
+                check=False,
+            )
+            self.started = False
         shutil.rmtree(self.folder, ignore_errors=True)
 
     def _new_name(self) -> str:
@@ -121,8 +116,11 @@ class Server:
     def _user(self) -> list[str]:
         return ["runuser", "-u", "postgres", "--"] if self._as_postgres else []
 
-    def _run(self, *command: str) -> None:
-        subprocess.run([*self._user(), *command], check=True, capture_output=True)
+    def _run(self, *command: str, check: bool = True) -> None:
+        done = subprocess.run([*self._user(), *command], capture_output=True, text=True)
+        if check and done.returncode != 0:
+            log = self.log.read_text(errors="replace") if self.log.exists() else ""
+            raise RuntimeError(f"{' '.join(command)} failed: {done.stderr}{log}")
 
     def _wait(self, seconds: float = 30) -> None:
         import psycopg
@@ -133,8 +131,8 @@ class Server:
                 psycopg.connect(self.url("postgres"), connect_timeout=2).close()
                 return
             except psycopg.OperationalError:
-                if self.process.poll() is not None or time.monotonic() > deadline:
-                    log = (self.folder / "server.log").read_text(errors="replace")
+                if time.monotonic() > deadline:
+                    log = self.log.read_text(errors="replace")
                     self.stop()
                     raise RuntimeError(f"PostgreSQL did not start:\n{log}") from None
                 time.sleep(0.1)

@@ -7,6 +7,8 @@ from __future__ import annotations
 import threading
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from khabar import service
 from khabar.errors import ArchiveError
@@ -106,3 +108,26 @@ def postgres_archive(postgres_server):
     yield archive
     archive.close()
     postgres_server.drop_database(url)
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=8))
+def test_any_text_becomes_a_valid_search_document_and_query(postgres_server, words: list[str]) -> None:
+    """Whatever the text, its tokens quote into a tsvector and a tsquery PostgreSQL reads back unchanged."""
+    from khabar.search.query import Phrase, to_tsquery, tokens
+    from khabar.text.terms import term_texts
+
+    found = tokens(term_texts(" ".join(words)))
+    if not found:
+        return
+    import psycopg
+
+    with psycopg.connect(postgres_server.url("postgres")) as connection:
+        lexemes = connection.execute(
+            "SELECT tsvector_to_array(%s::tsvector)", (tsvector([], found),)
+        ).fetchone()
+        assert sorted(lexemes[0]) == sorted(set(found))
+        matched = connection.execute(
+            "SELECT %s::tsvector @@ %s::tsquery", (tsvector([], found), to_tsquery(Phrase(tuple(found))))
+        ).fetchone()[0]
+        assert matched or len(found) > 256  # the text holds its own phrase
