@@ -1,4 +1,5 @@
-"""The archive: idempotent ingest, rejections kept, stats in both calendars, WAL, migrations."""
+"""The archive on either backend: idempotent ingest, rejections kept, stats in both calendars, store-only ingest and
+reanalysis; and what is SQLite's own (WAL, migrations of a file, files that are not archives)."""
 
 from __future__ import annotations
 
@@ -156,7 +157,9 @@ def test_retry_rejected_reads_the_records_again_and_forgets_those_that_get_in(ar
     data.write_text('{"text": "خبر اول"}\n{"text": ""}\n{"text": "خبر سوم"}\n{broken\n', encoding="utf-8")
     first = service.ingest_paths(archive, [data])
     assert (first.added, first.rejected) == (2, 2)
-    data.write_text('{"text": "خبر اول"}\n{"text": "خبر دوم، اکنون با متن"}\n{"text": "خبر سوم"}\n{broken\n', "utf-8")
+    data.write_text(
+        '{"text": "خبر اول"}\n{"text": "خبر دوم، اکنون با متن"}\n{"text": "خبر سوم"}\n{broken\n', "utf-8"
+    )
 
     retried = service.retry_rejected(archive)
     assert (retried.ingest.added, retried.ingest.rejected) == (1, 1)  # record 2 fixed; record 4 still broken
