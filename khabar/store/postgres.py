@@ -43,7 +43,6 @@ try:
 except ImportError:  # pragma: no cover - the optional dependency is missing
     psycopg = None  # type: ignore[assignment]
 
-URL_SCHEMES = ("postgresql://", "postgres://")
 POOL_SIZE = int(os.environ.get("KHABAR_PG_POOL_SIZE", "10"))  # connections per process, at most
 MIGRATION_LOCK = 0x6B6861626172  # "khabar": one process migrates at a time
 
@@ -58,10 +57,6 @@ MAX_LEXEME_BYTES = 2047
 K1, B = 1.2, 0.75
 FREQUENCY = "4 * ts_rank_cd('{0.25, 0.25, 0.25, 0.75}', articles_fts.document, CAST(? AS tsquery), 0)::float8"
 SHARDS = 16  # rows of search_totals
-
-
-def is_postgres_url(location: str) -> bool:
-    return location.startswith(URL_SCHEMES)
 
 
 def shown(url: str) -> str:
