@@ -21,9 +21,16 @@ BATCH_SIZE = 16  # ~1 s of analysis on news articles: Dask's per-task cost (~ms)
 # One batch running and one waiting on each worker thread, so that no worker idles while the client stores.
 BATCHES_PER_THREAD = 2
 WORKERS_TIMEOUT = 60  # seconds to wait for a scheduler's first worker
-# Dask's sampling profiler interrupts the analysis every 10 ms and costs it ~5 % (measured); nobody reads it here.
-# Workers of an existing cluster take the same setting from DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False.
-WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+# Dask's sampling profiler interrupts the analysis every 10 ms and costs it ~5 % (measured), and its monitors wake
+# every process (scheduler, nannies, workers) 10–50 times a second: a few % more on a machine whose every core
+# analyzes. Nobody reads them here. Workers of an existing cluster take the same settings from the environment
+# (DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False and so on; see docs/operations.md).
+WORKER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "1s",
+    "distributed.admin.system-monitor.interval": "5s",
+    "distributed.worker.memory.monitor-interval": "1s",
+}
 
 
 @dataclass(slots=True)
@@ -93,7 +100,7 @@ def dask_analyzer(*, workers: int = 2, address: str | None = None) -> Iterator[D
                 dashboard_address="127.0.0.1:0",  # not :8787, where a real scheduler's dashboard may be
                 silence_logs=logging.ERROR,
             )
-        client = Client(cluster)
+            client = Client(cluster)
     try:
         _check_workers(client, address)
         yield DaskAnalyzer(client)
