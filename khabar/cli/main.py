@@ -123,6 +123,15 @@ class _RateColumn(ProgressColumn):
         return Text(f"{speed:,.0f} articles/s", style="cyan")
 
 
+def _progress(label: str, unit: str, *, quiet: bool, bar: bool = True, rate: bool = True) -> Progress:
+    """The progress display of long work, on standard error, gone when done: what, how many, how fast, how long."""
+    columns = [SpinnerColumn(), TextColumn(label)]
+    columns += [BarColumn()] if bar else []
+    columns += [TextColumn("{task.completed:,} " + unit)]
+    columns += [_RateColumn()] if rate else []
+    return Progress(*columns, TimeElapsedColumn(), console=err, disable=quiet, transient=True)
+
+
 @app.command()
 def ingest(
     paths: Annotated[
@@ -177,17 +186,7 @@ def ingest(
         raise _fail(InputError("give files or folders to ingest, or --retry-rejected")) from None
     started = time.perf_counter()
     where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn(f"ingesting{where}"),
-        BarColumn(),
-        TextColumn("{task.completed:,} records"),
-        _RateColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    )
+    progress = _progress(f"ingesting{where}", "records", quiet=quiet)
 
     def on_record(item: Analysis | Rejection, added: bool) -> None:
         if isinstance(item, Rejection):
@@ -319,17 +318,7 @@ def reanalyze(
 ) -> None:
     """Analyze the articles stored by `khabar ingest --no-analysis` (entities, quotes, amounts, dates …)."""
     started = time.perf_counter()
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("analyzing"),
-        BarColumn(),
-        TextColumn("{task.completed:,} articles"),
-        _RateColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    )
+    progress = _progress("analyzing", "articles", quiet=quiet)
     try:
         archive = open_archive(db)
         with progress:
@@ -548,16 +537,7 @@ def _transfer(verb: str, db: str, quiet: bool, run: Any) -> tuple[Any, float]:
     """Run an export or an import (``run(archive, advance)``) with a progress bar over its articles; its summary
     and the seconds it took."""
     started = time.perf_counter()
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn(verb),
-        TextColumn("{task.completed:,} articles"),
-        _RateColumn(),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet,
-        transient=True,
-    )
+    progress = _progress(verb, "articles", quiet=quiet, bar=False)
     try:
         archive = open_archive(db)
         with progress:
@@ -694,16 +674,7 @@ def fetch(
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
     """Poll the followed feeds and store their new articles (robots.txt, 1 request/s per site, conditional GET)."""
-    progress = Progress(
-        SpinnerColumn(),
-        TextColumn("fetching"),
-        BarColumn(),
-        TextColumn("{task.completed:,} pages"),
-        TimeElapsedColumn(),
-        console=err,
-        disable=quiet or as_json,
-        transient=True,
-    )
+    progress = _progress("fetching", "pages", quiet=quiet or as_json, rate=False)
 
     def on_record(item: Any, added: bool) -> None:
         if isinstance(item, Rejection):
