@@ -18,7 +18,8 @@ Usage (from the repository root)::
 
     .venv/bin/python bench/scaling.py                          # whole corpus, 1 and 2 workers, 3 runs each
     .venv/bin/python bench/scaling.py --limit 1000 --repeat 3  # a quicker look
-    .venv/bin/python bench/scaling.py --workers 1 2 --keep /tmp/hamshahri.db   # keep an archive for search_latency.py
+    .venv/bin/python bench/scaling.py --workers 2 --repeat 1 --keep /tmp/hamshahri.db   # an archive to search
+    .venv/bin/python bench/scaling.py --workers 2 --repeat 1 --db postgresql://…/empty   # into PostgreSQL
 """
 
 from __future__ import annotations
@@ -105,7 +106,6 @@ def worker(workers: int, limit: int | None, db: str) -> dict:
             after = client.run(_cpu_seconds)
             analysis_cpu = sum(after[name] - worker_cpu_before.get(name, 0.0) for name in after)
     articles = summary.added
-    size = sum(path.stat().st_size for path in Path(db).parent.glob(Path(db).name + "*"))
     return {
         "workers": workers,
         "articles": articles,
@@ -116,21 +116,31 @@ def worker(workers: int, limit: int | None, db: str) -> dict:
         "steady_articles_per_s": articles / (finished - warmed),
         "analysis_cpu_ms": analysis_cpu / articles * 1000,
         "client_cpu_ms": client_cpu / articles * 1000,
-        "archive_kb": size / articles / 1000,
+        "archive_kb": _archive_bytes(db) / articles / 1000,
         "load_average": os.getloadavg()[0],
     }
 
 
-def run(workers: int, limit: int | None, keep: Path | None) -> dict:
+def _archive_bytes(db: str) -> int:
+    """The archive's size on disk: the SQLite file with its write-ahead log, or the PostgreSQL database."""
+    if db.startswith(("postgres://", "postgresql://")):
+        import psycopg
+
+        with psycopg.connect(db) as connection:
+            return connection.execute("SELECT pg_database_size(current_database())").fetchone()[0]
+    return sum(path.stat().st_size for path in Path(db).parent.glob(Path(db).name + "*"))
+
+
+def run(workers: int, limit: int | None, keep: Path | None, into: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="khabar-scaling-") as folder:
-        db = Path(folder) / "bench.db"
-        command = [sys.executable, __file__, "--worker", str(workers), "--db", str(db)]
+        db = into or str(Path(folder) / "bench.db")
+        command = [sys.executable, __file__, "--worker", str(workers), "--into", db]
         if limit:
             command += ["--limit", str(limit)]
         done = subprocess.run(command, capture_output=True, text=True)
         if done.returncode != 0:
             raise SystemExit(done.stderr)
-        if keep:
+        if keep and not into:
             shutil.copyfile(db, keep)
         return json.loads(done.stdout.strip().splitlines()[-1])
 
@@ -149,18 +159,23 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="runs of each worker count")
     parser.add_argument("--limit", type=int, help="only the first N articles")
     parser.add_argument("--keep", type=Path, help="copy the last archive here (for bench/search_latency.py)")
+    parser.add_argument(
+        "--db", help="ingest into this empty archive (e.g. a new PostgreSQL database) instead; one run only"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    parser.add_argument("--db", help=argparse.SUPPRESS)
+    parser.add_argument("--into", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.limit, args.db)))
+        print(json.dumps(worker(args.worker, args.limit, args.into)))
         return 0
+    if args.db and len(args.workers) * args.repeat != 1:
+        parser.error("--db takes one run: give one --workers count and --repeat 1")
     if not CORPUS.exists():
         print(f"needs the development data {CORPUS} (absent on a fresh clone)", file=sys.stderr)
         return 2
     results: dict[int, list[dict]] = {count: [] for count in args.workers}
     for count in order(args.workers, args.repeat):
-        result = run(count, args.limit, args.keep)
+        result = run(count, args.limit, args.keep, args.db)
         results[count].append(result)
         print(json.dumps(result), file=sys.stderr)
     print(
