@@ -20,6 +20,11 @@ Usage (from the repository root)::
     .venv/bin/python bench/scaling.py --limit 1000 --repeat 3  # a quicker look
     .venv/bin/python bench/scaling.py --workers 2 --repeat 1 --keep /tmp/hamshahri.db   # an archive to search
     .venv/bin/python bench/scaling.py --workers 2 --repeat 1 --db postgresql://…/empty   # into PostgreSQL
+    .venv/bin/python bench/scaling.py --writer /tmp/hamshahri.db --limit 2000 --db postgresql://…/empty2
+
+``--writer ARCHIVE`` measures the single writer alone: the first ``--limit`` analyzed articles of ARCHIVE stored
+into a fresh archive (or ``--db``), committed every 200, as the ingest client stores them — what bounds a job however
+many workers analyze.
 """
 
 from __future__ import annotations
@@ -131,6 +136,40 @@ def _archive_bytes(db: str) -> int:
     return sum(path.stat().st_size for path in Path(db).parent.glob(Path(db).name + "*"))
 
 
+def writer(source: str, limit: int, into: str | None) -> dict:
+    """Store already analyzed articles (read from ``source`` first) one by one; wall and CPU time per article."""
+    sys.path.insert(0, str(ROOT))
+    from khabar.store import open_archive
+
+    reading = open_archive(source)
+    found = reading.search(_browse(limit))
+    articles = [reading.get(hit.id) for hit in found.hits]
+    reading.close()
+    with tempfile.TemporaryDirectory(prefix="khabar-writer-") as folder:
+        db = into or str(Path(folder) / "writer.db")
+        archive = open_archive(db)
+        started, cpu = time.perf_counter(), _cpu_seconds()
+        for number, article in enumerate(articles, start=1):
+            archive.add(article)
+            if number % 200 == 0:
+                archive.commit()
+        archive.commit()
+        wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+        archive.close()
+    return {
+        "articles": len(articles),
+        "articles_per_s": len(articles) / wall,
+        "wall_ms": wall / len(articles) * 1000,
+        "client_cpu_ms": cpu / len(articles) * 1000,
+    }
+
+
+def _browse(limit: int):
+    from khabar.store.base import SearchRequest
+
+    return SearchRequest(query=None, limit=limit)
+
+
 def run(workers: int, limit: int | None, keep: Path | None, into: str | None = None) -> dict:
     with tempfile.TemporaryDirectory(prefix="khabar-scaling-") as folder:
         db = into or str(Path(folder) / "bench.db")
@@ -162,11 +201,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--db", help="ingest into this empty archive (e.g. a new PostgreSQL database) instead; one run only"
     )
+    parser.add_argument(
+        "--writer", metavar="ARCHIVE", help="measure storing ARCHIVE's analyzed articles only"
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--into", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
         print(json.dumps(worker(args.worker, args.limit, args.into)))
+        return 0
+    if args.writer:
+        print(json.dumps(writer(args.writer, args.limit or 2000, args.db)))
         return 0
     if args.db and len(args.workers) * args.repeat != 1:
         parser.error("--db takes one run: give one --workers count and --repeat 1")
