@@ -68,3 +68,60 @@ def test_one_worker_without_a_cluster_is_the_in_process_path() -> None:
 def test_impossible_worker_choices_are_refused(workers: int, cluster: str | None, message: str) -> None:
     with pytest.raises(InputError, match=message), analyzer_for(workers, cluster):
         pass
+
+
+class _Failing:
+    def result(self):
+        raise RuntimeError("worker died three times")
+
+
+class _Client:
+    """Enough of a Dask client for the analyzer: two worker threads, and every batch fails."""
+
+    submitted = 0
+
+    def nthreads(self) -> dict[str, int]:
+        return {"tcp://a": 1, "tcp://b": 1}
+
+    def submit(self, *args, **kwargs) -> _Failing:
+        self.submitted += 1
+        return _Failing()
+
+
+def test_a_batch_dask_cannot_analyze_stops_the_job_naming_its_records() -> None:
+    from khabar.batch.cluster import DaskAnalyzer
+    from khabar.errors import KhabarError
+
+    records = [RawRecord(f"متن {n}", "news.jsonl", n) for n in range(1, 40)]
+    batches = [records[start : start + 16] for start in range(0, len(records), 16)]
+    client = _Client()
+    with pytest.raises(KhabarError, match=r"news.jsonl records 1–16: RuntimeError: worker died three times"):
+        list(DaskAnalyzer(client)(iter([[], *batches]), True))  # an empty batch first: nothing to ship
+    assert client.submitted == 3  # the empty batch was never shipped
+
+
+class _Done:
+    def __init__(self, batch: list[RawRecord]) -> None:
+        self.batch = batch
+
+    def result(self) -> list[RawRecord]:
+        return self.batch
+
+
+class _Echo(_Client):
+    def submit(self, function, batch, analyze, **kwargs) -> _Done:
+        self.submitted += 1
+        return _Done(batch)
+
+
+def test_at_most_two_batches_per_worker_thread_are_in_flight_and_results_keep_their_order() -> None:
+    from khabar.batch.cluster import DaskAnalyzer
+
+    records = [RawRecord(f"متن {n}", "news.jsonl", n) for n in range(1, 501)]
+    batches = (records[start : start + 16] for start in range(0, len(records), 16))
+    client = _Echo()
+    taken: list[RawRecord] = []
+    for results in DaskAnalyzer(client)(batches, True):
+        taken += results
+        assert client.submitted - len(taken) // 16 <= 4  # two worker threads × two batches
+    assert taken == records
