@@ -12,6 +12,7 @@ behaviour each backend implements itself (:meth:`SQLArchive._index`, :meth:`SQLA
 from __future__ import annotations
 
 import json
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
@@ -105,22 +106,22 @@ class Dialect:
     starts_with_a_year: str  # ``{column}`` begins with four digits
 
 
-class SQLArchive:
+class SQLArchive(ABC):
     """The archive over any :class:`Connection`; subclasses open it, migrate it and write the search index."""
 
     dialect: Dialect
 
     @property
-    def db(self) -> Connection:
-        raise NotImplementedError
+    @abstractmethod
+    def db(self) -> Connection: ...
 
+    @abstractmethod
     def _index(self, rowid: int, title_terms: list[str], body_terms: list[str]) -> None:
         """Add a just-inserted article's terms to the search index."""
-        raise NotImplementedError
 
+    @abstractmethod
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
         """Replace an article's terms in the search index (``before``: its stored title and text)."""
-        raise NotImplementedError
 
     def _snapshot(self) -> AbstractContextManager[object]:
         """Run several reads against one state of the archive (a count, its rows and the ranking's statistics
@@ -726,6 +727,7 @@ class SQLArchive:
 
     def _rows_restored(self, table: str) -> None:
         """After rows were inserted with their own ids (a backend whose ids come from a sequence moves it on)."""
+        return None  # noqa: PLR1711 - a hook: SQLite has nothing to do
 
 
 def _feed(row: Row, pages: dict[str, int]) -> Feed:
