@@ -26,6 +26,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta, timezone, tzinfo
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -57,6 +58,7 @@ def is_jalali_year(year: int) -> bool:
     return 1200 <= year < 1600
 
 
+@lru_cache(maxsize=1024)  # an ingest reads each article's date twice: to prepare it and to store it
 def parse_published(raw: str | None) -> Published | None:
     """Parse a publication date as sources write it; ``None`` when it cannot be read."""
     if raw is None or not raw.strip():

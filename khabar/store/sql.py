@@ -89,6 +89,10 @@ class Connection(Protocol):
     def rollback(self) -> None: ...
 
 
+ARTICLE_COLUMNS = """id, identity, source, url, title, published, published_day, published_jalali, text,
+    original_text, analysis, entity_count, quote_count, ingested_at, analyzed"""
+
+
 @dataclass(frozen=True, slots=True)
 class Dialect:
     """The SQL that differs between backends. ``search_from`` and ``match`` hold one ``?`` between them: the
@@ -123,6 +127,16 @@ class SQLArchive(ABC):
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
         """Replace an article's terms in the search index (``before``: its stored title and text)."""
 
+    def _insert_article(self, row: tuple[Any, ...]) -> int | None:
+        """Insert an article (values for :data:`ARTICLE_COLUMNS`): its rowid, or None when the archive has it
+        already (the same id or identity)."""
+        inserted = self.db.execute(
+            f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * len(row))})"
+            " ON CONFLICT DO NOTHING RETURNING rowid",
+            row,
+        ).fetchall()
+        return inserted[0][0] if inserted else None
+
     def _snapshot(self) -> AbstractContextManager[object]:
         """Run several reads against one state of the archive (a count, its rows and the ranking's statistics
         agree while an ingest commits). SQLite's FTS5 reads its statistics in the same statement: nothing to do."""
@@ -134,10 +148,7 @@ class SQLArchive(ABC):
         record = analysis.to_dict()
         rest = {key: value for key, value in record.items() if key not in COLUMNS_OUTSIDE_JSON}
         published = parse_published(analysis.published)
-        inserted = self.db.execute(
-            """INSERT INTO articles (id, identity, source, url, title, published, published_day,
-                   published_jalali, text, original_text, analysis, entity_count, quote_count, ingested_at, analyzed)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING RETURNING rowid""",
+        rowid = self._insert_article(
             (
                 analysis.id,
                 analysis.identity,
@@ -154,11 +165,10 @@ class SQLArchive(ABC):
                 len(analysis.quotes),
                 ingested_at or now(),
                 int(analysis.analyzed),
-            ),
-        ).fetchall()
-        if not inserted:
+            )
+        )
+        if rowid is None:
             return False
-        rowid = inserted[0][0]
         body_terms = term_texts(analysis.text)
         self._index(rowid, term_texts(analysis.title or ""), body_terms)
         self._add_entities(rowid, analysis)

@@ -11,12 +11,13 @@ from __future__ import annotations
 import sqlite3
 import threading
 from pathlib import Path
+from typing import Any
 
 from khabar.errors import ArchiveError
 from khabar.search.query import Node, to_fts5
 from khabar.store.links import link_unlinked
 from khabar.store.migrations import migrations
-from khabar.store.sql import Dialect, Row, SQLArchive, now
+from khabar.store.sql import ARTICLE_COLUMNS, Dialect, Row, SQLArchive, now
 from khabar.text.terms import term_texts
 
 
@@ -99,6 +100,14 @@ class SQLiteArchive(SQLArchive):
             "INSERT INTO articles_fts (rowid, title, body) VALUES (?, ?, ?)",
             (rowid, " ".join(title_terms), " ".join(body_terms)),
         )
+
+    def _insert_article(self, row: tuple[Any, ...]) -> int | None:
+        # INSERT OR IGNORE with lastrowid: SQLite runs it markedly faster than ON CONFLICT … RETURNING (the
+        # store-only ingest, issue 6, spends a tenth of its time here; docs/benchmarks.md)
+        cursor = self.db.execute(
+            f"INSERT OR IGNORE INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row
+        )
+        return cursor.lastrowid if cursor.rowcount else None
 
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:
         self.db.execute(  # a contentless index forgets terms when told which (migration 0007)

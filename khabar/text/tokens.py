@@ -13,11 +13,13 @@ Span = tuple[int, int]
 _LETTER = r"[^\W\d_]"
 _MARK = r"[\u064b-\u065f\u0670]"
 _DIGIT = r"\d"
+# Possessive quantifiers (the classes are disjoint, so nothing is lost by never backtracking) make the indexing
+# of a store-only ingest a quarter faster than plain ones (issue 6).
 TOKEN = re.compile(
     rf"""
-    {_DIGIT}+(?:[.,٫٬/:\-]{_DIGIT}+)*%?             # numbers with separators, dates, times
-    | (?:{_LETTER}|{_MARK})+(?:[\u200c'’](?:{_LETTER}|{_MARK})+)*  # words, with inner ZWNJ or apostrophe
-    | \S                                            # any other visible character
+    {_DIGIT}++(?:[.,٫٬/:\-]{_DIGIT}++)*+%?                          # numbers with separators, dates, times
+    | (?:{_LETTER}++|{_MARK}++)++(?:[\u200c'’](?:{_LETTER}++|{_MARK}++)++)*+  # words, inner ZWNJ or apostrophe
+    | \S                                                           # any other visible character
     """,
     re.VERBOSE,
 )
