@@ -35,8 +35,10 @@ format: setup
 
 # Rebuild the shipped models from ../shared/data (the development data; see training/ and the README).
 models: setup
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -e '.[training]'
 	$(BIN)/python training/zwnj.py --data ../shared/data --out khabar/lang/fa/data/zwnj_lexicon.tsv.gz
 	$(BIN)/python training/places.py --data ../shared/data --out khabar/lang/fa/data/places.tsv.gz
+	$(BIN)/python training/ner/train.py --data ../shared/data --out khabar/lang/fa/data/ner
 
 # Benchmarks are run by hand and recorded in docs/benchmarks.md (see bench/README.md).
 bench: setup

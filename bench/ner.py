@@ -3,6 +3,8 @@
     python bench/ner.py --data ../shared/data --aux                 # the table in docs (about 15 min, 2 cores)
     python bench/ner.py --only arman --groups word,context,affix,shape  # an ablation
     python bench/ner.py --only none                                   # tokens/s of the shipped tagger only
+    python bench/ner.py --aux --aux-from khabar/lang/fa/data/ner --vectors khabar/lang/fa/data/ner/vectors.npz
+                                                        # CRF, network and both (the shipped configuration)
 
 Scores are exact-span, exact-type entity scores (CoNLL/seqeval style) on each corpus's own gold tokens: the
 tagger sees khabar's normalized runtime tokens and its tags are projected back (training/ner/data.py). Models are
@@ -23,6 +25,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+import numpy as np  # noqa: E402
 
 from khabar.ner.features import GROUPS, Resources  # noqa: E402
 from khabar.ner.tagger import Tagger, bio_spans  # noqa: E402
@@ -57,14 +61,31 @@ def _train_aux(job: tuple) -> None:
     train_crf(train, load_resources(resource_dir), path, [g for g in groups if g != "lexicon"], params)
 
 
-def _run(job: tuple) -> tuple[list[list[str]], list[list[str]]]:
-    train, test, resource_dir, groups, params, aux = job
+def _run(job: tuple) -> tuple[list[list[str]], dict[str, list[list[str]]]]:
+    """Gold tags and, by system (``crf``; with vectors also ``neural`` and ``crf+neural``), predicted tags."""
+    train, test, resource_dir, groups, params, aux, vectors = job
     resources = load_resources(resource_dir)
+    predicted: dict[str, list[list[str]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "model.crfsuite"
         lexicon = train_crf(train, resources, path, groups, params, aux)
         tagger = Tagger(path, resources, groups, lexicons=[lexicon], aux=aux)
-        predicted = [project(s, tagger.tag(s.tokens)) for s in test]
+        predicted["crf"] = [project(s, tagger.tag(s.tokens)) for s in test]
+        if vectors:
+            from khabar.ner.neural import NeuralTagger, viterbi
+            from training.ner.neural import train_neural
+
+            network = Path(tmp) / "model.neural.npz"
+            train_neural(train, resources, vectors, network, log=False)
+            neural = NeuralTagger(network, vectors, resources)
+            predicted["neural"] = [
+                project(s, viterbi(np.log(neural.probabilities(s.tokens) + 1e-9), neural.labels))
+                if s.tokens
+                else ["O"] * len(s.gold_tags)
+                for s in test
+            ]
+            both = Tagger(path, resources, groups, lexicons=[lexicon], aux=aux, neural=[neural])
+            predicted["crf+neural"] = [project(s, both.tag(s.tokens)) for s in test]
     return [s.gold_tags for s in test], predicted
 
 
@@ -131,6 +152,13 @@ def main() -> None:
         "--extra", default="", help="extra Arman training data, e.g. parstwiner:train,parstwiner:dev"
     )
     parser.add_argument("--speed", default="khabar", help="shipped model to time ('' to skip)")
+    parser.add_argument(
+        "--vectors",
+        type=Path,
+        default=None,
+        help="also train the neural tagger on these word vectors (training/ner/vectors.py) and score it alone "
+        "and with the CRF",
+    )
     args = parser.parse_args()
     if not (args.data / "ner").is_dir():
         sys.exit(f"NER data not found under {args.data}/ner: pass --data ../shared/data")
@@ -174,7 +202,7 @@ def main() -> None:
         folds = [load(args.data, "arman", f"fold{i}") for i in (1, 2, 3)]
         for i in range(3):
             train = [s for j in range(3) if j != i for s in folds[j]] + extra_sentences
-            jobs.append((train, folds[i], args.resources, groups, params, aux["arman"]))
+            jobs.append((train, folds[i], args.resources, groups, params, aux["arman"], args.vectors))
             names.append("arman")
     if args.only in (None, "peyma"):
         if args.peyma_dev:
@@ -182,7 +210,7 @@ def main() -> None:
         else:
             train = load(args.data, "peyma", "train") + load(args.data, "peyma", "dev")
             test = load(args.data, "peyma", "test")
-        jobs.append((train, test, args.resources, groups, params, aux["peyma"]))
+        jobs.append((train, test, args.resources, groups, params, aux["peyma"], args.vectors))
         names.append("peyma")
     results = []
     if jobs:
@@ -191,16 +219,18 @@ def main() -> None:
         elapsed = time.time() - start
         print(f"groups: {','.join(groups)}  params: {params or 'default'}  aux: {args.aux}", end="")
         print(f"  extra: {args.extra or '-'}  ({elapsed:.0f}s)\n")
-    arman = [score(g, p) for (g, p), n in zip(results, names, strict=True) if n == "arman"]
-    if arman:
-        folds_f = [prf(sum(c.values(), Counter()))[2] for c in arman]
-        note = f" (pooled; fold F1 {', '.join(f'{f:.2f}' for f in folds_f)}; mean {sum(folds_f) / 3:.2f})"
-        print(table("ArmanPersoNER 3-fold CV", merge(arman), note))
-        print()
-    peyma = [score(g, p) for (g, p), n in zip(results, names, strict=True) if n == "peyma"]
-    if peyma:
-        print(table("PEYMA " + ("dev" if args.peyma_dev else "test"), peyma[0]))
-        print()
+    systems = list(results[0][1]) if results else []
+    for system in systems:
+        arman = [score(g, p[system]) for (g, p), n in zip(results, names, strict=True) if n == "arman"]
+        if arman:
+            folds_f = [prf(sum(c.values(), Counter()))[2] for c in arman]
+            note = f" (pooled; fold F1 {', '.join(f'{f:.2f}' for f in folds_f)}; mean {sum(folds_f) / 3:.2f})"
+            print(table(f"ArmanPersoNER 3-fold CV, {system}", merge(arman), note))
+            print()
+        peyma = [score(g, p[system]) for (g, p), n in zip(results, names, strict=True) if n == "peyma"]
+        if peyma:
+            print(table(f"PEYMA {'dev' if args.peyma_dev else 'test'}, {system}", peyma[0]))
+            print()
     shutil.rmtree(tmp, ignore_errors=True)
     if args.speed:
         from khabar.ner.tagger import load_tagger

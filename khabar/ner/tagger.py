@@ -7,11 +7,15 @@ groups and resources (``clusters.tsv.gz``, ``gazetteer.tsv.gz`` in the same fold
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import cache
 from importlib import resources
 from pathlib import Path
+from typing import Any
+
+import numpy as np
 
 from khabar.ner.features import (
     GROUPS,
@@ -21,9 +25,16 @@ from khabar.ner.features import (
     key,
     sentence_features,
 )
+from khabar.ner.neural import NeuralTagger, viterbi
 
+# How much the CRF counts against the neural tagger when both tag (chosen on Arman fold 1, docs/benchmarks.md).
+CRF_WEIGHT = 0.6
 LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
+# The shipped taggers: ``khabar`` (CRFs and networks, the most accurate) and ``khabar-fast`` (the CRFs alone, about
+# twice as fast; docs/benchmarks.md). ``KHABAR_NER_MODEL`` chooses for every process, Dask workers included.
 DEFAULT_MODEL = "khabar"
+FAST_MODEL = "khabar-fast"
+MODEL_VARIABLE = "KHABAR_NER_MODEL"
 _PACKAGE = "khabar.lang.fa.data"
 _FOLDER = "ner"
 _files = ExitStack()  # keeps extracted model files alive for the process when the package is zipped
@@ -47,6 +58,8 @@ class Tagger:
         lexicons: Sequence[Resources | None] | None = None,
         aux: Sequence[str | Path] = (),
         aux_for: Sequence[Sequence[int]] | None = None,
+        neural: Sequence[NeuralTagger | None] | None = None,
+        crf_weight: float = CRF_WEIGHT,
     ) -> None:
         paths = [models] if isinstance(models, str | Path) else list(models)
         self._models = [_open(path) for path in paths]
@@ -58,11 +71,22 @@ class Tagger:
         self._lexicons = list(lexicons) if lexicons is not None else [resources_] * len(paths)
         if len(self._lexicons) != len(paths):
             raise ValueError(f"{len(paths)} models but {len(self._lexicons)} lexicons: give one per model")
+        self._neural = list(neural) if neural is not None else [None] * len(paths)
+        if len(self._neural) != len(paths):
+            raise ValueError(
+                f"{len(paths)} models but {len(self._neural)} neural taggers: give one (or None) each"
+            )
+        self._crf_weight = crf_weight
         self.resources = resources_
         self.groups = tuple(groups)
         self._base_groups = tuple(g for g in self.groups if g != "lexicon")
         self._lexicon = "lexicon" in self.groups
         self.labels = tuple(sorted({label for m in self._models for label in m.labels()}))
+
+    @property
+    def networks(self) -> tuple[NeuralTagger | None, ...]:
+        """The network that tags with each main model (``None`` where the CRF tags alone)."""
+        return tuple(self._neural)
 
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
@@ -73,12 +97,15 @@ class Tagger:
         keys = [key(token) for token in tokens] if self._lexicon else []
         if len(self._models) == 1:
             stacked = [aux_tags[k] for k in self._aux_for[0]]
-            return list(self._models[0].tag(self._complete(base, keys, self._lexicons[0], stacked)))
+            features = self._complete(base, keys, self._lexicons[0], stacked)
+            return self._tag_with(self._models[0], self._neural[0], features, tokens)
         found: list[tuple[int, int, str]] = []
         taken = [False] * len(tokens)
-        for model, lexicon, aux_ids in zip(self._models, self._lexicons, self._aux_for, strict=True):
+        models = zip(self._models, self._lexicons, self._aux_for, self._neural, strict=True)
+        for model, lexicon, aux_ids, neural in models:
             stacked = [aux_tags[k] for k in aux_ids]
-            for start, end, label in bio_spans(model.tag(self._complete(base, keys, lexicon, stacked))):
+            features = self._complete(base, keys, lexicon, stacked)
+            for start, end, label in bio_spans(self._tag_with(model, neural, features, tokens)):
                 if not any(taken[start:end]):
                     found.append((start, end, label))
                     taken[start:end] = [True] * (end - start)
@@ -88,6 +115,23 @@ class Tagger:
             for i in range(start + 1, end):
                 tags[i] = "I-" + label
         return tags
+
+    def _tag_with(
+        self, model: Any, neural: NeuralTagger | None, features: list[list[str]], tokens: Sequence[str]
+    ) -> list[str]:
+        """The CRF's tags; with a neural tagger, the best tags under both models' averaged label probabilities."""
+        if neural is None:
+            return list(model.tag(features))
+        model.set(features)
+        known = set(model.labels())
+        marginals = np.array(
+            [
+                [model.marginal(label, t) if label in known else 0.0 for label in neural.labels]
+                for t in range(len(tokens))
+            ]
+        )
+        mixed = self._crf_weight * marginals + (1 - self._crf_weight) * neural.probabilities(tokens)
+        return viterbi(np.log(mixed + 1e-9), neural.labels)
 
     def _complete(
         self, base: list[list[str]], keys: list[str], lexicon: Resources | None, aux_tags: list[list[str]]
@@ -135,17 +179,35 @@ def _resources(cluster_file: str | None, gazetteer_file: str | None, lexicon_fil
     )
 
 
-@cache
-def load_tagger(name: str = DEFAULT_MODEL) -> Tagger:
-    """The shipped model ``name``, loaded on first use and cached for the life of the process.
+def load_tagger(name: str | None = None) -> Tagger:
+    """The shipped model ``name`` (by default ``$KHABAR_NER_MODEL``, else ``khabar``), loaded once per process."""
+    return _load_tagger(name or os.environ.get(MODEL_VARIABLE) or DEFAULT_MODEL)
 
-    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon", "aux"}``, ``aux`` being the
-    indices of the auxiliary CRFs whose tags it takes as features) in priority order, the auxiliary CRFs (``aux``),
-    the feature groups and the cluster and gazetteer files.
+
+@cache
+def _load_tagger(name: str) -> Tagger:
+    """Load the shipped model ``name``.
+
+    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon", "aux", "neural"}``, ``aux``
+    being the indices of the auxiliary CRFs whose tags it takes as features and ``neural`` an optional network
+    that tags with it) in priority order, the auxiliary CRFs (``aux``), the feature groups, the cluster and
+    gazetteer files and the word vectors the networks share (``vectors``).
     """
+    if not resources.files(_PACKAGE).joinpath(_FOLDER, f"{name}.json").is_file():
+        raise ValueError(
+            f"unknown NER model {name!r} (from {MODEL_VARIABLE} or the caller): "
+            f"the shipped ones are {DEFAULT_MODEL!r} and {FAST_MODEL!r}"
+        )
     meta = json.loads(_data_file(f"{name}.json").read_text(encoding="utf-8"))
     shared = _resources(meta.get("clusters"), meta.get("gazetteer"), None)
     models = meta["models"]
+    vectors = _data_file(meta["vectors"]) if meta.get("vectors") else None
+    neural = [
+        NeuralTagger(_data_file(model["neural"]), vectors, shared)
+        if model.get("neural") and vectors
+        else None
+        for model in models
+    ]
     return Tagger(
         [_data_file(model["file"]) for model in models],
         shared,
@@ -158,6 +220,7 @@ def load_tagger(name: str = DEFAULT_MODEL) -> Tagger:
         ],
         aux=[_data_file(model["file"]) for model in meta.get("aux", [])],
         aux_for=[model.get("aux", []) for model in models],
+        neural=neural,
     )
 
 

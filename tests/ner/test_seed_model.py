@@ -14,18 +14,19 @@ SEED = Path(__file__).resolve().parents[2] / "examples" / "seed.txt"
 EXPECTED = [("ایلنا", "ORG"), ("ایرج کاکاوند", "PER"), ("اسد مجید خان", "PER"), ("سازمان اکو", "ORG")]
 
 
-def _tagger():
+def _tagger(name: str | None = None):
     pytest.importorskip("pycrfsuite", reason="python-crfsuite is not installed (pip install python-crfsuite)")
     from khabar.ner import load_tagger
 
     try:
-        return load_tagger()
+        return load_tagger(name)
     except FileNotFoundError as error:
         pytest.skip(f"NER model not shipped in this checkout: {error}")
 
 
-def test_seed_entities() -> None:
-    tagger = _tagger()
+@pytest.mark.parametrize("name", ["khabar", "khabar-fast"])
+def test_seed_entities(name: str) -> None:
+    tagger = _tagger(name)
     from khabar.ner import entities
 
     first_line = SEED.read_text(encoding="utf-8").splitlines()[0]
@@ -46,3 +47,19 @@ def test_tagger_is_cached_and_handles_empty_input() -> None:
 
     assert load_tagger() is tagger
     assert tagger.tag([]) == []
+
+
+def test_the_default_tagger_mixes_in_a_network_and_the_fast_one_does_not() -> None:
+    arman_style, peyma_style = _tagger("khabar").networks  # a network costs speed: the Arman-style CRF has one
+    assert arman_style is not None and peyma_style is None
+    assert _tagger("khabar-fast").networks == (None, None)
+
+
+def test_the_environment_chooses_the_tagger(monkeypatch) -> None:
+    from khabar.ner import load_tagger
+
+    monkeypatch.setenv("KHABAR_NER_MODEL", "khabar-fast")
+    assert load_tagger() is _tagger("khabar-fast")
+    monkeypatch.setenv("KHABAR_NER_MODEL", "khbar")
+    with pytest.raises(ValueError, match="unknown NER model 'khbar'.*'khabar-fast'"):
+        load_tagger()

@@ -79,7 +79,13 @@ def train_crf(
 
 
 def write_meta(
-    path: Path, groups: Sequence[str], models: list[dict], aux: list[dict], clusters: str, gazetteer: str
+    path: Path,
+    groups: Sequence[str],
+    models: list[dict],
+    aux: list[dict],
+    clusters: str,
+    gazetteer: str,
+    vectors: str | None = None,
 ) -> None:
     meta = {
         "groups": list(groups),
@@ -87,5 +93,6 @@ def write_meta(
         "aux": aux,
         "clusters": clusters,
         "gazetteer": gazetteer,
+        **({"vectors": vectors} if vectors else {}),
     }
     path.write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")

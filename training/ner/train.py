@@ -9,7 +9,11 @@
    (exactly the configuration bench/ner.py scores):
    - ``arman.crfsuite``: ArmanPersoNER, all three folds: PER ORG LOC FAC PRO EVENT (aux: PEYMA, ParsTwiNER);
    - ``peyma.crfsuite``: PEYMA train+dev+test: PER ORG LOC DATE TIME MONEY PERCENT (aux: Arman, ParsTwiNER).
-4. Writes ``khabar.json``: the Arman-style model first; the PEYMA-style model adds entities that overlap none
+4. Trains a convolutional network for the main models named by ``--neural`` (default: ``arman``) on the same
+   sentences (training/ner/neural.py, JAX) over word vectors learned from the news corpora (``vectors.npz``,
+   training/ner/vectors.py); at run time such a CRF tags together with its network (averaged label
+   probabilities). ``--neural ''`` builds CRFs only.
+5. Writes ``khabar.json`` (and ``khabar-fast.json``, the same without the networks): the Arman-style model first; the PEYMA-style model adds entities that overlap none
    already found (notably dates, times, money and percentages).
 
 ``--models`` and ``--aux`` choose other corpora, e.g. ``--models peyma=peyma --aux parstwiner`` for a build without
@@ -32,6 +36,7 @@ from khabar.ner.features import GROUPS, Resources  # noqa: E402
 from training.ner.crf import train_crf, write_meta  # noqa: E402
 from training.ner.data import load  # noqa: E402
 from training.ner.resources import build_clusters, build_gazetteer  # noqa: E402
+from training.ner.vectors import build_vectors  # noqa: E402
 
 PARTS = {
     "arman": ("fold1", "fold2", "fold3"),
@@ -55,6 +60,17 @@ def _train(job: tuple) -> tuple[str, dict[tuple[str, ...], str]]:
     return name, dict(trained.lexicon)
 
 
+def _train_neural(job: tuple) -> None:
+    from training.ner.neural import train_neural
+
+    data, out, name, corpora = job
+    resources = Resources.from_files(None, out / "gazetteer.tsv.gz")
+    sentences = _sentences(data, corpora)
+    started = time.time()
+    train_neural(sentences, resources, out / "vectors.npz", out / f"{name}.neural.npz", log=False)
+    print(f"{name}.neural: {corpora}, {len(sentences)} sentences, {time.time() - started:.0f}s", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description="Train khabar's NER models")
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
@@ -65,14 +81,25 @@ def main() -> None:
         default="arman,parstwiner,peyma",
         help="corpora of the auxiliary (stacked) taggers; '' for none",
     )
-    parser.add_argument("--skip-resources", action="store_true", help="reuse clusters/gazetteer in --out")
+    parser.add_argument(
+        "--skip-resources", action="store_true", help="reuse clusters, gazetteer and vectors in --out"
+    )
+    parser.add_argument(
+        "--neural",
+        default="arman",
+        help="main models that tag with a network ('' for none: CRFs only, no vectors); each costs about a third "
+        "of the NER speed, so by default only the Arman-style model has one (docs/benchmarks.md)",
+    )
     args = parser.parse_args()
     out = args.out
     out.mkdir(parents=True, exist_ok=True)
+    networks = {name for name in args.neural.split(",") if name}
     started = time.time()
     if not args.skip_resources:
         build_gazetteer(args.data, out / "gazetteer.tsv.gz")
         build_clusters(args.data, out / "clusters.tsv.gz")
+        if networks:
+            build_vectors(args.data, out / "vectors.npz")
     base = [g for g in GROUPS if g != "lexicon"]
     specs = [spec.partition("=")[::2] for spec in args.models.split(",")]
     main_corpora = {name: set(corpora.split("+")) for name, corpora in specs}
@@ -87,6 +114,8 @@ def main() -> None:
             aux_paths = tuple(out / f"aux_{aux_names[i]}.crfsuite" for i in aux_for[name])
             main_jobs.append((args.data, out, name, corpora, GROUPS, aux_paths))
         lexicons = dict(pool.map(_train, main_jobs))
+        neural_jobs = [(args.data, out, name, corpora) for name, corpora in specs if name in networks]
+        list(pool.map(_train_neural, neural_jobs))
     models = []
     for name, corpora in specs:
         lexicon = f"{name}_lexicon.tsv.gz"
@@ -99,10 +128,14 @@ def main() -> None:
                 "lexicon": lexicon,
                 "aux": aux_for[name],
                 "corpora": corpora.split("+"),
+                **({"neural": f"{name}.neural.npz"} if name in networks else {}),
             }
         )
     aux_meta = [{"file": f"aux_{c}.crfsuite", "corpora": [c]} for c in aux_names]
-    write_meta(out / "khabar.json", GROUPS, models, aux_meta, "clusters.tsv.gz", "gazetteer.tsv.gz")
+    vectors = "vectors.npz" if networks else None
+    write_meta(out / "khabar.json", GROUPS, models, aux_meta, "clusters.tsv.gz", "gazetteer.tsv.gz", vectors)
+    crfs_only = [{k: v for k, v in model.items() if k != "neural"} for model in models]
+    write_meta(out / "khabar-fast.json", GROUPS, crfs_only, aux_meta, "clusters.tsv.gz", "gazetteer.tsv.gz")
     total = 0
     for path in sorted(out.iterdir()):
         total += path.stat().st_size

@@ -1,0 +1,202 @@
+"""A small convolutional tagger that sees ±7 words through word vectors learned from news text.
+
+The CRFs see two words either side and the exact words; this network sees further and generalises through
+vectors (``training/ner/vectors.py``), so the two err differently and their averaged label probabilities beat
+either (``docs/benchmarks.md``). It runs on numpy alone: training (``training/ner/neural.py``, JAX) calls the
+same :func:`forward` with ``jax.numpy``, so what is trained is exactly what runs.
+
+A model file (``.npz``) holds the weights, its labels, the words and characters it knows, and its gazetteer
+feature names; the frozen pretrained word vectors are a separate file shared by every model.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import numpy as np
+from threadpoolctl import ThreadpoolController
+
+from khabar.ner.features import Resources, gazetteer_tags, key, shape
+
+MAX_CHARS = 16  # a word's first 16 characters feed the character convolution
+DILATIONS = (1, 2, 4)  # three width-3 layers: each word sees 7 words on either side
+SHAPES = ("fa", "num", "lat", "mix")  # else punctuation (one id) or padding (0)
+PAD, UNKNOWN = 0, 1
+
+
+class Encoded(NamedTuple):  # a tuple, so JAX passes it through jit as it is
+    """One sentence (or a padded batch) as arrays: the network's whole input."""
+
+    vectors: np.ndarray  # (T,) ids into the pretrained vectors
+    words: np.ndarray  # (T,) ids into the model's own word embeddings (frequent training words)
+    chars: np.ndarray  # (T, MAX_CHARS)
+    shapes: np.ndarray  # (T,)
+    gazetteer: np.ndarray  # (T, G) 0/1: gazetteer matches (B/I/L/U and type)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocabulary:
+    """What a model looks words up by; built at training time and stored with the weights."""
+
+    vectors: dict[str, int]  # the pretrained vectors' words → row
+    words: dict[str, int]
+    chars: dict[str, int]
+    gazetteer: dict[str, int]  # gazetteer tag (``B-LOC``) → column
+
+    def encode(self, tokens: Sequence[str], resources: Resources) -> Encoded:
+        keys = [key(token) for token in tokens]
+        chars = np.zeros((len(keys), MAX_CHARS), dtype=np.int32)
+        for i, word in enumerate(keys):
+            chars[i, : min(len(word), MAX_CHARS)] = [self.chars.get(c, UNKNOWN) for c in word[:MAX_CHARS]]
+        gazetteer = np.zeros((len(keys), len(self.gazetteer)), dtype=np.float32)
+        for i, tags in enumerate(gazetteer_tags(keys, resources)):
+            for tag in tags:
+                column = self.gazetteer.get(tag)
+                if column is not None:
+                    gazetteer[i, column] = 1.0
+        return Encoded(
+            vectors=np.array([self.vectors.get(word, UNKNOWN) for word in keys], dtype=np.int32),
+            words=np.array([self.words.get(word, UNKNOWN) for word in keys], dtype=np.int32),
+            chars=chars,
+            shapes=np.array([_shape_id(word) for word in keys], dtype=np.int32),
+            gazetteer=gazetteer,
+        )
+
+
+def _shape_id(word: str) -> int:
+    kind = shape(word)
+    return SHAPES.index(kind) + 2 if kind in SHAPES else len(SHAPES) + 2  # punctuation
+
+
+def forward(
+    params: dict[str, Any],
+    pretrained: Any,
+    batch: Encoded,
+    mask: Any,
+    xp: Any = np,
+    drop: Callable[[Any], Any] = lambda array: array,
+    dilations: Sequence[int] = DILATIONS,
+) -> Any:
+    """Label scores (…, T, labels) for a sentence (T,) or a batch (B, T); ``mask`` is 1 on real tokens.
+
+    ``xp`` is numpy at run time and ``jax.numpy`` in training; ``drop`` is dropout in training only.
+    """
+    relu = lambda array: xp.maximum(array, 0)  # noqa: E731
+    chars = params["char"][batch.chars]  # (…, T, C, E)
+    windows = xp.concatenate([chars[..., :-2, :], chars[..., 1:-1, :], chars[..., 2:, :]], axis=-1)
+    char_features = relu(windows @ params["char_w"] + params["char_b"]).max(axis=-2)
+    x = xp.concatenate(
+        [
+            pretrained[batch.vectors],
+            params["word"][batch.words],
+            char_features,
+            params["shape"][batch.shapes],
+            batch.gazetteer,
+        ],
+        axis=-1,
+    )
+    hidden = relu(drop(x) @ params["in_w"] + params["in_b"]) * mask[..., None]
+    time_axis = hidden.ndim - 2
+    for layer, dilation in enumerate(dilations):
+        padding = [(0, 0)] * hidden.ndim
+        padding[time_axis] = (dilation, dilation)
+        padded = xp.pad(hidden, padding)
+        length = hidden.shape[time_axis]
+        window = xp.concatenate(
+            [
+                xp.take(padded, xp.arange(0, length), axis=time_axis),
+                hidden,
+                xp.take(padded, xp.arange(2 * dilation, 2 * dilation + length), axis=time_axis),
+            ],
+            axis=-1,
+        )
+        hidden = (hidden + relu(drop(window) @ params[f"conv{layer}_w"] + params[f"conv{layer}_b"])) * mask[
+            ..., None
+        ]
+    return drop(hidden) @ params["out_w"] + params["out_b"]
+
+
+class NeuralTagger:
+    """A trained network: label probabilities per token of a sentence."""
+
+    def __init__(self, path: str | Path, vectors_path: str | Path, resources: Resources) -> None:
+        with np.load(path, allow_pickle=False) as saved:
+            self.labels: tuple[str, ...] = tuple(str(label) for label in saved["labels"])
+            self._params = {
+                name[2:]: saved[name].astype(np.float32) for name in saved.files if name.startswith("p_")
+            }
+            words = [str(word) for word in saved["words"]]
+            chars = [str(char) for char in saved["chars"]]
+            gazetteer = [str(tag) for tag in saved["gazetteer"]]
+            self.dilations = (
+                tuple(int(d) for d in saved["dilations"]) if "dilations" in saved.files else DILATIONS
+            )
+        vector_rows, self._pretrained = _load_vectors(str(vectors_path))
+        self.vocabulary = Vocabulary(
+            vectors=vector_rows,
+            words={word: i + 2 for i, word in enumerate(words)},
+            chars={char: i + 2 for i, char in enumerate(chars)},
+            gazetteer={tag: i for i, tag in enumerate(gazetteer)},
+        )
+        self.resources = resources
+
+    def probabilities(self, tokens: Sequence[str]) -> np.ndarray:
+        """(len(tokens), len(labels)) label probabilities."""
+        encoded = self.vocabulary.encode(tokens, self.resources)
+        mask = np.ones(len(tokens), dtype=np.float32)
+        with _one_blas_thread():
+            scores = forward(self._params, self._pretrained, encoded, mask, dilations=self.dilations)
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        return scores / scores.sum(axis=-1, keepdims=True)
+
+
+def _one_blas_thread() -> AbstractContextManager[object]:
+    """These matrices are small: BLAS threads cost more than they give, and halve the speed of a process pinned to
+    one core (a Dask worker per core; bench/analysis_speed.py)."""
+    return _blas().limit(limits=1, user_api="blas")
+
+
+@cache
+def _blas() -> ThreadpoolController:
+    return ThreadpoolController()
+
+
+@cache  # every model of a process shares one copy
+def _load_vectors(path: str) -> tuple[dict[str, int], np.ndarray]:
+    with np.load(path, allow_pickle=False) as saved:
+        words = [str(word) for word in saved["words"]]
+        return {word: i + 2 for i, word in enumerate(words)}, pretrained_table(saved["vectors"])
+
+
+def pretrained_table(vectors: np.ndarray) -> np.ndarray:
+    """The frozen word vectors with rows for padding and unknown words (zeros), unit length, float32."""
+    vectors = vectors.astype(np.float32)
+    vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-6)
+    return np.concatenate([np.zeros((2, vectors.shape[1]), dtype=np.float32), vectors])
+
+
+def viterbi(log_probabilities: np.ndarray, labels: Sequence[str]) -> list[str]:
+    """The best BIO sequence under per-token log probabilities, never an ``I-X`` that does not follow X."""
+    n, size = log_probabilities.shape
+    allowed = np.zeros((size, size), dtype=np.float32)  # previous → next
+    for j, label in enumerate(labels):
+        if label.startswith("I-"):
+            for i, previous in enumerate(labels):
+                if previous[2:] != label[2:] or previous == "O":
+                    allowed[i, j] = -np.inf
+    start = np.array([-np.inf if label.startswith("I-") else 0.0 for label in labels], dtype=np.float32)
+    score = log_probabilities[0] + start
+    back = np.zeros((n, size), dtype=np.int64)
+    for t in range(1, n):
+        candidates = score[:, None] + allowed
+        back[t] = candidates.argmax(axis=0)
+        score = candidates.max(axis=0) + log_probabilities[t]
+    best = [int(score.argmax())]
+    for t in range(n - 1, 0, -1):
+        best.append(int(back[t, best[-1]]))
+    return [labels[i] for i in reversed(best)]

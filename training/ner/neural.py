@@ -1,0 +1,232 @@
+"""Train the convolutional NER tagger of ``khabar/ner/neural.py`` with JAX (training only; it runs on numpy).
+
+    python training/ner/neural.py --data ../shared/data --corpus arman --out /tmp/arman.npz
+
+Cross-entropy per token, Adam, dropout; the epoch count is fixed (chosen on Arman CV, never on a test split).
+The pretrained vectors (``training/ner/vectors.py``) stay frozen; the model learns its own small embeddings
+for frequent training words, characters, shapes and gazetteer matches.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+
+os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
+
+import numpy as np  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+
+from khabar.ner.features import Resources, gazetteer_tags, key  # noqa: E402
+from khabar.ner.neural import (  # noqa: E402
+    DILATIONS,
+    MAX_CHARS,
+    SHAPES,
+    UNKNOWN,
+    Encoded,
+    Vocabulary,
+    forward,
+    pretrained_table,
+)
+from training.ner.data import Sentence  # noqa: E402
+
+SETTINGS = {
+    "epochs": 12,
+    "batch": 32,
+    "learning_rate": 2e-3,
+    "dropout": 0.3,
+    "hidden": 192,
+    "word_dim": 48,
+    "char_dim": 24,
+    "char_filters": 48,
+    "shape_dim": 8,
+    "min_word_count": 2,
+    "word_dropout": 0.0,  # share of training words replaced by "unknown" (the vectors and characters must do)
+    "dilations": DILATIONS,
+}
+
+
+def build_vocabulary(
+    sentences: Sequence[Sentence], vector_words: Sequence[str], resources: Resources
+) -> tuple[Vocabulary, list[str], list[str], list[str]]:
+    counts = Counter(key(token) for sentence in sentences for token in sentence.tokens)
+    words = sorted(word for word, n in counts.items() if n >= SETTINGS["min_word_count"])
+    chars = sorted({c for word in counts for c in word[:MAX_CHARS]})
+    gazetteer = sorted(
+        {
+            tag
+            for sentence in sentences
+            for tags in gazetteer_tags([key(t) for t in sentence.tokens], resources)
+            for tag in tags
+        }
+    )
+    vocabulary = Vocabulary(
+        vectors={word: i + 2 for i, word in enumerate(vector_words)},
+        words={word: i + 2 for i, word in enumerate(words)},
+        chars={char: i + 2 for i, char in enumerate(chars)},
+        gazetteer={tag: i for i, tag in enumerate(gazetteer)},
+    )
+    return vocabulary, words, chars, gazetteer
+
+
+def _batch(
+    encoded: Sequence[Encoded], tags: Sequence[np.ndarray], length: int
+) -> tuple[Encoded, np.ndarray, np.ndarray]:
+    """Pad sentences to ``length`` tokens."""
+    size = len(encoded)
+    gazetteer_width = encoded[0].gazetteer.shape[1]
+    out = Encoded(
+        vectors=np.zeros((size, length), np.int32),
+        words=np.zeros((size, length), np.int32),
+        chars=np.zeros((size, length, MAX_CHARS), np.int32),
+        shapes=np.zeros((size, length), np.int32),
+        gazetteer=np.zeros((size, length, gazetteer_width), np.float32),
+    )
+    mask = np.zeros((size, length), np.float32)
+    labels = np.zeros((size, length), np.int32)
+    for i, (sentence, sentence_tags) in enumerate(zip(encoded, tags, strict=True)):
+        n = len(sentence.words)
+        out.vectors[i, :n] = sentence.vectors
+        out.words[i, :n] = sentence.words
+        out.chars[i, :n] = sentence.chars
+        out.shapes[i, :n] = sentence.shapes
+        out.gazetteer[i, :n] = sentence.gazetteer
+        mask[i, :n] = 1.0
+        labels[i, :n] = sentence_tags
+    return out, mask, labels
+
+
+def train_neural(
+    sentences: Sequence[Sentence],
+    resources: Resources,
+    vectors_path: Path,
+    out: Path,
+    seed: int = 1,
+    epochs: int | None = None,
+    log: bool = True,
+) -> None:
+    import jax
+    import jax.numpy as jnp
+    import optax
+
+    with np.load(vectors_path) as saved:
+        vector_words = [str(word) for word in saved["words"]]
+        pretrained = jnp.asarray(pretrained_table(saved["vectors"]))
+    vocabulary, words, chars, gazetteer = build_vocabulary(sentences, vector_words, resources)
+    types = sorted({tag[2:] for sentence in sentences for tag in sentence.tags if tag != "O"})
+    labels = ["O"] + [f"{prefix}-{kind}" for kind in types for prefix in ("B", "I")]
+    label_ids = {label: i for i, label in enumerate(labels)}
+    encoded = [vocabulary.encode(sentence.tokens, resources) for sentence in sentences if sentence.tokens]
+    targets = [np.array([label_ids[tag] for tag in s.tags], np.int32) for s in sentences if s.tokens]
+
+    rng = np.random.default_rng(seed)
+    s = SETTINGS
+    hidden = s["hidden"]
+    input_width = pretrained.shape[1] + s["word_dim"] + s["char_filters"] + s["shape_dim"] + len(gazetteer)
+
+    def init(*shape: int, scale: float | None = None) -> np.ndarray:
+        scale = scale if scale is not None else np.sqrt(2.0 / shape[0])
+        return (rng.standard_normal(shape) * scale).astype(np.float32)
+
+    params = {
+        "word": init(len(words) + 2, s["word_dim"], scale=0.1),
+        "char": init(len(chars) + 2, s["char_dim"], scale=0.1),
+        "char_w": init(3 * s["char_dim"], s["char_filters"]),
+        "char_b": np.zeros(s["char_filters"], np.float32),
+        "shape": init(len(SHAPES) + 3, s["shape_dim"], scale=0.1),
+        "in_w": init(input_width, hidden),
+        "in_b": np.zeros(hidden, np.float32),
+        "out_w": init(hidden, len(labels), scale=0.01),
+        "out_b": np.zeros(len(labels), np.float32),
+    }
+    for layer in range(len(s["dilations"])):
+        params[f"conv{layer}_w"] = init(3 * hidden, hidden, scale=np.sqrt(1.0 / (3 * hidden)))
+        params[f"conv{layer}_b"] = np.zeros(hidden, np.float32)
+    for name in ("word", "char", "shape"):
+        params[name][PAD_ROW] = 0.0
+    params = {name: jnp.asarray(value) for name, value in params.items()}
+
+    optimizer = optax.adam(s["learning_rate"])
+    state = optimizer.init(params)
+
+    def loss_fn(params, batch, mask, labels, dropout_key):  # noqa: ANN001, ANN202
+        counter = [0]
+
+        def drop(array):  # noqa: ANN001, ANN202
+            counter[0] += 1
+            keep = jax.random.bernoulli(
+                jax.random.fold_in(dropout_key, counter[0]), 1 - s["dropout"], array.shape
+            )
+            return jnp.where(keep, array / (1 - s["dropout"]), 0.0)
+
+        if s["word_dropout"]:
+            unknown = jax.random.bernoulli(
+                jax.random.fold_in(dropout_key, 0), s["word_dropout"], batch.words.shape
+            )
+            batch = batch._replace(words=jnp.where(unknown & (batch.words > 0), UNKNOWN, batch.words))
+        scores = forward(params, pretrained, batch, mask, jnp, drop, s["dilations"])
+        losses = optax.softmax_cross_entropy_with_integer_labels(scores, labels)
+        return (losses * mask).sum() / mask.sum()
+
+    @jax.jit
+    def step(params, state, batch, mask, labels, dropout_key):  # noqa: ANN001, ANN202
+        loss, grads = jax.value_and_grad(loss_fn)(params, batch, mask, labels, dropout_key)
+        updates, state = optimizer.update(grads, state, params)
+        return optax.apply_updates(params, updates), state, loss
+
+    order = np.argsort([len(e.words) for e in encoded], kind="stable")
+    key_ = jax.random.PRNGKey(seed)
+    for epoch in range(epochs or s["epochs"]):
+        # batches of similar length (few shapes to compile), in a new random order each epoch
+        chunks = [order[i : i + s["batch"]] for i in range(0, len(order), s["batch"])]
+        rng.shuffle(chunks)
+        total = 0.0
+        for chunk in chunks:
+            length = max(len(encoded[i].words) for i in chunk)
+            length = int(16 * np.ceil(length / 16))
+            batch, mask, labels_ = _batch([encoded[i] for i in chunk], [targets[i] for i in chunk], length)
+            key_, dropout_key = jax.random.split(key_)
+            params, state, loss = step(params, state, batch, mask, labels_, dropout_key)
+            total += float(loss)
+        if log:
+            print(f"neural: epoch {epoch + 1}: loss {total / len(chunks):.4f}", flush=True)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(
+        out,
+        labels=np.array(labels),
+        words=np.array(words),
+        chars=np.array(chars),
+        gazetteer=np.array(gazetteer),
+        dilations=np.array(s["dilations"]),
+        **{f"p_{name}": np.asarray(value).astype(np.float16) for name, value in params.items()},
+    )
+
+
+PAD_ROW = 0
+
+
+def main() -> None:
+    import argparse
+
+    from training.ner.data import load
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
+    parser.add_argument("--corpus", default="arman", help="arman (all folds), peyma (train+dev)")
+    parser.add_argument("--vectors", type=Path, default=Path("/tmp/khabar-ner/vectors.npz"))
+    parser.add_argument("--resources", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner")
+    parser.add_argument("--out", type=Path, required=True)
+    args = parser.parse_args()
+    parts = {"arman": ("fold1", "fold2", "fold3"), "peyma": ("train", "dev")}[args.corpus]
+    sentences = [s for part in parts for s in load(args.data, args.corpus, part)]
+    resources = Resources.from_files(None, args.resources / "gazetteer.tsv.gz")
+    train_neural(sentences, resources, args.vectors, args.out)
+
+
+if __name__ == "__main__":
+    main()
