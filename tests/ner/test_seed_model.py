@@ -50,7 +50,9 @@ def test_tagger_is_cached_and_handles_empty_input() -> None:
 
 
 def test_the_default_tagger_mixes_in_a_network_and_the_fast_one_does_not() -> None:
-    arman_style, peyma_style = _tagger("khabar").networks  # a network costs speed: the Arman-style CRF has one
+    arman_style, peyma_style = _tagger(
+        "khabar"
+    ).networks  # a network costs speed: the Arman-style CRF has one
     assert arman_style is not None and peyma_style is None
     assert _tagger("khabar-fast").networks == (None, None)
 
