@@ -1,7 +1,8 @@
 """Load a shipped NER model once per process and tag token sequences; turn BIO tags into entity records.
 
-A model is ``khabar/lang/fa/data/ner/<name>.crfsuite`` (python-crfsuite) plus ``<name>.json`` naming its feature
-groups and resources (``clusters.tsv.gz``, ``gazetteer.tsv.gz`` in the same folder).
+A tagger is ``khabar/lang/fa/data/ner/<name>.json``: it names its CRFs (python-crfsuite ``.crfsuite`` files),
+their feature groups and resources (``clusters.tsv.gz``, ``gazetteer.tsv.gz``) and, for a CRF that tags with a
+network (``khabar/ner/neural.py``), the network's ``.npz`` and the shared word vectors, all in the same folder.
 """
 
 from __future__ import annotations
@@ -30,8 +31,9 @@ from khabar.ner.neural import NeuralTagger, viterbi
 # How much the CRF counts against the neural tagger when both tag (chosen on Arman fold 1, docs/benchmarks.md).
 CRF_WEIGHT = 0.6
 LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
-# The shipped taggers: ``khabar`` (CRFs and networks, the most accurate) and ``khabar-fast`` (the CRFs alone, about
-# twice as fast; docs/benchmarks.md). ``KHABAR_NER_MODEL`` chooses for every process, Dask workers included.
+# The shipped taggers: ``khabar`` (the CRFs, the Arman-style one with a network beside it: the most accurate) and
+# ``khabar-fast`` (the CRFs alone, about 1.4× the tokens per second; docs/benchmarks.md). ``KHABAR_NER_MODEL``
+# chooses for every process, Dask workers included.
 DEFAULT_MODEL = "khabar"
 FAST_MODEL = "khabar-fast"
 MODEL_VARIABLE = "KHABAR_NER_MODEL"
