@@ -172,3 +172,28 @@ def test_the_tagger_mixes_crf_and_network_probabilities(tmp_path: Path) -> None:
     assert crf_only == ["B-PER", "O", "B-LOC", "O"]
     assert tagger(1.0).tag(tokens) == crf_only
     assert tagger(0.0).tag(tokens) == viterbi(np.log(network.probabilities(tokens) + 1e-9), network.labels)
+
+
+def test_training_writes_a_model_the_numpy_tagger_loads(tmp_path: Path) -> None:
+    pytest.importorskip("jax", reason="the network trains with JAX: pip install -e '.[training]'")
+    pytest.importorskip("optax", reason="the network trains with optax: pip install -e '.[training]'")
+    from training.ner.data import Sentence
+    from training.ner.neural import train_neural
+
+    def sentence(tokens: list[str], tags: list[str]) -> Sentence:
+        return Sentence(tokens, tags, tokens, tags, list(range(len(tokens))), list(range(len(tokens))))
+
+    sentences = [
+        sentence(["کاکاوند", "در", "تهران", "گفت"], ["B-PER", "O", "B-LOC", "O"]),
+        sentence(
+            ["اسد", "مجید", "خان", "به", "تهران", "رفت"], ["B-PER", "I-PER", "I-PER", "O", "B-LOC", "O"]
+        ),
+    ] * 4
+    vectors = tmp_path / "v.npz"
+    np.savez(vectors, words=np.array(["تهران", "در"]), vectors=np.ones((2, 6), np.float16))
+    resources = Resources.from_lines([], ["تهران\tLOC"])
+    train_neural(sentences, resources, vectors, tmp_path / "m.npz", epochs=2, log=False)
+    tagger = NeuralTagger(tmp_path / "m.npz", vectors, resources)
+    assert tagger.labels == ("O", "B-LOC", "I-LOC", "B-PER", "I-PER")
+    assert tagger.vocabulary.gazetteer == {"U-LOC": 0}
+    assert tagger.probabilities(["کاکاوند", "در", "تهران"]).shape == (3, 5)
