@@ -2,7 +2,7 @@
 
     python training/ner/neural.py --data ../shared/data --corpus arman --out /tmp/arman.npz
 
-Cross-entropy per token, Adam, dropout; the epoch count is fixed (chosen on Arman CV, never on a test split).
+Cross-entropy per token, Adam, dropout; the settings are fixed (compared on Arman fold 1 only, see training/ner/README.md).
 The pretrained vectors (``training/ner/vectors.py``) stay frozen; the model learns its own small embeddings
 for frequent training words, characters, shapes and gazetteer matches.
 """
@@ -26,6 +26,7 @@ from khabar.ner.features import Resources, gazetteer_tags, key  # noqa: E402
 from khabar.ner.neural import (  # noqa: E402
     DILATIONS,
     MAX_CHARS,
+    PAD,
     SHAPES,
     UNKNOWN,
     Encoded,
@@ -148,7 +149,7 @@ def train_neural(
         params[f"conv{layer}_w"] = init(3 * hidden, hidden, scale=np.sqrt(1.0 / (3 * hidden)))
         params[f"conv{layer}_b"] = np.zeros(hidden, np.float32)
     for name in ("word", "char", "shape"):
-        params[name][PAD_ROW] = 0.0
+        params[name][PAD] = 0.0  # padding looks up zeros
     params = {name: jnp.asarray(value) for name, value in params.items()}
 
     optimizer = optax.adam(s["learning_rate"])
@@ -205,9 +206,6 @@ def train_neural(
         dilations=np.array(s["dilations"]),
         **{f"p_{name}": np.asarray(value).astype(np.float16) for name, value in params.items()},
     )
-
-
-PAD_ROW = 0
 
 
 def main() -> None:
