@@ -216,7 +216,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
     parser.add_argument("--corpus", default="arman", help="arman (all folds), peyma (train+dev)")
-    parser.add_argument("--vectors", type=Path, default=Path("/tmp/khabar-ner/vectors.npz"))
+    parser.add_argument(
+        "--vectors", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner" / "vectors.npz"
+    )
     parser.add_argument("--resources", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()

@@ -1,6 +1,6 @@
 """Word vectors for the neural NER tagger: skip-gram word2vec on the same unlabelled news text as the clusters.
 
-    python training/ner/vectors.py --data ../shared/data --out /tmp/khabar-ner/vectors.npz
+    python training/ner/vectors.py --data ../shared/data --out khabar/lang/fa/data/ner/vectors.npz
 
 Writes the most frequent words (key forms, ``khabar.ner.features.key``) and their vectors; the tagger's training
 (`training/ner/neural.py`) starts its word embeddings from them. The NER corpora are never read.
@@ -37,7 +37,9 @@ def build_vectors(data: Path, out: Path, words: int = 50_000, size: int = 100, s
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--out", type=Path, default=Path("/tmp/khabar-ner/vectors.npz"))
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner" / "vectors.npz"
+    )
     parser.add_argument("--words", type=int, default=50_000)
     args = parser.parse_args()
     build_vectors(args.data, args.out, args.words)
