@@ -11,7 +11,7 @@ feature names; the frozen pretrained word vectors are a separate file shared by 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
@@ -47,6 +47,13 @@ class Vocabulary:
     words: dict[str, int]
     chars: dict[str, int]
     gazetteer: dict[str, int]  # gazetteer tag (``B-LOC``) → column
+
+    @classmethod
+    def of(
+        cls, vectors: dict[str, int], words: Sequence[str], chars: Sequence[str], gazetteer: Sequence[str]
+    ) -> Vocabulary:
+        """From the lists a model file stores (``vectors``: the shared vectors' rows, see :func:`rows`)."""
+        return cls(vectors, rows(words), rows(chars), {tag: i for i, tag in enumerate(gazetteer)})
 
     def encode(self, tokens: Sequence[str], resources: Resources) -> Encoded:
         keys = [key(token) for token in tokens]
@@ -130,19 +137,12 @@ class NeuralTagger:
             self._params = {
                 name[2:]: saved[name].astype(np.float32) for name in saved.files if name.startswith("p_")
             }
-            words = [str(word) for word in saved["words"]]
-            chars = [str(char) for char in saved["chars"]]
-            gazetteer = [str(tag) for tag in saved["gazetteer"]]
+            stored = {name: [str(item) for item in saved[name]] for name in ("words", "chars", "gazetteer")}
             self.dilations = (
                 tuple(int(d) for d in saved["dilations"]) if "dilations" in saved.files else DILATIONS
             )
         vector_rows, self._pretrained = _load_vectors(str(vectors_path))
-        self.vocabulary = Vocabulary(
-            vectors=vector_rows,
-            words={word: i + 2 for i, word in enumerate(words)},
-            chars={char: i + 2 for i, char in enumerate(chars)},
-            gazetteer={tag: i for i, tag in enumerate(gazetteer)},
-        )
+        self.vocabulary = Vocabulary.of(vector_rows, **stored)
         self.resources = resources
 
     def probabilities(self, tokens: Sequence[str]) -> np.ndarray:
@@ -169,8 +169,12 @@ def _blas() -> ThreadpoolController:
 @cache  # every model of a process shares one copy
 def _load_vectors(path: str) -> tuple[dict[str, int], np.ndarray]:
     with np.load(path, allow_pickle=False) as saved:
-        words = [str(word) for word in saved["words"]]
-        return {word: i + 2 for i, word in enumerate(words)}, pretrained_table(saved["vectors"])
+        return rows(str(word) for word in saved["words"]), pretrained_table(saved["vectors"])
+
+
+def rows(items: Iterable[str]) -> dict[str, int]:
+    """Item → its row in an embedding table, after the padding and unknown rows."""
+    return {item: i + 2 for i, item in enumerate(items)}
 
 
 def pretrained_table(vectors: np.ndarray) -> np.ndarray:

@@ -91,6 +91,10 @@ class Connection(Protocol):
 
 ARTICLE_COLUMNS = """id, identity, source, url, title, published, published_day, published_jalali, text,
     original_text, analysis, entity_count, quote_count, ingested_at, analyzed"""
+# The end of an article's INSERT, after the verb (backends insert differently when the article exists).
+INTO_ARTICLES = (
+    f"INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * (ARTICLE_COLUMNS.count(',') + 1))})"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,9 +135,7 @@ class SQLArchive(ABC):
         """Insert an article (values for :data:`ARTICLE_COLUMNS`): its rowid, or None when the archive has it
         already (the same id or identity)."""
         inserted = self.db.execute(
-            f"INSERT INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * len(row))})"
-            " ON CONFLICT DO NOTHING RETURNING rowid",
-            row,
+            f"INSERT {INTO_ARTICLES} ON CONFLICT DO NOTHING RETURNING rowid", row
         ).fetchall()
         return inserted[0][0] if inserted else None
 

@@ -17,7 +17,7 @@ from khabar.errors import ArchiveError
 from khabar.search.query import Node, to_fts5
 from khabar.store.links import link_unlinked
 from khabar.store.migrations import migrations
-from khabar.store.sql import ARTICLE_COLUMNS, Dialect, Row, SQLArchive, now
+from khabar.store.sql import INTO_ARTICLES, Dialect, Row, SQLArchive, now
 from khabar.text.terms import term_texts
 
 
@@ -104,9 +104,7 @@ class SQLiteArchive(SQLArchive):
     def _insert_article(self, row: tuple[Any, ...]) -> int | None:
         # INSERT OR IGNORE with lastrowid: SQLite runs it markedly faster than ON CONFLICT … RETURNING (the
         # store-only ingest, issue 6, spends a tenth of its time here; docs/benchmarks.md)
-        cursor = self.db.execute(
-            f"INSERT OR IGNORE INTO articles ({ARTICLE_COLUMNS}) VALUES ({', '.join('?' * len(row))})", row
-        )
+        cursor = self.db.execute(f"INSERT OR IGNORE {INTO_ARTICLES}", row)
         return cursor.lastrowid if cursor.rowcount else None
 
     def _reindex(self, rowid: int, before: Row, title_terms: list[str], body_terms: list[str]) -> None:

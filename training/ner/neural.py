@@ -33,6 +33,7 @@ from khabar.ner.neural import (  # noqa: E402
     Vocabulary,
     forward,
     pretrained_table,
+    rows,
 )
 from training.ner.data import Sentence  # noqa: E402
 
@@ -54,7 +55,7 @@ SETTINGS = {
 
 def build_vocabulary(
     sentences: Sequence[Sentence], vector_words: Sequence[str], resources: Resources
-) -> tuple[Vocabulary, list[str], list[str], list[str]]:
+) -> Vocabulary:
     counts = Counter(key(token) for sentence in sentences for token in sentence.tokens)
     words = sorted(word for word, n in counts.items() if n >= SETTINGS["min_word_count"])
     chars = sorted({c for word in counts for c in word[:MAX_CHARS]})
@@ -66,13 +67,7 @@ def build_vocabulary(
             for tag in tags
         }
     )
-    vocabulary = Vocabulary(
-        vectors={word: i + 2 for i, word in enumerate(vector_words)},
-        words={word: i + 2 for i, word in enumerate(words)},
-        chars={char: i + 2 for i, char in enumerate(chars)},
-        gazetteer={tag: i for i, tag in enumerate(gazetteer)},
-    )
-    return vocabulary, words, chars, gazetteer
+    return Vocabulary.of(rows(vector_words), words, chars, gazetteer)
 
 
 def _batch(
@@ -118,7 +113,7 @@ def train_neural(
     with np.load(vectors_path) as saved:
         vector_words = [str(word) for word in saved["words"]]
         pretrained = jnp.asarray(pretrained_table(saved["vectors"]))
-    vocabulary, words, chars, gazetteer = build_vocabulary(sentences, vector_words, resources)
+    vocabulary = build_vocabulary(sentences, vector_words, resources)
     types = sorted({tag[2:] for sentence in sentences for tag in sentence.tags if tag != "O"})
     labels = ["O"] + [f"{prefix}-{kind}" for kind in types for prefix in ("B", "I")]
     label_ids = {label: i for i, label in enumerate(labels)}
@@ -128,15 +123,17 @@ def train_neural(
     rng = np.random.default_rng(seed)
     s = SETTINGS
     hidden = s["hidden"]
-    input_width = pretrained.shape[1] + s["word_dim"] + s["char_filters"] + s["shape_dim"] + len(gazetteer)
+    input_width = (
+        pretrained.shape[1] + s["word_dim"] + s["char_filters"] + s["shape_dim"] + len(vocabulary.gazetteer)
+    )
 
     def init(*shape: int, scale: float | None = None) -> np.ndarray:
         scale = scale if scale is not None else np.sqrt(2.0 / shape[0])
         return (rng.standard_normal(shape) * scale).astype(np.float32)
 
     params = {
-        "word": init(len(words) + 2, s["word_dim"], scale=0.1),
-        "char": init(len(chars) + 2, s["char_dim"], scale=0.1),
+        "word": init(len(vocabulary.words) + 2, s["word_dim"], scale=0.1),
+        "char": init(len(vocabulary.chars) + 2, s["char_dim"], scale=0.1),
         "char_w": init(3 * s["char_dim"], s["char_filters"]),
         "char_b": np.zeros(s["char_filters"], np.float32),
         "shape": init(len(SHAPES) + 3, s["shape_dim"], scale=0.1),
@@ -200,9 +197,9 @@ def train_neural(
     np.savez_compressed(
         out,
         labels=np.array(labels),
-        words=np.array(words),
-        chars=np.array(chars),
-        gazetteer=np.array(gazetteer),
+        words=np.array(list(vocabulary.words)),  # in row order
+        chars=np.array(list(vocabulary.chars)),
+        gazetteer=np.array(list(vocabulary.gazetteer)),
         dilations=np.array(s["dilations"]),
         **{f"p_{name}": np.asarray(value).astype(np.float16) for name, value in params.items()},
     )
