@@ -57,27 +57,39 @@ class Vocabulary:
 
     def encode(self, tokens: Sequence[str], resources: Resources) -> Encoded:
         keys = [key(token) for token in tokens]
+        return self.encode_words(keys)._replace(gazetteer=self.gazetteer_matrix(keys, resources))
+
+    def encode_words(self, keys: Sequence[str]) -> Encoded:
+        """What each word is on its own (key forms in, no gazetteer columns): all :func:`word_features` reads."""
         chars = np.zeros((len(keys), MAX_CHARS), dtype=np.int32)
         for i, word in enumerate(keys):
             chars[i, : min(len(word), MAX_CHARS)] = [self.chars.get(c, UNKNOWN) for c in word[:MAX_CHARS]]
+        return Encoded(
+            vectors=np.array([self.vectors.get(word, UNKNOWN) for word in keys], dtype=np.int32),
+            words=np.array([self.words.get(word, UNKNOWN) for word in keys], dtype=np.int32),
+            chars=chars,
+            shapes=np.array([_shape_id(word) for word in keys], dtype=np.int32),
+            gazetteer=np.zeros((len(keys), 0), dtype=np.float32),
+        )
+
+    def gazetteer_matrix(self, keys: Sequence[str], resources: Resources) -> np.ndarray:
+        """(T, G) 0/1: which gazetteer tags each word has in this sentence (they depend on its neighbours)."""
         gazetteer = np.zeros((len(keys), len(self.gazetteer)), dtype=np.float32)
         for i, tags in enumerate(gazetteer_tags(keys, resources)):
             for tag in tags:
                 column = self.gazetteer.get(tag)
                 if column is not None:
                     gazetteer[i, column] = 1.0
-        return Encoded(
-            vectors=np.array([self.vectors.get(word, UNKNOWN) for word in keys], dtype=np.int32),
-            words=np.array([self.words.get(word, UNKNOWN) for word in keys], dtype=np.int32),
-            chars=chars,
-            shapes=np.array([_shape_id(word) for word in keys], dtype=np.int32),
-            gazetteer=gazetteer,
-        )
+        return gazetteer
 
 
 def _shape_id(word: str) -> int:
     kind = shape(word)
     return SHAPES.index(kind) + 2 if kind in SHAPES else len(SHAPES) + 2  # punctuation
+
+
+def _identity(array: Any) -> Any:
+    return array
 
 
 def forward(
@@ -86,28 +98,46 @@ def forward(
     batch: Encoded,
     mask: Any,
     xp: Any = np,
-    drop: Callable[[Any], Any] = lambda array: array,
+    drop: Callable[[Any], Any] = _identity,
     dilations: Sequence[int] = DILATIONS,
 ) -> Any:
     """Label scores (…, T, labels) for a sentence (T,) or a batch (B, T); ``mask`` is 1 on real tokens.
 
     ``xp`` is numpy at run time and ``jax.numpy`` in training; ``drop`` is dropout in training only.
     """
-    relu = lambda array: xp.maximum(array, 0)  # noqa: E731
+    x = xp.concatenate([word_features(params, pretrained, batch, xp), batch.gazetteer], axis=-1)
+    hidden = xp.maximum(drop(x) @ params["in_w"] + params["in_b"], 0) * mask[..., None]
+    return in_context(params, hidden, mask, xp, drop, dilations)
+
+
+def word_features(params: dict[str, Any], pretrained: Any, batch: Encoded, xp: Any = np) -> Any:
+    """(…, T, D): what the network sees of each word on its own (vectors, embedding, characters, shape).
+
+    It depends on the word alone, so :class:`NeuralTagger` computes it, times the input layer, once per word.
+    """
     chars = params["char"][batch.chars]  # (…, T, C, E)
     windows = xp.concatenate([chars[..., :-2, :], chars[..., 1:-1, :], chars[..., 2:, :]], axis=-1)
-    char_features = relu(windows @ params["char_w"] + params["char_b"]).max(axis=-2)
-    x = xp.concatenate(
+    char_features = xp.maximum(windows @ params["char_w"] + params["char_b"], 0).max(axis=-2)
+    return xp.concatenate(
         [
             pretrained[batch.vectors],
             params["word"][batch.words],
             char_features,
             params["shape"][batch.shapes],
-            batch.gazetteer,
         ],
         axis=-1,
     )
-    hidden = relu(drop(x) @ params["in_w"] + params["in_b"]) * mask[..., None]
+
+
+def in_context(
+    params: dict[str, Any],
+    hidden: Any,
+    mask: Any,
+    xp: Any = np,
+    drop: Callable[[Any], Any] = _identity,
+    dilations: Sequence[int] = DILATIONS,
+) -> Any:
+    """Label scores from the input layer's output (…, T, H): the dilated convolutions over the sentence."""
     time_axis = hidden.ndim - 2
     for layer, dilation in enumerate(dilations):
         padding = [(0, 0)] * hidden.ndim
@@ -122,16 +152,22 @@ def forward(
             ],
             axis=-1,
         )
-        hidden = (hidden + relu(drop(window) @ params[f"conv{layer}_w"] + params[f"conv{layer}_b"])) * mask[
-            ..., None
-        ]
+        convolved = xp.maximum(drop(window) @ params[f"conv{layer}_w"] + params[f"conv{layer}_b"], 0)
+        hidden = (hidden + convolved) * mask[..., None]
     return drop(hidden) @ params["out_w"] + params["out_b"]
 
 
 class NeuralTagger:
-    """A trained network: label probabilities per token of a sentence."""
+    """A trained network: label probabilities per token of a sentence.
 
-    def __init__(self, path: str | Path, vectors_path: str | Path, resources: Resources) -> None:
+    The input layer's product with what a word is on its own (:func:`word_features`) is kept per word form, up to
+    ``cache_size`` forms: news repeats its words, so most tokens skip the character convolution and the largest
+    matrix product (the same numbers as :func:`forward`, tests/ner/test_neural.py).
+    """
+
+    def __init__(
+        self, path: str | Path, vectors_path: str | Path, resources: Resources, cache_size: int = 50_000
+    ) -> None:
         with np.load(path, allow_pickle=False) as saved:
             self.labels: tuple[str, ...] = tuple(str(label) for label in saved["labels"])
             self._params = {
@@ -144,15 +180,35 @@ class NeuralTagger:
         vector_rows, self._pretrained = _load_vectors(str(vectors_path))
         self.vocabulary = Vocabulary.of(vector_rows, **stored)
         self.resources = resources
+        width = self._params["in_w"].shape[0] - len(self.vocabulary.gazetteer)
+        self._in_word, self._in_gazetteer = self._params["in_w"][:width], self._params["in_w"][width:]
+        self._word_rows: dict[str, np.ndarray] = {}
+        self._cache_size = cache_size
 
     def probabilities(self, tokens: Sequence[str]) -> np.ndarray:
         """(len(tokens), len(labels)) label probabilities."""
-        encoded = self.vocabulary.encode(tokens, self.resources)
+        keys = [key(token) for token in tokens]
+        gazetteer = self.vocabulary.gazetteer_matrix(keys, self.resources)
         mask = np.ones(len(tokens), dtype=np.float32)
         with _one_blas_thread():
-            scores = forward(self._params, self._pretrained, encoded, mask, dilations=self.dilations)
+            words = self._input_rows(keys)
+            hidden = np.maximum(words + gazetteer @ self._in_gazetteer + self._params["in_b"], 0)
+            scores = in_context(self._params, hidden, mask, dilations=self.dilations)
         scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
         return scores / scores.sum(axis=-1, keepdims=True)
+
+    def _input_rows(self, keys: Sequence[str]) -> np.ndarray:
+        """(T, H): each word's features times the input layer's weights for them."""
+        rows_ = self._word_rows
+        new = list(dict.fromkeys(word for word in keys if word not in rows_))
+        if new:
+            if len(rows_) + len(new) > self._cache_size:
+                rows_.clear()
+                new = list(dict.fromkeys(keys))
+            encoded = self.vocabulary.encode_words(new)
+            products = word_features(self._params, self._pretrained, encoded) @ self._in_word
+            rows_.update(zip(new, products, strict=True))
+        return np.stack([rows_[word] for word in keys])
 
 
 def _one_blas_thread() -> AbstractContextManager[object]:

@@ -145,6 +145,47 @@ def test_a_model_file_gives_probabilities_for_every_token(tmp_path: Path) -> Non
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
 
 
+@pytest.mark.parametrize("cache_size", [50_000, 3])
+def test_cached_word_rows_give_the_numbers_of_the_forward_pass(tmp_path: Path, cache_size: int) -> None:
+    """Tagging keeps each word's input-layer product; it must score exactly as training's :func:`forward`."""
+    _save_model(tmp_path / "m.npz", tmp_path / "v.npz")
+    resources = Resources.from_lines([], ["تهران\tLOC", "کاکاوند در\tPER"])
+    tagger = NeuralTagger(tmp_path / "m.npz", tmp_path / "v.npz", resources, cache_size=cache_size)
+    for tokens in (["سردار", "کاکاوند", "در", "تهران"], ["تهران", "در", "تهران", "x1", "کاكاوند", "در"]):
+        encoded = tagger.vocabulary.encode(tokens, resources)
+        scores = forward(tagger._params, tagger._pretrained, encoded, np.ones(len(tokens), np.float32))
+        expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
+        np.testing.assert_allclose(tagger.probabilities(tokens), expected, rtol=1e-4, atol=1e-6)
+    assert len(tagger._word_rows) <= max(cache_size, 6)
+
+
+class _Marginals:
+    """A stand-in for a pycrfsuite tagger after ``set``: fixed marginals, and a count of the calls."""
+
+    def __init__(self, labels: tuple[str, ...], table: np.ndarray) -> None:
+        self._labels, self._table, self.calls = labels, table, 0
+
+    def labels(self) -> list[str]:
+        return list(self._labels)
+
+    def marginal(self, label: str, t: int) -> float:
+        self.calls += 1
+        return float(self._table[t, self._labels.index(label)])
+
+
+def test_crf_marginals_ask_only_for_o_where_the_crf_is_sure_of_it() -> None:
+    from khabar.ner.tagger import crf_marginals
+
+    crf = np.array([[0.995, 0.003, 0.0, 0.002, 0.0], [0.2, 0.7, 0.0, 0.1, 0.0], [0.4, 0.0, 0.5, 0.1, 0.0]])
+    network = np.array([[0.5, 0.3, 0.0, 0.1, 0.1], [0.9, 0.05, 0.0, 0.05, 0.0], [0.1, 0.1, 0.6, 0.1, 0.1]])
+    model = _Marginals(LABELS[:4], crf[:, :4])  # the CRF never saw I-LOC
+    out = crf_marginals(model, LABELS, network)
+    assert model.calls == 3 + 2 * 3  # O everywhere, the other three labels on the two unsure tokens
+    np.testing.assert_allclose(out[1:], crf[1:])
+    assert out[0, 0] == 0.995 and out[0, 4] == 0.0  # what the CRF cannot say stays 0
+    np.testing.assert_allclose(out[0, 1:4], [0.005 * 0.75, 0.0, 0.005 * 0.25])  # shared as the network shares
+
+
 def test_the_tagger_mixes_crf_and_network_probabilities(tmp_path: Path) -> None:
     pycrfsuite = pytest.importorskip("pycrfsuite")
     from khabar.ner.features import sentence_features
