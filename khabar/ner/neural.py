@@ -198,16 +198,22 @@ class NeuralTagger:
         return scores / scores.sum(axis=-1, keepdims=True)
 
     def _input_rows(self, keys: Sequence[str]) -> np.ndarray:
-        """(T, H): each word's features times the input layer's weights for them."""
-        rows_ = self._word_rows
-        new = list(dict.fromkeys(word for word in keys if word not in rows_))
+        """(T, H): each word's features times the input layer's weights for them.
+
+        The rows come from a dictionary local to the call, so another thread clearing the cache cannot lose one.
+        """
+        cache = self._word_rows
+        rows_ = {word: cache.get(word) for word in keys}
+        new = [word for word, row in rows_.items() if row is None]
         if new:
-            if len(rows_) + len(new) > self._cache_size:
-                rows_.clear()
-                new = list(dict.fromkeys(keys))
-            encoded = self.vocabulary.encode_words(new)
-            products = word_features(self._params, self._pretrained, encoded) @ self._in_word
+            products = (
+                word_features(self._params, self._pretrained, self.vocabulary.encode_words(new))
+                @ self._in_word
+            )
             rows_.update(zip(new, products, strict=True))
+            if len(cache) + len(new) > self._cache_size:
+                cache.clear()
+            cache.update(zip(new, products, strict=True))
         return np.stack([rows_[word] for word in keys])
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import threading
 from collections.abc import Sequence
 from contextlib import ExitStack
 from functools import cache
@@ -85,6 +86,9 @@ class Tagger:
         self._base_groups = tuple(g for g in self.groups if g != "lexicon")
         self._lexicon = "lexicon" in self.groups
         self.labels = tuple(sorted({label for m in self._models for label in m.labels()}))
+        # crfsuite keeps a sentence's lattice in the model between ``set`` and ``marginal``: one tagging at a time
+        # (the HTTP API analyzes in a thread pool; worker processes each have their own tagger)
+        self._lock = threading.Lock()
 
     @property
     def networks(self) -> tuple[NeuralTagger | None, ...]:
@@ -94,6 +98,10 @@ class Tagger:
     def tag(self, tokens: Sequence[str]) -> list[str]:
         if not tokens:
             return []
+        with self._lock:
+            return self._tag(tokens)
+
+    def _tag(self, tokens: Sequence[str]) -> list[str]:
         base = sentence_features(tokens, self.resources, self._base_groups)
         items = _item_sequence(base) if len(self._aux) > 1 else base  # converted once for every aux tagger
         aux_tags = [model.tag(items) for model in self._aux]

@@ -71,3 +71,20 @@ def test_the_environment_chooses_the_tagger(monkeypatch) -> None:
     monkeypatch.setenv("KHABAR_NER_MODEL", "khbar")
     with pytest.raises(ValueError, match="unknown NER model 'khbar'.*'khabar-fast'"):
         load_tagger()
+
+
+@pytest.mark.parametrize("name", ["khabar", "khabar-fast"])
+def test_threads_sharing_the_tagger_get_the_tags_each_would_get_alone(name: str) -> None:
+    """The HTTP API analyzes in a thread pool with the process's one tagger; crfsuite keeps each sentence's lattice
+    in the model between calls (``set``, then ``marginal``), so taggings must not interleave."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    tagger = _tagger(name)
+    lines = [re.sub(r"^\s*date\s+\S+\s*", "", line) for line in SEED.read_text(encoding="utf-8").splitlines()]
+    texts = [normalize_text(line) for line in lines if line.strip()]
+    sentences = [[text[s:e] for s, e in tokenize(text)] for text in texts]
+    sentences = [tokens[: 5 + 7 * i] for i, tokens in enumerate(sentences * 3)]  # different lengths
+    alone = [tagger.tag(tokens) for tokens in sentences]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for _ in range(5):
+            assert list(pool.map(tagger.tag, sentences)) == alone
