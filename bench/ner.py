@@ -62,8 +62,12 @@ def _train_aux(job: tuple) -> None:
 
 
 def _run(job: tuple) -> tuple[list[list[str]], dict[str, list[list[str]]]]:
-    """Gold tags and, by system (``crf``; with vectors also ``neural`` and ``crf+neural``), predicted tags."""
-    train, test, resource_dir, groups, params, aux, vectors = job
+    """Gold tags and, by system (``crf``; with vectors also ``neural`` and ``crf+neural``), predicted tags.
+
+    The network is trained as shipped: one head for this corpus (``head``, on ``train``) and one for each corpus
+    of ``partners`` (head → sentences that share no sentence with ``test``).
+    """
+    train, test, resource_dir, groups, params, aux, vectors, head, partners = job
     resources = load_resources(resource_dir)
     predicted: dict[str, list[list[str]]] = {}
     with tempfile.TemporaryDirectory() as tmp:
@@ -72,12 +76,12 @@ def _run(job: tuple) -> tuple[list[list[str]], dict[str, list[list[str]]]]:
         tagger = Tagger(path, resources, groups, lexicons=[lexicon], aux=aux)
         predicted["crf"] = [project(s, tagger.tag(s.tokens)) for s in test]
         if vectors:
-            from khabar.ner.neural import NeuralTagger, viterbi
+            from khabar.ner.neural import Network, viterbi
             from training.ner.neural import train_neural
 
-            network = Path(tmp) / "model.neural.npz"
-            train_neural(train, resources, vectors, network, log=False)
-            neural = NeuralTagger(network, vectors, resources)
+            network_path = Path(tmp) / "model.neural.npz"
+            train_neural({head: train, **partners}, resources, vectors, network_path, log=False)
+            neural = Network(network_path, vectors, resources).tagger(head)
             predicted["neural"] = [
                 project(s, viterbi(np.log(neural.probabilities(s.tokens) + 1e-9), neural.labels))
                 if s.tokens
@@ -156,8 +160,8 @@ def main() -> None:
         "--vectors",
         type=Path,
         default=None,
-        help="also train the neural tagger on these word vectors (training/ner/vectors.py) and score it alone "
-        "and with the CRF",
+        help="also train the network on these word vectors (training/ner/vectors.py), with a head for the other "
+        "corpus as shipped, and score it alone and with the CRF",
     )
     args = parser.parse_args()
     if not (args.data / "ner").is_dir():
@@ -198,11 +202,30 @@ def main() -> None:
             "peyma": [tmp / "aux_arman.crfsuite", tmp / "aux_parstwiner.crfsuite"],
         }
     jobs, names = [], []
+    # the network's other head learns from all of the other corpus, as in the shipped network
+    every = {"arman": ("fold1", "fold2", "fold3"), "peyma": ("train", "dev", "test")}
+    whole = {
+        corpus: [s for part in every[corpus] for s in load(args.data, corpus, part)] if args.vectors else []
+        for corpus in every
+    }
     if args.only in (None, "arman"):
         folds = [load(args.data, "arman", f"fold{i}") for i in (1, 2, 3)]
         for i in range(3):
             train = [s for j in range(3) if j != i for s in folds[j]] + extra_sentences
-            jobs.append((train, folds[i], args.resources, groups, params, aux["arman"], args.vectors))
+            partners = {"peyma": whole["peyma"]}
+            jobs.append(
+                (
+                    train,
+                    folds[i],
+                    args.resources,
+                    groups,
+                    params,
+                    aux["arman"],
+                    args.vectors,
+                    "arman",
+                    partners,
+                )
+            )
             names.append("arman")
     if args.only in (None, "peyma"):
         if args.peyma_dev:
@@ -210,7 +233,10 @@ def main() -> None:
         else:
             train = load(args.data, "peyma", "train") + load(args.data, "peyma", "dev")
             test = load(args.data, "peyma", "test")
-        jobs.append((train, test, args.resources, groups, params, aux["peyma"], args.vectors))
+        partners = {"arman": whole["arman"]}
+        jobs.append(
+            (train, test, args.resources, groups, params, aux["peyma"], args.vectors, "peyma", partners)
+        )
         names.append("peyma")
     results = []
     if jobs:

@@ -5,8 +5,10 @@ vectors (``training/ner/vectors.py``), so the two err differently and their aver
 either (``docs/benchmarks.md``). It runs on numpy alone: training (``training/ner/neural.py``, JAX) calls the
 same :func:`forward` with ``jax.numpy``, so what is trained is exactly what runs.
 
-A model file (``.npz``) holds the weights, its labels, the words and characters it knows, and its gazetteer
-feature names; the frozen pretrained word vectors are a separate file shared by every model.
+One network serves several CRFs: it is trained on their corpora together (Arman's types and PEYMA's) with one
+output layer, a *head*, per CRF, so the convolutions run once per sentence whichever CRFs tag it. A network file
+(``.npz``) holds the weights, each head's labels, the words and characters it knows, and its gazetteer feature
+names; the frozen pretrained word vectors are a separate file.
 """
 
 from __future__ import annotations
@@ -100,14 +102,21 @@ def forward(
     xp: Any = np,
     drop: Callable[[Any], Any] = _identity,
     dilations: Sequence[int] = DILATIONS,
+    *,
+    head: str,
 ) -> Any:
-    """Label scores (…, T, labels) for a sentence (T,) or a batch (B, T); ``mask`` is 1 on real tokens.
+    """Label scores (…, T, labels of ``head``) for a sentence (T,) or a batch (B, T); ``mask`` is 1 on real tokens.
 
     ``xp`` is numpy at run time and ``jax.numpy`` in training; ``drop`` is dropout in training only.
     """
     x = xp.concatenate([word_features(params, pretrained, batch, xp), batch.gazetteer], axis=-1)
     hidden = xp.maximum(drop(x) @ params["in_w"] + params["in_b"], 0) * mask[..., None]
-    return in_context(params, hidden, mask, xp, drop, dilations)
+    return output(params, in_context(params, hidden, mask, xp, drop, dilations), head, drop)
+
+
+def output(params: dict[str, Any], hidden: Any, head: str, drop: Callable[[Any], Any] = _identity) -> Any:
+    """Label scores of one head from the last layer (…, T, H)."""
+    return drop(hidden) @ params[f"out_w_{head}"] + params[f"out_b_{head}"]
 
 
 def word_features(params: dict[str, Any], pretrained: Any, batch: Encoded, xp: Any = np) -> Any:
@@ -137,7 +146,7 @@ def in_context(
     drop: Callable[[Any], Any] = _identity,
     dilations: Sequence[int] = DILATIONS,
 ) -> Any:
-    """Label scores from the input layer's output (…, T, H): the dilated convolutions over the sentence."""
+    """The dilated convolutions over the sentence: the input layer's output (…, T, H) → the last layer's."""
     time_axis = hidden.ndim - 2
     for layer, dilation in enumerate(dilations):
         padding = [(0, 0)] * hidden.ndim
@@ -154,48 +163,58 @@ def in_context(
         )
         convolved = xp.maximum(drop(window) @ params[f"conv{layer}_w"] + params[f"conv{layer}_b"], 0)
         hidden = (hidden + convolved) * mask[..., None]
-    return drop(hidden) @ params["out_w"] + params["out_b"]
+    return hidden
 
 
-class NeuralTagger:
-    """A trained network: label probabilities per token of a sentence.
+class Network:
+    """A trained network file at run time: the shared layers, and a :class:`NeuralTagger` per head.
 
     The input layer's product with what a word is on its own (:func:`word_features`) is kept per word form, up to
     ``cache_size`` forms: news repeats its words, so most tokens skip the character convolution and the largest
-    matrix product (the same numbers as :func:`forward`, tests/ner/test_neural.py).
+    matrix product. The last sentence's last layer is kept too, for the next head to tag it. The numbers are those
+    of :func:`forward` (tests/ner/test_neural.py).
     """
 
     def __init__(
         self, path: str | Path, vectors_path: str | Path, resources: Resources, cache_size: int = 50_000
     ) -> None:
         with np.load(path, allow_pickle=False) as saved:
-            self.labels: tuple[str, ...] = tuple(str(label) for label in saved["labels"])
-            self._params = {
+            self.heads: dict[str, tuple[str, ...]] = {
+                str(head): tuple(str(label) for label in saved[f"labels_{head}"]) for head in saved["heads"]
+            }
+            self.params = {
                 name[2:]: saved[name].astype(np.float32) for name in saved.files if name.startswith("p_")
             }
             stored = {name: [str(item) for item in saved[name]] for name in ("words", "chars", "gazetteer")}
-            self.dilations = (
-                tuple(int(d) for d in saved["dilations"]) if "dilations" in saved.files else DILATIONS
-            )
-        vector_rows, self._pretrained = _load_vectors(str(vectors_path))
+            self.dilations = tuple(int(d) for d in saved["dilations"])
+        vector_rows, self.pretrained = _load_vectors(str(vectors_path))
         self.vocabulary = Vocabulary.of(vector_rows, **stored)
         self.resources = resources
-        width = self._params["in_w"].shape[0] - len(self.vocabulary.gazetteer)
-        self._in_word, self._in_gazetteer = self._params["in_w"][:width], self._params["in_w"][width:]
+        width = self.params["in_w"].shape[0] - len(self.vocabulary.gazetteer)
+        self._in_word, self._in_gazetteer = self.params["in_w"][:width], self.params["in_w"][width:]
         self._word_rows: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
+        self._last: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros((0, width), np.float32))
 
-    def probabilities(self, tokens: Sequence[str]) -> np.ndarray:
-        """(len(tokens), len(labels)) label probabilities."""
-        keys = [key(token) for token in tokens]
+    def tagger(self, head: str) -> NeuralTagger:
+        if head not in self.heads:
+            raise ValueError(f"the network has no head {head!r}; it has {', '.join(self.heads)}")
+        return NeuralTagger(self, head)
+
+    def last_layer(self, tokens: Sequence[str]) -> np.ndarray:
+        """(len(tokens), H): what every head reads."""
+        keys = tuple(key(token) for token in tokens)
+        last_keys, last = self._last
+        if last_keys == keys:
+            return last
         gazetteer = self.vocabulary.gazetteer_matrix(keys, self.resources)
-        mask = np.ones(len(tokens), dtype=np.float32)
+        mask = np.ones(len(keys), dtype=np.float32)
         with _one_blas_thread():
             words = self._input_rows(keys)
-            hidden = np.maximum(words + gazetteer @ self._in_gazetteer + self._params["in_b"], 0)
-            scores = in_context(self._params, hidden, mask, dilations=self.dilations)
-        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
-        return scores / scores.sum(axis=-1, keepdims=True)
+            hidden = np.maximum(words + gazetteer @ self._in_gazetteer + self.params["in_b"], 0)
+            hidden = in_context(self.params, hidden, mask, dilations=self.dilations)
+        self._last = (keys, hidden)
+        return hidden
 
     def _input_rows(self, keys: Sequence[str]) -> np.ndarray:
         """(T, H): each word's features times the input layer's weights for them.
@@ -207,14 +226,26 @@ class NeuralTagger:
         new = [word for word, row in rows_.items() if row is None]
         if new:
             products = (
-                word_features(self._params, self._pretrained, self.vocabulary.encode_words(new))
-                @ self._in_word
+                word_features(self.params, self.pretrained, self.vocabulary.encode_words(new)) @ self._in_word
             )
             rows_.update(zip(new, products, strict=True))
             if len(cache) + len(new) > self._cache_size:
                 cache.clear()
             cache.update(zip(new, products, strict=True))
         return np.stack([rows_[word] for word in keys])
+
+
+class NeuralTagger:
+    """One head of a :class:`Network`: label probabilities per token of a sentence."""
+
+    def __init__(self, network: Network, head: str) -> None:
+        self.network, self.head, self.labels = network, head, network.heads[head]
+
+    def probabilities(self, tokens: Sequence[str]) -> np.ndarray:
+        """(len(tokens), len(labels)) label probabilities."""
+        scores = output(self.network.params, self.network.last_layer(tokens), self.head)
+        scores = np.exp(scores - scores.max(axis=-1, keepdims=True))
+        return scores / scores.sum(axis=-1, keepdims=True)
 
 
 def _one_blas_thread() -> AbstractContextManager[object]:

@@ -2,7 +2,8 @@
 
 A tagger is ``khabar/lang/fa/data/ner/<name>.json``: it names its CRFs (python-crfsuite ``.crfsuite`` files),
 their feature groups and resources (``clusters.tsv.gz``, ``gazetteer.tsv.gz``) and, for a CRF that tags with a
-network (``khabar/ner/neural.py``), the network's ``.npz`` and the shared word vectors, all in the same folder.
+network (``khabar/ner/neural.py``), the network's ``.npz``, its head for that CRF and the word vectors, all in the
+same folder.
 """
 
 from __future__ import annotations
@@ -27,13 +28,13 @@ from khabar.ner.features import (
     key,
     sentence_features,
 )
-from khabar.ner.neural import NeuralTagger, viterbi
+from khabar.ner.neural import Network, NeuralTagger, viterbi
 
 # How much the CRF counts against the neural tagger when both tag (chosen on Arman fold 1, docs/benchmarks.md).
 CRF_WEIGHT = 0.6
 SURE_OF_O = 0.99  # a CRF marginal of O this high: its other marginals are not asked for (crf_marginals)
 LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
-# The shipped taggers: ``khabar`` (the CRFs, the Arman-style one with a network beside it: the most accurate) and
+# The shipped taggers: ``khabar`` (the CRFs, each with the network beside it: the most accurate) and
 # ``khabar-fast`` (the CRFs alone, about 1.3× the tokens per second; docs/benchmarks.md). ``KHABAR_NER_MODEL``
 # chooses for every process, Dask workers included.
 DEFAULT_MODEL = "khabar"
@@ -218,10 +219,10 @@ def load_tagger(name: str | None = None) -> Tagger:
 def _load_tagger(name: str) -> Tagger:
     """Load the shipped model ``name``.
 
-    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon", "aux", "neural"}``, ``aux``
-    being the indices of the auxiliary CRFs whose tags it takes as features and ``neural`` an optional network
-    that tags with it) in priority order, the auxiliary CRFs (``aux``), the feature groups, the cluster and
-    gazetteer files and the word vectors the networks share (``vectors``).
+    ``<name>.json`` lists its main CRF files (``models``: each ``{"file", "lexicon", "aux", "neural", "head"}``,
+    ``aux`` being the indices of the auxiliary CRFs whose tags it takes as features, ``neural`` an optional network
+    that tags with it and ``head`` the network's output for it) in priority order, the auxiliary CRFs (``aux``), the
+    feature groups, the cluster and gazetteer files and the word vectors the networks read (``vectors``).
     """
     if not resources.files(_PACKAGE).joinpath(_FOLDER, f"{name}.json").is_file():
         raise ValueError(
@@ -231,13 +232,17 @@ def _load_tagger(name: str) -> Tagger:
     meta = json.loads(_data_file(f"{name}.json").read_text(encoding="utf-8"))
     shared = _resources(meta.get("clusters"), meta.get("gazetteer"), None)
     models = meta["models"]
-    vectors = _data_file(meta["vectors"]) if meta.get("vectors") else None
-    neural = [
-        NeuralTagger(_data_file(model["neural"]), vectors, shared)
-        if model.get("neural") and vectors
-        else None
-        for model in models
-    ]
+    networks: dict[str, Network] = {}  # one per file: CRFs naming the same file share its layers
+    neural: list[NeuralTagger | None] = []
+    for model in models:
+        if not model.get("neural") or not meta.get("vectors"):
+            neural.append(None)
+            continue
+        if model["neural"] not in networks:
+            networks[model["neural"]] = Network(
+                _data_file(model["neural"]), _data_file(meta["vectors"]), shared
+            )
+        neural.append(networks[model["neural"]].tagger(model["head"]))
     return Tagger(
         [_data_file(model["file"]) for model in models],
         shared,

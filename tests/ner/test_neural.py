@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from khabar.ner.features import Resources
-from khabar.ner.neural import DILATIONS, MAX_CHARS, SHAPES, Encoded, NeuralTagger, forward, viterbi
+from khabar.ner.neural import DILATIONS, MAX_CHARS, SHAPES, Encoded, Network, forward, viterbi
 
 LABELS = ("O", "B-PER", "I-PER", "B-LOC", "I-LOC")
 
@@ -49,7 +49,9 @@ def test_viterbi_turns_a_stray_inside_tag_into_a_valid_sequence() -> None:
     assert viterbi(scores, LABELS) in (["O", "O"], ["B-PER", "I-PER"])
 
 
-def _params(rng: np.random.Generator, gazetteer: int, labels: int, hidden: int = 8) -> dict[str, np.ndarray]:
+def _params(
+    rng: np.random.Generator, gazetteer: int, labels: int, hidden: int = 8, heads: tuple[str, ...] = ("t",)
+) -> dict[str, np.ndarray]:
     vector_width, word, char, filters, shape_width = 6, 4, 3, 5, 2
     params = {
         "word": rng.standard_normal((20, word)),
@@ -59,9 +61,10 @@ def _params(rng: np.random.Generator, gazetteer: int, labels: int, hidden: int =
         "shape": rng.standard_normal((len(SHAPES) + 3, shape_width)),
         "in_w": rng.standard_normal((vector_width + word + filters + shape_width + gazetteer, hidden)),
         "in_b": rng.standard_normal(hidden),
-        "out_w": rng.standard_normal((hidden, labels)),
-        "out_b": rng.standard_normal(labels),
     }
+    for head in heads:
+        params[f"out_w_{head}"] = rng.standard_normal((hidden, labels))
+        params[f"out_b_{head}"] = rng.standard_normal(labels)
     for layer in range(len(DILATIONS)):
         params[f"conv{layer}_w"] = rng.standard_normal((3 * hidden, hidden)) * 0.3
         params[f"conv{layer}_b"] = rng.standard_normal(hidden)
@@ -91,9 +94,9 @@ def test_a_padded_batch_scores_each_sentence_as_it_scores_alone() -> None:
         )
     )
     mask = np.stack([np.pad(np.ones(len(s.words), np.float32), (0, width - len(s.words))) for s in sentences])
-    batched = forward(params, pretrained, batch, mask)
+    batched = forward(params, pretrained, batch, mask, head="t")
     for i, sentence in enumerate(sentences):
-        alone = forward(params, pretrained, sentence, np.ones(len(sentence.words), np.float32))
+        alone = forward(params, pretrained, sentence, np.ones(len(sentence.words), np.float32), head="t")
         np.testing.assert_allclose(batched[i, : len(sentence.words)], alone, rtol=1e-4, atol=1e-4)
 
 
@@ -101,10 +104,10 @@ def test_a_word_sees_seven_neighbours_on_each_side_and_no_further() -> None:
     rng = np.random.default_rng(1)
     params, pretrained = _params(rng, gazetteer=2, labels=5), rng.standard_normal((12, 6)).astype(np.float32)
     sentence = _sentence(rng, 20, 2)
-    before = forward(params, pretrained, sentence, np.ones(20, np.float32))
+    before = forward(params, pretrained, sentence, np.ones(20, np.float32), head="t")
     changed = sentence._replace(vectors=sentence.vectors.copy())
     changed.vectors[10] = (changed.vectors[10] + 1) % 12
-    after = forward(params, pretrained, changed, np.ones(20, np.float32))
+    after = forward(params, pretrained, changed, np.ones(20, np.float32), head="t")
     moved = np.abs(after - before).max(axis=1) > 1e-6
     reach = sum(DILATIONS)
     assert moved[10 - reach] and moved[10 + reach]
@@ -114,7 +117,7 @@ def test_a_word_sees_seven_neighbours_on_each_side_and_no_further() -> None:
 def _save_model(path: Path, vectors_path: Path) -> None:
     rng = np.random.default_rng(2)
     gazetteer = ["B-LOC", "U-LOC"]
-    params = _params(rng, gazetteer=len(gazetteer), labels=len(LABELS))
+    params = _params(rng, gazetteer=len(gazetteer), labels=len(LABELS), heads=("t", "u"))
     vector_words = ["تهران", "کاکاوند"] + [
         f"w{i}" for i in range(8)
     ]  # 10 words + padding + unknown = 12 rows
@@ -123,7 +126,10 @@ def _save_model(path: Path, vectors_path: Path) -> None:
     )
     np.savez(
         path,
-        labels=np.array(LABELS),
+        heads=np.array(["t", "u"]),
+        labels_t=np.array(LABELS),
+        labels_u=np.array(LABELS),
+        dilations=np.array(DILATIONS),
         words=np.array([f"x{i}" for i in range(18)]),
         chars=np.array(list("ابتثجحخدذرزسشصضطظعغفقکگلمنوهیء")[:28]),
         gazetteer=np.array(gazetteer),
@@ -134,11 +140,12 @@ def _save_model(path: Path, vectors_path: Path) -> None:
 def test_a_model_file_gives_probabilities_for_every_token(tmp_path: Path) -> None:
     _save_model(tmp_path / "m.npz", tmp_path / "v.npz")
     resources = Resources.from_lines([], ["تهران\tLOC"])
-    tagger = NeuralTagger(tmp_path / "m.npz", tmp_path / "v.npz", resources)
+    network = Network(tmp_path / "m.npz", tmp_path / "v.npz", resources)
+    tagger = network.tagger("t")
     assert tagger.labels == LABELS
     tokens = ["سردار", "کاكاوند", "در", "تهران", "،", "۱۴۰۴"]  # Arabic kaf: looked up by its key form
-    encoded = tagger.vocabulary.encode(tokens, resources)
-    assert encoded.vectors[1] == tagger.vocabulary.vectors["کاکاوند"]
+    encoded = network.vocabulary.encode(tokens, resources)
+    assert encoded.vectors[1] == network.vocabulary.vectors["کاکاوند"]
     assert encoded.gazetteer[3].tolist() == [0.0, 1.0]  # U-LOC
     probabilities = tagger.probabilities(tokens)
     assert probabilities.shape == (len(tokens), len(LABELS))
@@ -147,16 +154,26 @@ def test_a_model_file_gives_probabilities_for_every_token(tmp_path: Path) -> Non
 
 @pytest.mark.parametrize("cache_size", [50_000, 3])
 def test_cached_word_rows_give_the_numbers_of_the_forward_pass(tmp_path: Path, cache_size: int) -> None:
-    """Tagging keeps each word's input-layer product; it must score exactly as training's :func:`forward`."""
+    """Tagging keeps each word's input-layer product and the last sentence's last layer; every head must score
+    exactly as training's :func:`forward`."""
     _save_model(tmp_path / "m.npz", tmp_path / "v.npz")
     resources = Resources.from_lines([], ["تهران\tLOC", "کاکاوند در\tPER"])
-    tagger = NeuralTagger(tmp_path / "m.npz", tmp_path / "v.npz", resources, cache_size=cache_size)
+    network = Network(tmp_path / "m.npz", tmp_path / "v.npz", resources, cache_size=cache_size)
+    heads = [network.tagger("t"), network.tagger("u")]
     for tokens in (["سردار", "کاکاوند", "در", "تهران"], ["تهران", "در", "تهران", "x1", "کاكاوند", "در"]):
-        encoded = tagger.vocabulary.encode(tokens, resources)
-        scores = forward(tagger._params, tagger._pretrained, encoded, np.ones(len(tokens), np.float32))
-        expected = np.exp(scores) / np.exp(scores).sum(axis=1, keepdims=True)
-        np.testing.assert_allclose(tagger.probabilities(tokens), expected, rtol=1e-4, atol=1e-6)
-    assert len(tagger._word_rows) <= max(cache_size, 6)
+        encoded = network.vocabulary.encode(tokens, resources)
+        for head in heads:
+            scores = forward(
+                network.params, network.pretrained, encoded, np.ones(len(tokens), np.float32), head=head.head
+            )
+            exp = np.exp(scores - scores.max(axis=1, keepdims=True))
+            expected = exp / exp.sum(axis=1, keepdims=True)
+            np.testing.assert_allclose(head.probabilities(tokens), expected, rtol=1e-4, atol=1e-6)
+        assert network.last_layer(tokens) is network.last_layer(list(tokens))  # the second head reused it
+    assert len(network._word_rows) <= max(cache_size, 6)
+    assert not np.allclose(heads[0].probabilities(["تهران"]), heads[1].probabilities(["تهران"]))
+    with pytest.raises(ValueError, match="no head 'v'"):
+        network.tagger("v")
 
 
 class _Marginals:
@@ -202,7 +219,7 @@ def test_the_tagger_mixes_crf_and_network_probabilities(tmp_path: Path) -> None:
         trainer.append(sentence_features(tokens, resources, groups), tags)
     trainer.train(str(tmp_path / "m.crfsuite"))
     _save_model(tmp_path / "n.npz", tmp_path / "v.npz")
-    network = NeuralTagger(tmp_path / "n.npz", tmp_path / "v.npz", resources)
+    network = Network(tmp_path / "n.npz", tmp_path / "v.npz", resources).tagger("t")
     tokens = ["کاکاوند", "در", "تهران", "گفت"]
 
     def tagger(weight: float | None) -> Tagger:
@@ -233,8 +250,12 @@ def test_training_writes_a_model_the_numpy_tagger_loads(tmp_path: Path) -> None:
     vectors = tmp_path / "v.npz"
     np.savez(vectors, words=np.array(["تهران", "در"]), vectors=np.ones((2, 6), np.float16))
     resources = Resources.from_lines([], ["تهران\tLOC"])
-    train_neural(sentences, resources, vectors, tmp_path / "m.npz", epochs=2, log=False)
-    tagger = NeuralTagger(tmp_path / "m.npz", vectors, resources)
+    train_neural(
+        {"a": sentences, "b": sentences[:2]}, resources, vectors, tmp_path / "m.npz", epochs=2, log=False
+    )
+    network = Network(tmp_path / "m.npz", vectors, resources)
+    assert list(network.heads) == ["a", "b"]
+    tagger = network.tagger("a")
     assert tagger.labels == ("O", "B-LOC", "I-LOC", "B-PER", "I-PER")
-    assert tagger.vocabulary.gazetteer == {"U-LOC": 0}
+    assert network.vocabulary.gazetteer == {"U-LOC": 0}
     assert tagger.probabilities(["کاکاوند", "در", "تهران"]).shape == (3, 5)

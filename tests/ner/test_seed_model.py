@@ -55,11 +55,12 @@ def test_tagger_is_cached_and_handles_empty_input() -> None:
     assert tagger.tag([]) == []
 
 
-def test_the_default_tagger_mixes_in_a_network_and_the_fast_one_does_not() -> None:
-    arman_style, peyma_style = _tagger(
-        "khabar"
-    ).networks  # a network costs speed: the Arman-style CRF has one
-    assert arman_style is not None and peyma_style is None
+def test_the_default_tagger_mixes_in_one_network_and_the_fast_one_does_not() -> None:
+    arman_style, peyma_style = _tagger("khabar").networks
+    assert arman_style is not None and peyma_style is not None
+    assert arman_style.network is peyma_style.network  # one network, a head per CRF: its layers run once
+    assert (arman_style.head, peyma_style.head) == ("arman", "peyma")
+    assert "B-FAC" in arman_style.labels and "B-MONEY" in peyma_style.labels
     assert _tagger("khabar-fast").networks == (None, None)
 
 

@@ -1,8 +1,10 @@
-"""Train the convolutional NER tagger of ``khabar/ner/neural.py`` with JAX (training only; it runs on numpy).
+"""Train the convolutional NER network of ``khabar/ner/neural.py`` with JAX (training only; it runs on numpy).
 
-    python training/ner/neural.py --data ../shared/data --corpus arman --out /tmp/arman.npz
+    python training/ner/neural.py --data ../shared/data --heads arman=arman,peyma=peyma --out /tmp/khabar.neural.npz
 
-Cross-entropy per token, Adam, dropout; the settings are fixed (compared on Arman fold 1 only, see training/ner/README.md).
+One network, one output layer (head) per corpus: each batch comes from one corpus and trains the shared layers and
+its head. Cross-entropy per token, Adam, dropout; the settings are fixed (compared on Arman fold 1 only, see
+training/ner/README.md).
 The pretrained vectors (``training/ner/vectors.py``) stay frozen; the model learns its own small embeddings
 for frequent training words, characters, shapes and gazetteer matches.
 """
@@ -12,7 +14,8 @@ from __future__ import annotations
 import os
 import sys
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from functools import partial
 from pathlib import Path
 
 os.environ.setdefault("XLA_FLAGS", "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1")
@@ -98,7 +101,7 @@ def _batch(
 
 
 def train_neural(
-    sentences: Sequence[Sentence],
+    corpora: Mapping[str, Sequence[Sentence]],
     resources: Resources,
     vectors_path: Path,
     out: Path,
@@ -106,6 +109,7 @@ def train_neural(
     epochs: int | None = None,
     log: bool = True,
 ) -> None:
+    """Train one network with a head per entry of ``corpora`` (head name → its training sentences)."""
     import jax
     import jax.numpy as jnp
     import optax
@@ -113,12 +117,19 @@ def train_neural(
     with np.load(vectors_path) as saved:
         vector_words = [str(word) for word in saved["words"]]
         pretrained = jnp.asarray(pretrained_table(saved["vectors"]))
-    vocabulary = build_vocabulary(sentences, vector_words, resources)
-    types = sorted({tag[2:] for sentence in sentences for tag in sentence.tags if tag != "O"})
-    labels = ["O"] + [f"{prefix}-{kind}" for kind in types for prefix in ("B", "I")]
-    label_ids = {label: i for i, label in enumerate(labels)}
-    encoded = [vocabulary.encode(sentence.tokens, resources) for sentence in sentences if sentence.tokens]
-    targets = [np.array([label_ids[tag] for tag in s.tags], np.int32) for s in sentences if s.tokens]
+    everything = [sentence for sentences in corpora.values() for sentence in sentences]
+    vocabulary = build_vocabulary(everything, vector_words, resources)
+    heads: dict[str, list[str]] = {}
+    encoded, targets, owners = [], [], []
+    for head, sentences in corpora.items():
+        types = sorted({tag[2:] for sentence in sentences for tag in sentence.tags if tag != "O"})
+        heads[head] = ["O"] + [f"{prefix}-{kind}" for kind in types for prefix in ("B", "I")]
+        label_ids = {label: i for i, label in enumerate(heads[head])}
+        for sentence in sentences:
+            if sentence.tokens:
+                encoded.append(vocabulary.encode(sentence.tokens, resources))
+                targets.append(np.array([label_ids[tag] for tag in sentence.tags], np.int32))
+                owners.append(head)
 
     rng = np.random.default_rng(seed)
     s = SETTINGS
@@ -139,9 +150,10 @@ def train_neural(
         "shape": init(len(SHAPES) + 3, s["shape_dim"], scale=0.1),
         "in_w": init(input_width, hidden),
         "in_b": np.zeros(hidden, np.float32),
-        "out_w": init(hidden, len(labels), scale=0.01),
-        "out_b": np.zeros(len(labels), np.float32),
     }
+    for head, labels in heads.items():
+        params[f"out_w_{head}"] = init(hidden, len(labels), scale=0.01)
+        params[f"out_b_{head}"] = np.zeros(len(labels), np.float32)
     for layer in range(len(s["dilations"])):
         params[f"conv{layer}_w"] = init(3 * hidden, hidden, scale=np.sqrt(1.0 / (3 * hidden)))
         params[f"conv{layer}_b"] = np.zeros(hidden, np.float32)
@@ -152,7 +164,7 @@ def train_neural(
     optimizer = optax.adam(s["learning_rate"])
     state = optimizer.init(params)
 
-    def loss_fn(params, batch, mask, labels, dropout_key):  # noqa: ANN001, ANN202
+    def loss_fn(params, batch, mask, labels, dropout_key, head):  # noqa: ANN001, ANN202
         counter = [0]
 
         def drop(array):  # noqa: ANN001, ANN202
@@ -167,21 +179,22 @@ def train_neural(
                 jax.random.fold_in(dropout_key, 0), s["word_dropout"], batch.words.shape
             )
             batch = batch._replace(words=jnp.where(unknown & (batch.words > 0), UNKNOWN, batch.words))
-        scores = forward(params, pretrained, batch, mask, jnp, drop, s["dilations"])
+        scores = forward(params, pretrained, batch, mask, jnp, drop, s["dilations"], head=head)
         losses = optax.softmax_cross_entropy_with_integer_labels(scores, labels)
         return (losses * mask).sum() / mask.sum()
 
-    @jax.jit
-    def step(params, state, batch, mask, labels, dropout_key):  # noqa: ANN001, ANN202
-        loss, grads = jax.value_and_grad(loss_fn)(params, batch, mask, labels, dropout_key)
+    @partial(jax.jit, static_argnames="head")
+    def step(params, state, batch, mask, labels, dropout_key, head):  # noqa: ANN001, ANN202
+        loss, grads = jax.value_and_grad(loss_fn)(params, batch, mask, labels, dropout_key, head)
         updates, state = optimizer.update(grads, state, params)
         return optax.apply_updates(params, updates), state, loss
 
-    order = np.argsort([len(e.words) for e in encoded], kind="stable")
+    by_length = np.argsort([len(e.words) for e in encoded], kind="stable")
+    orders = [[i for i in by_length if owners[i] == head] for head in heads]
     key_ = jax.random.PRNGKey(seed)
     for epoch in range(epochs or s["epochs"]):
-        # batches of similar length (few shapes to compile), in a new random order each epoch
-        chunks = [order[i : i + s["batch"]] for i in range(0, len(order), s["batch"])]
+        # batches of one corpus and similar length (few shapes to compile), in a new random order each epoch
+        chunks = [order[i : i + s["batch"]] for order in orders for i in range(0, len(order), s["batch"])]
         rng.shuffle(chunks)
         total = 0.0
         for chunk in chunks:
@@ -189,14 +202,15 @@ def train_neural(
             length = int(16 * np.ceil(length / 16))
             batch, mask, labels_ = _batch([encoded[i] for i in chunk], [targets[i] for i in chunk], length)
             key_, dropout_key = jax.random.split(key_)
-            params, state, loss = step(params, state, batch, mask, labels_, dropout_key)
+            params, state, loss = step(params, state, batch, mask, labels_, dropout_key, owners[chunk[0]])
             total += float(loss)
         if log:
             print(f"neural: epoch {epoch + 1}: loss {total / len(chunks):.4f}", flush=True)
     out.parent.mkdir(parents=True, exist_ok=True)
     np.savez_compressed(
         out,
-        labels=np.array(labels),
+        heads=np.array(list(heads)),
+        **{f"labels_{head}": np.array(labels) for head, labels in heads.items()},
         words=np.array(list(vocabulary.words)),  # in row order
         chars=np.array(list(vocabulary.chars)),
         gazetteer=np.array(list(vocabulary.gazetteer)),
@@ -212,17 +226,28 @@ def main() -> None:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
-    parser.add_argument("--corpus", default="arman", help="arman (all folds), peyma (train+dev)")
+    parser.add_argument(
+        "--heads",
+        default="arman=arman,peyma=peyma",
+        help="head=corpus,...: arman (all folds), peyma (train+dev+test), parstwiner (train+dev)",
+    )
     parser.add_argument(
         "--vectors", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner" / "vectors.npz"
     )
     parser.add_argument("--resources", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    parts = {"arman": ("fold1", "fold2", "fold3"), "peyma": ("train", "dev")}[args.corpus]
-    sentences = [s for part in parts for s in load(args.data, args.corpus, part)]
+    parts = {
+        "arman": ("fold1", "fold2", "fold3"),
+        "peyma": ("train", "dev", "test"),
+        "parstwiner": ("train", "dev"),
+    }
+    corpora = {
+        head: [s for part in parts[corpus] for s in load(args.data, corpus, part)]
+        for head, corpus in (spec.split("=") for spec in args.heads.split(","))
+    }
     resources = Resources.from_files(None, args.resources / "gazetteer.tsv.gz")
-    train_neural(sentences, resources, args.vectors, args.out)
+    train_neural(corpora, resources, args.vectors, args.out)
 
 
 if __name__ == "__main__":

@@ -9,10 +9,10 @@
    (exactly the configuration bench/ner.py scores):
    - ``arman.crfsuite``: ArmanPersoNER, all three folds: PER ORG LOC FAC PRO EVENT (aux: PEYMA, ParsTwiNER);
    - ``peyma.crfsuite``: PEYMA train+dev+test: PER ORG LOC DATE TIME MONEY PERCENT (aux: Arman, ParsTwiNER).
-4. Trains a convolutional network for the main models named by ``--neural`` (default: ``arman``) on the same
-   sentences (training/ner/neural.py, JAX) over word vectors learned from the news corpora (``vectors.npz``,
-   training/ner/vectors.py); at run time such a CRF tags together with its network (averaged label
-   probabilities). ``--neural ''`` builds CRFs only.
+4. Trains one convolutional network (``khabar.neural.npz``) with a head for each main model named by ``--neural``
+   (default: both) on their sentences (training/ner/neural.py, JAX), over word vectors learned from the news
+   corpora (``vectors.npz``, training/ner/vectors.py); at run time such a CRF tags together with its head
+   (averaged label probabilities), the shared layers running once per sentence. ``--neural ''`` builds CRFs only.
 5. Writes ``khabar.json`` (and ``khabar-fast.json``, the same without the networks): the Arman-style model first; the PEYMA-style model adds entities that overlap none
    already found (notably dates, times, money and percentages).
 
@@ -44,6 +44,7 @@ PARTS = {
     "parstwiner": ("train", "dev"),
 }
 DEFAULT_MODELS = "arman=arman,peyma=peyma"
+NETWORK = "khabar.neural.npz"
 
 
 def _sentences(data: Path, corpora: str) -> list:
@@ -63,12 +64,13 @@ def _train(job: tuple) -> tuple[str, dict[tuple[str, ...], str]]:
 def _train_neural(job: tuple) -> None:
     from training.ner.neural import train_neural
 
-    data, out, name, corpora = job
+    data, out, heads = job
     resources = Resources.from_files(None, out / "gazetteer.tsv.gz")
-    sentences = _sentences(data, corpora)
+    corpora = {name: _sentences(data, corpora) for name, corpora in heads}
     started = time.time()
-    train_neural(sentences, resources, out / "vectors.npz", out / f"{name}.neural.npz", log=False)
-    print(f"{name}.neural: {corpora}, {len(sentences)} sentences, {time.time() - started:.0f}s", flush=True)
+    train_neural(corpora, resources, out / "vectors.npz", out / NETWORK, log=False)
+    sizes = ", ".join(f"{name} {len(sentences)}" for name, sentences in corpora.items())
+    print(f"{NETWORK}: heads {sizes} sentences, {time.time() - started:.0f}s", flush=True)
 
 
 def main() -> None:
@@ -86,9 +88,8 @@ def main() -> None:
     )
     parser.add_argument(
         "--neural",
-        default="arman",
-        help="main models that tag with a network ('' for none: CRFs only, no vectors); each costs about a third "
-        "of the NER speed, so by default only the Arman-style model has one (docs/benchmarks.md)",
+        default="arman,peyma",
+        help="main models that tag with the network, one head each ('' for none: CRFs only, no vectors)",
     )
     args = parser.parse_args()
     out = args.out
@@ -113,9 +114,11 @@ def main() -> None:
             aux_for[name] = [i for i, c in enumerate(aux_names) if c not in main_corpora[name]]
             aux_paths = tuple(out / f"aux_{aux_names[i]}.crfsuite" for i in aux_for[name])
             main_jobs.append((args.data, out, name, corpora, GROUPS, aux_paths))
+        heads = [(name, corpora) for name, corpora in specs if name in networks]
+        network = pool.submit(_train_neural, (args.data, out, heads)) if heads else None
         lexicons = dict(pool.map(_train, main_jobs))
-        neural_jobs = [(args.data, out, name, corpora) for name, corpora in specs if name in networks]
-        list(pool.map(_train_neural, neural_jobs))
+        if network:
+            network.result()
     models = []
     for name, corpora in specs:
         lexicon = f"{name}_lexicon.tsv.gz"
@@ -128,13 +131,13 @@ def main() -> None:
                 "lexicon": lexicon,
                 "aux": aux_for[name],
                 "corpora": corpora.split("+"),
-                **({"neural": f"{name}.neural.npz"} if name in networks else {}),
+                **({"neural": NETWORK, "head": name} if name in networks else {}),
             }
         )
     aux_meta = [{"file": f"aux_{c}.crfsuite", "corpora": [c]} for c in aux_names]
     vectors = "vectors.npz" if networks else None
     write_meta(out / "khabar.json", GROUPS, models, aux_meta, "clusters.tsv.gz", "gazetteer.tsv.gz", vectors)
-    crfs_only = [{k: v for k, v in model.items() if k != "neural"} for model in models]
+    crfs_only = [{k: v for k, v in model.items() if k not in ("neural", "head")} for model in models]
     write_meta(out / "khabar-fast.json", GROUPS, crfs_only, aux_meta, "clusters.tsv.gz", "gazetteer.tsv.gz")
     total = 0
     for path in sorted(out.iterdir()):
