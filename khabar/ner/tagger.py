@@ -35,7 +35,7 @@ CRF_WEIGHT = 0.6
 SURE_OF_O = 0.99  # a CRF marginal of O this high: its other marginals are not asked for (crf_marginals)
 LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
 # The shipped taggers: ``khabar`` (the CRFs, each with the network beside it: the most accurate) and
-# ``khabar-fast`` (the CRFs alone, about 1.3× the tokens per second; docs/benchmarks.md). ``KHABAR_NER_MODEL``
+# ``khabar-fast`` (the CRFs alone, about 1.4× the tokens per second; docs/benchmarks.md). ``KHABAR_NER_MODEL``
 # chooses for every process, Dask workers included.
 DEFAULT_MODEL = "khabar"
 FAST_MODEL = "khabar-fast"
