@@ -194,7 +194,9 @@ class Network:
         self._in_word, self._in_gazetteer = self.params["in_w"][:width], self.params["in_w"][width:]
         self._word_rows: dict[str, np.ndarray] = {}
         self._cache_size = cache_size
-        self._last: tuple[tuple[str, ...], np.ndarray] = ((), np.zeros((0, width), np.float32))
+        self._last: tuple[tuple[str, ...], np.ndarray] | None = (
+            None  # the last sentence's keys and last layer
+        )
 
     def tagger(self, head: str) -> NeuralTagger:
         if head not in self.heads:
@@ -204,9 +206,11 @@ class Network:
     def last_layer(self, tokens: Sequence[str]) -> np.ndarray:
         """(len(tokens), H): what every head reads."""
         keys = tuple(key(token) for token in tokens)
-        last_keys, last = self._last
-        if last_keys == keys:
-            return last
+        if not keys:
+            return np.zeros((0, len(self.params["in_b"])), dtype=np.float32)
+        last = self._last
+        if last is not None and last[0] == keys:
+            return last[1]
         gazetteer = self.vocabulary.gazetteer_matrix(keys, self.resources)
         mask = np.ones(len(keys), dtype=np.float32)
         with _one_blas_thread():

@@ -150,6 +150,10 @@ def test_a_model_file_gives_probabilities_for_every_token(tmp_path: Path) -> Non
     probabilities = tagger.probabilities(tokens)
     assert probabilities.shape == (len(tokens), len(LABELS))
     np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-5)
+    assert Network(tmp_path / "m.npz", tmp_path / "v.npz", resources).tagger("u").probabilities([]).shape == (
+        0,
+        5,
+    )
 
 
 @pytest.mark.parametrize("cache_size", [50_000, 3])
