@@ -66,7 +66,7 @@ def _train_neural(job: tuple) -> None:
 
     data, out, heads = job
     resources = Resources.from_files(None, out / "gazetteer.tsv.gz")
-    corpora = {name: _sentences(data, corpora) for name, corpora in heads}
+    corpora = {name: _sentences(data, names) for name, names in heads}
     started = time.time()
     train_neural(corpora, resources, out / "vectors.npz", out / NETWORK, log=False)
     sizes = ", ".join(f"{name} {len(sentences)}" for name, sentences in corpora.items())
