@@ -31,7 +31,7 @@ import numpy as np  # noqa: E402
 from khabar.ner.features import GROUPS, Resources  # noqa: E402
 from khabar.ner.tagger import Tagger, bio_spans  # noqa: E402
 from training.ner.crf import train_crf  # noqa: E402
-from training.ner.data import Sentence, load, project  # noqa: E402
+from training.ner.data import Sentence, load, load_shipped, project  # noqa: E402
 
 RESOURCES = ROOT / "khabar" / "lang" / "fa" / "data" / "ner"
 
@@ -203,11 +203,7 @@ def main() -> None:
         }
     jobs, names = [], []
     # the network's other head learns from all of the other corpus, as in the shipped network
-    every = {"arman": ("fold1", "fold2", "fold3"), "peyma": ("train", "dev", "test")}
-    whole = {
-        corpus: [s for part in every[corpus] for s in load(args.data, corpus, part)] if args.vectors else []
-        for corpus in every
-    }
+    whole = {corpus: load_shipped(args.data, corpus) if args.vectors else [] for corpus in ("arman", "peyma")}
     if args.only in (None, "arman"):
         folds = [load(args.data, "arman", f"fold{i}") for i in (1, 2, 3)]
         for i in range(3):

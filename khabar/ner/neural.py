@@ -284,13 +284,7 @@ def pretrained_table(vectors: np.ndarray) -> np.ndarray:
 def viterbi(log_probabilities: np.ndarray, labels: Sequence[str]) -> list[str]:
     """The best BIO sequence under per-token log probabilities, never an ``I-X`` that does not follow X."""
     n, size = log_probabilities.shape
-    allowed = np.zeros((size, size), dtype=np.float32)  # previous → next
-    for j, label in enumerate(labels):
-        if label.startswith("I-"):
-            for i, previous in enumerate(labels):
-                if previous[2:] != label[2:] or previous == "O":
-                    allowed[i, j] = -np.inf
-    start = np.array([-np.inf if label.startswith("I-") else 0.0 for label in labels], dtype=np.float32)
+    start, allowed = _bio_constraints(tuple(labels))
     score = log_probabilities[0] + start
     back = np.zeros((n, size), dtype=np.int64)
     for t in range(1, n):
@@ -301,3 +295,17 @@ def viterbi(log_probabilities: np.ndarray, labels: Sequence[str]) -> list[str]:
     for t in range(n - 1, 0, -1):
         best.append(int(back[t, best[-1]]))
     return [labels[i] for i in reversed(best)]
+
+
+@cache  # one per label set: viterbi runs on every sentence
+def _bio_constraints(labels: tuple[str, ...]) -> tuple[np.ndarray, np.ndarray]:
+    """Log scores of starting a sentence with each label and of each (previous → next) pair: 0 or −∞."""
+    size = len(labels)
+    allowed = np.zeros((size, size), dtype=np.float32)
+    for j, label in enumerate(labels):
+        if label.startswith("I-"):
+            for i, previous in enumerate(labels):
+                if previous[2:] != label[2:] or previous == "O":
+                    allowed[i, j] = -np.inf
+    start = np.array([-np.inf if label.startswith("I-") else 0.0 for label in labels], dtype=np.float32)
+    return start, allowed

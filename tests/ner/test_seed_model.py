@@ -20,6 +20,12 @@ EXPECTED = [
 ]
 
 
+def _paragraphs() -> list[str]:
+    """The seed's lines without the seed format's date marker."""
+    lines = SEED.read_text(encoding="utf-8").splitlines()
+    return [re.sub(r"^\s*date\s+\S+\s*", "", line) for line in lines]
+
+
 def _tagger(name: str | None = None):
     pytest.importorskip("pycrfsuite", reason="python-crfsuite is not installed (pip install python-crfsuite)")
     from khabar.ner import load_tagger
@@ -35,9 +41,7 @@ def test_seed_entities(name: str) -> None:
     tagger = _tagger(name)
     from khabar.ner import entities
 
-    first_line = SEED.read_text(encoding="utf-8").splitlines()[0]
-    paragraph = re.sub(r"^\s*date\s+\S+\s*", "", first_line)  # the seed format's date marker
-    text = normalize_text(paragraph)
+    text = normalize_text(_paragraphs()[0])
     spans = tokenize(text)
     found = entities(text, spans, tagger.tag([text[s:e] for s, e in spans]))
     pairs = {(e["text"], e["label"]) for e in found}
@@ -81,8 +85,7 @@ def test_threads_sharing_the_tagger_get_the_tags_each_would_get_alone(name: str)
     from concurrent.futures import ThreadPoolExecutor
 
     tagger = _tagger(name)
-    lines = [re.sub(r"^\s*date\s+\S+\s*", "", line) for line in SEED.read_text(encoding="utf-8").splitlines()]
-    texts = [normalize_text(line) for line in lines if line.strip()]
+    texts = [normalize_text(paragraph) for paragraph in _paragraphs() if paragraph.strip()]
     sentences = [[text[s:e] for s, e in tokenize(text)] for text in texts]
     sentences = [tokens[: 5 + 7 * i] for i, tokens in enumerate(sentences * 3)]  # different lengths
     alone = [tagger.tag(tokens) for tokens in sentences]

@@ -141,3 +141,16 @@ def load(data: Path, corpus: str, part: str) -> list[Sentence]:
     else:
         raise ValueError(f"unknown corpus {corpus!r}: arman, peyma or parstwiner")
     return [align(tokens, tags) for tokens, tags in raw]
+
+
+# The parts a shipped model learns from: everything labelled (ParsTwiNER's test stays unseen).
+SHIPPED_PARTS = {
+    "arman": ("fold1", "fold2", "fold3"),
+    "peyma": ("train", "dev", "test"),
+    "parstwiner": ("train", "dev"),
+}
+
+
+def load_shipped(data: Path, corpus: str) -> list[Sentence]:
+    """Every sentence of ``corpus`` that the shipped models are trained on (:data:`SHIPPED_PARTS`)."""
+    return [sentence for part in SHIPPED_PARTS[corpus] for sentence in load(data, corpus, part)]

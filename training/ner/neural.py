@@ -222,7 +222,7 @@ def train_neural(
 def main() -> None:
     import argparse
 
-    from training.ner.data import load
+    from training.ner.data import load_shipped
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--data", type=Path, default=ROOT.parent / "shared" / "data")
@@ -237,13 +237,8 @@ def main() -> None:
     parser.add_argument("--resources", type=Path, default=ROOT / "khabar" / "lang" / "fa" / "data" / "ner")
     parser.add_argument("--out", type=Path, required=True)
     args = parser.parse_args()
-    parts = {
-        "arman": ("fold1", "fold2", "fold3"),
-        "peyma": ("train", "dev", "test"),
-        "parstwiner": ("train", "dev"),
-    }
     corpora = {
-        head: [s for part in parts[corpus] for s in load(args.data, corpus, part)]
+        head: load_shipped(args.data, corpus)
         for head, corpus in (spec.split("=") for spec in args.heads.split(","))
     }
     resources = Resources.from_files(None, args.resources / "gazetteer.tsv.gz")

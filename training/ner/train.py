@@ -34,21 +34,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))  # the khabar packa
 
 from khabar.ner.features import GROUPS, Resources  # noqa: E402
 from training.ner.crf import train_crf, write_meta  # noqa: E402
-from training.ner.data import load  # noqa: E402
+from training.ner.data import load_shipped  # noqa: E402
 from training.ner.resources import build_clusters, build_gazetteer  # noqa: E402
 from training.ner.vectors import build_vectors  # noqa: E402
 
-PARTS = {
-    "arman": ("fold1", "fold2", "fold3"),
-    "peyma": ("train", "dev", "test"),
-    "parstwiner": ("train", "dev"),
-}
 DEFAULT_MODELS = "arman=arman,peyma=peyma"
 NETWORK = "khabar.neural.npz"
 
 
 def _sentences(data: Path, corpora: str) -> list:
-    return [s for corpus in corpora.split("+") for part in PARTS[corpus] for s in load(data, corpus, part)]
+    return [s for corpus in corpora.split("+") for s in load_shipped(data, corpus)]
 
 
 def _train(job: tuple) -> tuple[str, dict[tuple[str, ...], str]]:
