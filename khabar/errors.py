@@ -21,7 +21,14 @@ class InputError(KhabarError):
 
 
 class QueryError(InputError):
-    """A search query is malformed; the message points at the problem."""
+    """A search query is malformed or too large; the message points at the problem."""
+
+
+class QueryTimeout(KhabarError):
+    """A search ran out of its time budget and was stopped; the message says how to narrow it."""
+
+    exit_code = 5
+    http_status = 408
 
 
 class NotFound(KhabarError):

@@ -3,6 +3,14 @@
 A query is parsed into a small tree, every word analyzed with the same analyzer as the index
 (:mod:`khabar.text.terms`), and the tree rendered as the backend's match expression. Words side by side mean
 AND. A malformed query raises :class:`~khabar.errors.QueryError` with a message that says how to fix it.
+
+A query is also bounded before any SQL runs, because a search engine's work grows with the query, not only with
+the archive: FTS5 merges the instances of every phrase of the query in each matching article, so one common word
+repeated 64 times took 22 s over 20k articles (``bench/query_limits.py``). So a query has at most
+:data:`MAX_QUERY_LENGTH` characters, :data:`MAX_QUERY_TERMS` terms (a repeated word counts once) and
+:data:`MAX_QUERY_DEPTH` nested parentheses; the parser and the renderers recurse at most as deep as the tree,
+which these limits keep small. What a search may still cost on a large archive is bounded by its time budget
+(:mod:`khabar.search.budget`).
 """
 
 from __future__ import annotations
@@ -15,6 +23,12 @@ from khabar.errors import QueryError
 from khabar.text.terms import SUFFIX_WORDS, term_texts
 
 OPERATORS = ("AND", "OR", "NOT")
+
+# The 100 hand-written queries of bench/data/search_queries.txt have at most 34 characters and 4 terms, and
+# bench/query_limits.py measures the cost of more: 32 common words joined by OR search 20k articles in ~1.1 s.
+MAX_QUERY_LENGTH = 1_000  # characters
+MAX_QUERY_TERMS = 32  # index terms (a phrase counts each of its words), after repeated ones are dropped
+MAX_QUERY_DEPTH = 16  # parentheses inside parentheses
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +62,8 @@ _LEXEME = re.compile(
 
 
 def parse(query: str) -> Node:
+    """The query as a tree, or :class:`QueryError` saying what to fix (a malformed or an oversized query)."""
+    _check_text(query)
     lexemes = _lex(query)
     if not lexemes:
         raise QueryError("the query is empty: type one or more words")
@@ -57,7 +73,42 @@ def parse(query: str) -> Node:
         kind, value = lexemes[parser.position]
         hint = "a ')' has no matching '('" if value == ")" else f"unexpected {value!r}"
         raise QueryError(f"cannot read the query: {hint}")
+    count = term_count(node)
+    if count > MAX_QUERY_TERMS:
+        raise QueryError(
+            f"the query has {count} search terms, more than the {MAX_QUERY_TERMS} allowed: keep the words that"
+            " matter most (a date range or a source narrows a search too)"
+        )
     return node
+
+
+def term_count(node: Node) -> int:
+    """How many index terms a tree holds (each word of a phrase counts), counted without recursion."""
+    count, pending = 0, [node]
+    while pending:
+        current = pending.pop()
+        if isinstance(current, Phrase):
+            count += len(current.terms)
+        elif isinstance(current, Not):
+            pending += (current.keep, current.exclude)
+        else:
+            pending.extend(current.items)
+    return count
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(query: str) -> None:
+    """Refuse what no search needs before reading it: an overlong query, and a lone surrogate (a broken
+    character from undecodable input, e.g. a command line in another encoding) that no database can store."""
+    if len(query) > MAX_QUERY_LENGTH:
+        raise QueryError(
+            f"the query is {len(query):,} characters long, more than the {MAX_QUERY_LENGTH:,} allowed: keep the"
+            " words that matter most"
+        )
+    if _SURROGATE.search(query):
+        raise QueryError("the query holds a broken character (a lone surrogate): type it again as plain text")
 
 
 def highlight_terms(node: Node) -> set[str]:
@@ -70,7 +121,8 @@ def highlight_terms(node: Node) -> set[str]:
 
 
 def to_fts5(node: Node) -> str:
-    """Render as an SQLite FTS5 match expression, fully parenthesized and quoted."""
+    """Render as an SQLite FTS5 match expression, fully parenthesized and quoted (it recurses as deep as the tree,
+    which :func:`parse` keeps within :data:`MAX_QUERY_TERMS` levels)."""
     if isinstance(node, Phrase):
         return '"' + " ".join(node.terms) + '"'
     if isinstance(node, Not):
@@ -139,6 +191,7 @@ class _Parser:
     def __init__(self, lexemes: list[tuple[str, str]]) -> None:
         self.lexemes = lexemes
         self.position = 0
+        self.depth = 0  # parentheses open at the position; each costs four frames of recursion
 
     def peek(self) -> tuple[str, str] | None:
         return self.lexemes[self.position] if self.position < len(self.lexemes) else None
@@ -148,7 +201,8 @@ class _Parser:
         while self.peek() == ("operator", "OR"):
             self.position += 1
             items.append(self.conjunction("OR"))
-        return items[0] if len(items) == 1 else Or(tuple(items))
+        unique = _unique(items)
+        return unique[0] if len(unique) == 1 else Or(unique)
 
     def conjunction(self, after: str | None = None) -> Node:
         items = [self.negation(after)]
@@ -163,7 +217,8 @@ class _Parser:
         flat: list[Node] = []
         for item in items:
             flat.extend(item.items if isinstance(item, And) else (item,))
-        return flat[0] if len(flat) == 1 else And(tuple(flat))
+        unique = _unique(flat)
+        return unique[0] if len(unique) == 1 else And(unique)
 
     def negation(self, after: str | None) -> Node:
         node = self.primary(after)
@@ -185,10 +240,17 @@ class _Parser:
         if kind == "paren":
             if value == ")":
                 raise QueryError("a ')' has no matching '('")
+            if self.depth == MAX_QUERY_DEPTH:
+                raise QueryError(
+                    f"the query nests parentheses more than {MAX_QUERY_DEPTH} deep: remove the ones around"
+                    " a single word or around a whole group"
+                )
+            self.depth += 1
             node = self.expression()
             if self.peek() != ("paren", ")"):
                 raise QueryError("a '(' is never closed: add ')'")
             self.position += 1
+            self.depth -= 1
             return node
         if kind == "phrase":
             terms = tuple(term_texts(value))
@@ -208,5 +270,11 @@ class _Parser:
         terms = term_texts(" ".join(words))
         if not terms:
             raise QueryError(f"{' '.join(words)!r} has no searchable words")
-        phrases = tuple(Phrase((term,)) for term in terms)
+        phrases = _unique([Phrase((term,)) for term in terms])
         return phrases[0] if len(phrases) == 1 else And(phrases)
+
+
+def _unique(items: list[Node]) -> tuple[Node, ...]:
+    """The items in order without repeats: ``a AND a`` and ``a OR a`` mean ``a``, and a repeated word would only
+    make the engine walk its matches again."""
+    return tuple(dict.fromkeys(items))
