@@ -16,6 +16,7 @@ from khabar.records import RawRecord
 from khabar.store import open_archive
 
 SEED = Path(__file__).resolve().parent.parent / "examples" / "seed.txt"
+TOKEN = "test-token"  # writes need the server's token (tests/test_api_security.py pins that)
 
 EXTRA = [
     {
@@ -48,7 +49,7 @@ def db(archive_location: str) -> str:
 
 @pytest.fixture
 def client(db: str) -> TestClient:
-    return TestClient(create_app(db))
+    return TestClient(create_app(db, token=TOKEN), headers={"Authorization": f"Bearer {TOKEN}"})
 
 
 def seed_hit(client: TestClient) -> dict:

@@ -2,29 +2,42 @@
 
 ``create_app`` opens the archive once; handlers only parse parameters, call a use case and return its ``to_dict()``.
 Every :class:`~khabar.errors.KhabarError` becomes ``{"error": message}`` with the error's own HTTP status (the pages
-get the same message as HTML), so a malformed query is a 400 with the parser's explanation, never a traceback.
+get the same message as HTML), so a malformed query is a 400 with the parser's explanation, never a traceback; so
+do parameters out of bounds, HTTP errors (404, 405, 413) and, as a last resort, an unexpected exception (a 500
+saying "internal error", the traceback only in the server's log).
+
+Reads are open; writes pass :class:`~khabar.api.security.WriteGuard` (a token, from no foreign page) and request
+bodies are bounded (``max_body_mb`` for an upload to ``/api/ingest``, ``max_json_mb`` for any other request).
 """
 
 from __future__ import annotations
 
-from pathlib import Path
+import logging
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Body, Depends, FastAPI, Query, Request, UploadFile
+from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request, Security, UploadFile
 from fastapi.exceptions import RequestValidationError
-from fastapi.openapi.docs import get_swagger_ui_html
 from fastapi.responses import HTMLResponse, JSONResponse, Response
+from fastapi.security import HTTPBearer
 from fastapi.staticfiles import StaticFiles
+from markupsafe import escape
 from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp
 
 from khabar import service
+from khabar.api.security import BodyLimit, SecurityHeaders, ServerSettings, WriteGuard
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
+from khabar.service import MAX_LIMIT, MAX_OFFSET
 from khabar.store import open_archive
 from khabar.store.base import Archive, EntitySummary, SearchPage, Stats, StoredQuote, StoredRejection
 from khabar.web import pages
+from khabar.web.pages import MAX_ID
 
-STATIC = Path(pages.__file__).parent / "static"
+STATIC = FilePath(pages.__file__).parent / "static"
+log = logging.getLogger(__name__)
 
 
 # -- output schemas (the shapes of the records' to_dict(), for the OpenAPI docs) ---------------------------------
@@ -74,6 +87,20 @@ _ARTICLES_BODY = {
     }
 }
 _ERRORS: dict[int | str, dict[str, Any]] = {400: {"model": ErrorOut}, 404: {"model": ErrorOut}}
+_WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {
+        "model": ErrorOut,
+        "description": "No token, or a wrong one (send `Authorization: Bearer <token>`)",
+    },
+    403: {"model": ErrorOut, "description": "The server is read-only, or the request came from another site"},
+    413: {"model": ErrorOut, "description": "The request body is larger than the server accepts"},
+}
+# Documents the token for /docs ("Authorize"); WriteGuard checks it for every write, whatever the route declares.
+_bearer = HTTPBearer(auto_error=False, description="The token `khabar serve` printed, or its --token.")
+_WRITE = {"dependencies": [Security(_bearer)], "responses": _WRITE_ERRORS}
+
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Results to skip (paging).")]
 
 
 def archive(request: Request) -> Archive:
@@ -98,8 +125,8 @@ def search(
     entity: Annotated[
         str | None, Query(description="Only articles naming this entity: an id or a name (PER:کاکاوند).")
     ] = None,
-    limit: int = 20,
-    offset: int = 0,
+    limit: Limit = 20,
+    offset: Offset = 0,
     collapse: Annotated[
         bool, Query(description="One result per duplicate group (republications of one report).")
     ] = False,
@@ -123,7 +150,7 @@ def article(store: ArchiveDep, article_id: str) -> dict[str, Any]:
     return service.article(store, article_id).to_dict()
 
 
-@api.post("/articles", response_model=IngestSummaryOut, openapi_extra=_ARTICLES_BODY)
+@api.post("/articles", response_model=IngestSummaryOut, openapi_extra=_ARTICLES_BODY, **_WRITE)
 def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, Any]:
     """Analyze and store one article (a JSON object) or several (a list of objects)."""
     if isinstance(body, dict):
@@ -135,7 +162,7 @@ def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, A
     return service.ingest_mappings(store, body).to_dict()
 
 
-@api.post("/ingest", response_model=IngestSummaryOut)
+@api.post("/ingest", response_model=IngestSummaryOut, **_WRITE)
 def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
     """Ingest an uploaded file in any format the readers take (.txt, .jsonl, .json, .csv, and .gz of them)."""
     return service.ingest_upload(store, file.filename or "", file.file).to_dict()
@@ -149,7 +176,7 @@ def entities(
         str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
     ] = None,
     until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
-    limit: int = 50,
+    limit: Limit = 50,
 ) -> list[dict[str, Any]]:
     """The entities named in the most articles."""
     rows = service.entities(store, label=label, since=since, until=until, limit=limit)
@@ -194,8 +221,8 @@ def quotes(
         str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
     ] = None,
     until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Who said what, when: quotations with their speakers, newest first."""
     page = service.quotes(store, speaker=speaker, since=since, until=until, limit=limit, offset=offset)
@@ -209,8 +236,8 @@ def amounts(
     unit: Annotated[str | None, Query(description="percent, rial, toman, dollar, …")] = None,
     since: Annotated[str | None, Query(alias="from", description="Articles from this day.")] = None,
     until: Annotated[str | None, Query(alias="to", description="Articles up to this day.")] = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """The figures articles give, newest articles first (what `khabar amounts --json` prints)."""
     return service.amounts(
@@ -227,8 +254,8 @@ def dates(
     mentioned_to: Annotated[str | None, Query(alias="mentions_to", description="Days meant, up to.")] = None,
     since: Annotated[str | None, Query(alias="from", description="Articles from this day.")] = None,
     until: Annotated[str | None, Query(alias="to", description="Articles up to this day.")] = None,
-    limit: int = 50,
-    offset: int = 0,
+    limit: Limit = 50,
+    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Date expressions resolved to calendar dates (what `khabar dates --json` prints)."""
     return service.date_mentions(
@@ -249,7 +276,7 @@ def article_duplicates(store: ArchiveDep, article_id: str) -> dict[str, Any]:
 
 
 @api.get("/stories/{story_id}")
-def story(store: ArchiveDep, story_id: int) -> dict[str, Any]:
+def story(store: ArchiveDep, story_id: Annotated[int, Path(ge=0, le=MAX_ID)]) -> dict[str, Any]:
     """A story: the articles about one event, oldest first, with their sources."""
     return service.story(store, story_id).to_dict()
 
@@ -260,11 +287,14 @@ def stats(store: ArchiveDep) -> dict[str, Any]:
 
 
 @api.get("/rejected", response_model=list[StoredRejection])
-def rejected(store: ArchiveDep, limit: int = 100) -> list[dict[str, Any]]:
+def rejected(store: ArchiveDep, limit: Limit = 100) -> list[dict[str, Any]]:
     return [row.to_dict() for row in service.rejections(store, limit)]
 
 
 # -- feeds (khabar fetch) ----------------------------------------------------------------------------------------
+MAX_DELAY = 3600.0  # seconds between two requests to one site; more (or inf) would hold the request for ever
+
+
 class FeedIn(BaseModel):
     url: str = Field(description="The feed's address (RSS or Atom), http:// or https://.")
     name: str | None = Field(None, description="A short name: its articles' source (default: its title).")
@@ -276,65 +306,129 @@ def feeds(store: ArchiveDep) -> list[dict[str, Any]]:
     return [feed.to_dict() for feed in service.list_feeds(store)]
 
 
-@api.post("/feeds", status_code=201)
+@api.post("/feeds", status_code=201, **_WRITE)
 def add_feed(store: ArchiveDep, body: FeedIn) -> dict[str, Any]:
     """Follow a feed; nothing is fetched until `POST /api/fetch` (or `khabar fetch`)."""
     return service.add_feed(store, body.url, body.name).to_dict()
 
 
-@api.delete("/feeds/{feed}")
+@api.delete("/feeds/{feed}", **_WRITE)
 def remove_feed(store: ArchiveDep, feed: str) -> dict[str, Any]:
     """Stop following a feed (by id or URL); its articles stay."""
     return service.remove_feed(store, feed).to_dict()
 
 
-@api.post("/fetch")
+@api.post("/fetch", **_WRITE)
 def fetch(
+    request: Request,
     store: ArchiveDep,
     feed: Annotated[list[str] | None, Query(description="Only these feeds (ids or URLs).")] = None,
-    delay: Annotated[float, Query(ge=0, description="Seconds between two requests to one site.")] = 1.0,
+    delay: Annotated[
+        float, Query(ge=0, le=MAX_DELAY, description="Seconds between two requests to one site.")
+    ] = 1.0,
 ) -> dict[str, Any]:
     """Poll the feeds now and store their new articles; answers when done (politely: a second per page or more)."""
     from khabar.fetch.http import Politeness
 
+    settings: ServerSettings = request.app.state.settings
+    # TODO(issue 13): pass allow_private_hosts=settings.allow_private_hosts once service.fetch takes it.
+    del settings
     summary = service.fetch(store, only=feed or (), politeness=Politeness(delay=delay))
     return summary.to_dict()
 
 
+def _error(request: Request, message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+    """``{"error": message}`` under /api (and for any request that is not a page's GET), an HTML page elsewhere."""
+    if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
+        return JSONResponse({"error": message}, status_code=status, headers=headers)
+    page = pages.error_page(request, message, status)
+    page.headers.update(headers or {})
+    return page
+
+
 def _khabar_error(request: Request, error: Exception) -> Response:
     """The one mapping from khabar's errors to responses: JSON under /api, an HTML page elsewhere."""
-    status = getattr(error, "http_status", 500)
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": str(error)}, status_code=status)
-    return pages.error_page(request, str(error), status)
+    return _error(request, str(error), getattr(error, "http_status", 500))
 
 
 def _invalid_request(request: Request, error: Exception) -> Response:
-    """FastAPI's own validation errors (e.g. a body that is not valid JSON) in khabar's error shape."""
+    """FastAPI's own validation errors (a parameter out of bounds, a body that is not JSON) as a 400."""
     details = "; ".join(
         f"{'.'.join(str(part) for part in item.get('loc', ())) or 'request'}: {item.get('msg', '')}"
         for item in getattr(error, "errors", lambda: [])()
     )
-    message = f"the request is not valid: {details or error}"
-    if request.url.path.startswith("/api/"):
-        return JSONResponse({"error": message}, status_code=400)
-    return pages.error_page(request, message, 400)
+    return _error(request, f"the request is not valid: {details or error}", 400)
+
+
+def _http_error(request: Request, error: Exception) -> Response:
+    """Starlette's HTTP errors (no such route, method not allowed, body too large) in khabar's error shape."""
+    assert isinstance(error, HTTPException)
+    message = str(error.detail)
+    if error.status_code == 404:
+        message = f"nothing here: {request.url.path[:200]} (the API is listed at /docs)"
+    return _error(request, message, error.status_code, error.headers)
+
+
+def _internal_error(request: Request, error: Exception) -> Response:
+    """The last resort: an unexpected exception is logged here and answered without its traceback."""
+    log.error("%s %s failed", request.method, request.url.path, exc_info=error)
+    return _error(request, "internal error", 500)
 
 
 def _offline_docs(request: Request) -> HTMLResponse:
-    """Swagger UI from the vendored copy in static/swagger, so the docs work without a network."""
-    return get_swagger_ui_html(
-        openapi_url="/openapi.json",
-        title="khabar API",
-        swagger_js_url="/static/swagger/swagger-ui-bundle.js",
-        swagger_css_url="/static/swagger/swagger-ui.css",
-        swagger_favicon_url="/static/swagger/favicon.png",
+    """Swagger UI from the vendored copy in static/swagger, so the docs work without a network.
+
+    Its start-up code is a static file too (``static/swagger-init.js``): the Content-Security-Policy allows no
+    inline script.
+    """
+    return HTMLResponse(
+        f"""<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<title>{escape(request.app.title)} API</title>
+<link rel="stylesheet" href="/static/swagger/swagger-ui.css">
+<link rel="icon" href="/static/swagger/favicon.png">
+</head>
+<body>
+<div id="swagger-ui"></div>
+<script src="/static/swagger/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script>
+</body>
+</html>"""
     )
 
 
-def create_app(db: str) -> FastAPI:
-    """Build the application over the archive at ``db`` (opened, and migrated if needed, once per app)."""
-    app = FastAPI(
+class _KhabarAPI(FastAPI):
+    """FastAPI with :class:`SecurityHeaders` outside even its error middleware, so a 500 carries them too."""
+
+    def build_middleware_stack(self) -> ASGIApp:
+        return SecurityHeaders(super().build_middleware_stack())
+
+
+def create_app(
+    db: str,
+    *,
+    token: str | None = None,
+    read_only: bool | None = None,
+    allow_private_hosts: bool = False,
+    max_body_mb: float = 50.0,
+    max_json_mb: float = 10.0,
+) -> FastAPI:
+    """Build the application over the archive at ``db`` (opened, and migrated if needed, once per app).
+
+    Writes need ``token`` (as ``Authorization: Bearer``); without one the app is read-only, and ``read_only=True``
+    refuses writes even with one. ``allow_private_hosts`` lets ``POST /api/fetch`` reach loopback and private
+    addresses; ``max_body_mb`` bounds an upload to ``/api/ingest``, ``max_json_mb`` any other request body.
+    """
+    settings = ServerSettings.of(
+        token=token,
+        read_only=read_only,
+        allow_private_hosts=allow_private_hosts,
+        max_body_mb=max_body_mb,
+        max_json_mb=max_json_mb,
+    )
+    app = _KhabarAPI(
         title="khabar",
         summary="Search and read a Persian news archive. Every HTML page has a JSON twin here.",
         version="0.1.0",
@@ -342,9 +436,16 @@ def create_app(db: str) -> FastAPI:
         redoc_url=None,
     )
     app.add_api_route("/docs", _offline_docs, include_in_schema=False)
+    app.state.settings = settings
     app.state.archive = open_archive(db)
+    app.add_middleware(  # the last added runs first: a write is checked before its body is read
+        BodyLimit, default=settings.max_json_bytes, larger={"/api/ingest": settings.max_body_bytes}
+    )
+    app.add_middleware(WriteGuard, settings=settings)
     app.add_exception_handler(KhabarError, _khabar_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
+    app.add_exception_handler(HTTPException, _http_error)
+    app.add_exception_handler(Exception, _internal_error)
     app.include_router(api)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -7,7 +7,7 @@ import sys
 import time
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -30,6 +30,9 @@ from khabar.errors import InputError, KhabarError
 from khabar.readers.fields import parse_field_map
 from khabar.records import Analysis, Rejection
 from khabar.store import DEFAULT_DB, open_archive
+
+if TYPE_CHECKING:
+    from khabar.api.security import WriteAccess
 
 app = typer.Typer(
     name="khabar",
@@ -555,20 +558,74 @@ def serve(
         str, typer.Option(help="Address to listen on (only this machine by default).")
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    token: Annotated[
+        str | None,
+        typer.Option(
+            envvar="KHABAR_TOKEN",
+            show_envvar=True,
+            help="The secret every write (POST, DELETE) must send as 'Authorization: Bearer TOKEN'. "
+            "Without one, a server on this machine makes a random token and prints it; on any other --host "
+            "the server is read-only.",
+        ),
+    ] = None,
+    read_only: Annotated[
+        bool, typer.Option("--read-only", help="Refuse every write, whatever token is sent.")
+    ] = False,
+    allow_private_hosts: Annotated[
+        bool,
+        typer.Option(
+            "--allow-private-hosts",
+            help="Let POST /api/fetch reach loopback and private addresses (e.g. a feed on the local network).",
+        ),
+    ] = False,
+    max_body_mb: Annotated[float, typer.Option(help="Largest upload to /api/ingest, in megabytes.")] = 50.0,
+    max_json_mb: Annotated[
+        float, typer.Option(help="Largest body of any other request (JSON to /api/articles …), in megabytes.")
+    ] = 10.0,
 ) -> None:
-    """Serve the web UI and the JSON API (OpenAPI docs at /docs)."""
+    """Serve the web UI and the JSON API (OpenAPI docs at /docs). Reading is open; writing needs a token."""
     import uvicorn
 
     from khabar.api.app import create_app
+    from khabar.api.security import write_access
 
+    access = write_access(host, token, read_only)
     try:
-        application = create_app(db)
+        application = create_app(
+            db,
+            token=access.token,
+            read_only=access.read_only,
+            allow_private_hosts=allow_private_hosts,
+            max_body_mb=max_body_mb,
+            max_json_mb=max_json_mb,
+        )
     except KhabarError as error:
         raise _fail(error) from None
-    err.print(
-        f"khabar is serving {db} at [bold]http://{host}:{port}/[/] (API docs: http://{host}:{port}/docs)"
-    )
+    except ValueError as error:
+        err.print(f"[bold red]error:[/] {escape(str(error))}")
+        raise typer.Exit(2) from None
+    base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
+    err.print(f"khabar is serving {escape(db)} at [bold]{escape(base)}/[/] (API docs: {escape(base)}/docs)")
+    err.print(escape(_writes_banner(access, base)))
     uvicorn.run(application, host=host, port=port, log_level="warning")
+
+
+def _writes_banner(access: WriteAccess, base: str) -> str:
+    """What ``khabar serve`` says about writes: off and why, or the token they need (a made one in full, once)."""
+    if access.reason == "read-only":
+        return "writes are off (--read-only): add articles with khabar ingest or khabar fetch"
+    if access.reason == "not-loopback":
+        return (
+            "writes are off: no token is set and this address is reachable from other machines; "
+            "set KHABAR_TOKEN (or --token) to allow them, and keep TLS at your proxy"
+        )
+    if access.reason == "given":
+        return "writes need the token from --token / KHABAR_TOKEN ('Authorization: Bearer TOKEN')"
+    return (
+        "writes need this token, made for this run (set KHABAR_TOKEN to choose one):\n"
+        f"    {access.token}\n"
+        f"  e.g. curl -H 'Authorization: Bearer {access.token}' -F file=@news.jsonl {base}/api/ingest"
+    )
 
 
 # -- feeds ------------------------------------------------------------------------------------------------------
@@ -590,6 +647,14 @@ FeedOption = Annotated[
 NoAnalysisOption = Annotated[
     bool, typer.Option("--no-analysis", help="Store and index only; `khabar reanalyze` analyzes later.")
 ]
+AllowPrivateHostsOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-private-hosts",
+        help="Also reach loopback, private and link-local addresses (an intranet's feeds, tests); "
+        "by default only public addresses are fetched.",
+    ),
+]
 
 
 @feeds_app.command("add")
@@ -600,10 +665,11 @@ def feeds_add(
         typer.Option("--name", help="A short name; its articles' source (default: the feed's title)."),
     ] = None,
     db: DbOption = DEFAULT_DB,
+    allow_private_hosts: AllowPrivateHostsOption = False,
 ) -> None:
     """Follow a feed. Nothing is fetched until `khabar fetch`."""
     try:
-        feed = service.add_feed(open_archive(db), url, name)
+        feed = service.add_feed(open_archive(db), url, name, allow_private_hosts=allow_private_hosts)
     except KhabarError as error:
         raise _fail(error) from None
     out.print(f"following [bold]{escape(feed.url)}[/] (id {feed.id}); `khabar fetch` polls it")
@@ -670,10 +736,14 @@ def fetch(
     delay: DelayOption = 1.0,
     timeout: TimeoutOption = 20.0,
     no_analysis: NoAnalysisOption = False,
+    allow_private_hosts: AllowPrivateHostsOption = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress; only the summary.")] = False,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
 ) -> None:
-    """Poll the followed feeds and store their new articles (robots.txt, 1 request/s per site, conditional GET)."""
+    """Poll the followed feeds and store their new articles (robots.txt, 1 request/s per site, conditional GET).
+
+    Only public addresses are reached, at every redirect too; --allow-private-hosts lifts that.
+    """
     progress = _progress("fetching", "pages", quiet=quiet or as_json, rate=False)
 
     def on_record(item: Any, added: bool) -> None:
@@ -693,6 +763,7 @@ def fetch(
                 archive,
                 only=feed or (),
                 politeness=_politeness(delay, timeout),
+                allow_private_hosts=allow_private_hosts,
                 on_record=on_record,
                 on_event=on_event,
                 analyze=not no_analysis,
@@ -721,6 +792,7 @@ def watch(
     delay: DelayOption = 1.0,
     timeout: TimeoutOption = 20.0,
     no_analysis: NoAnalysisOption = False,
+    allow_private_hosts: AllowPrivateHostsOption = False,
     rounds: Annotated[
         int | None, typer.Option("--rounds", help="Stop after this many polls (default: never).", min=1)
     ] = None,
@@ -754,6 +826,7 @@ def watch(
             on_round=on_round,
             only=feed or (),
             politeness=_politeness(delay, timeout),
+            allow_private_hosts=allow_private_hosts,
             on_record=on_record,
             on_event=lambda message: err.print(escape(message)),
             analyze=not no_analysis,

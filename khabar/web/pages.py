@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path as FilePath
 from typing import Annotated, Any
 from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, Query, Request
+from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
@@ -32,8 +32,9 @@ SPAN_KINDS = ("entities", "quotes", "amounts", "dates")  # analysis lists render
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _CSS_NAME = re.compile(r"[^A-Za-z0-9_-]")
+MAX_ID = 2**63 - 1  # the largest integer id either backend stores (SQLite INTEGER, PostgreSQL bigint)
 
-templates = Jinja2Templates(directory=Path(__file__).parent / "templates")
+templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
 templates.env.filters["fa_digits"] = lambda value: str(value).translate(_PERSIAN_DIGITS)
 router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
@@ -55,7 +56,7 @@ def search_page(
     until: Annotated[str, Query(alias="to")] = "",
     source: str = "",
     entity: str = "",
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=service.MAX_OFFSET)] = 0,
     copies: str = "",
 ) -> Response:
     """Search, or with no query the newest articles; a malformed query or date is explained in the page (400).
@@ -163,7 +164,9 @@ def _copies_context(links: ArticleLinks) -> dict[str, Any]:
 
 # -- stories ----------------------------------------------------------------------------------------------------
 @router.get("/stories/{story_id}")
-def story_page(request: Request, store: ArchiveDep, story_id: int) -> Response:
+def story_page(
+    request: Request, store: ArchiveDep, story_id: Annotated[int, Path(ge=0, le=MAX_ID)]
+) -> Response:
     """One story: its articles over time with their sources; republications marked as such."""
     detail = service.story(store, story_id)
     articles = [
