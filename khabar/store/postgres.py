@@ -33,6 +33,7 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from khabar.errors import ArchiveError, InputError
+from khabar.search.budget import Deadline
 from khabar.search.query import Node, Not, Or, Phrase, lexeme, to_tsquery, tokens
 from khabar.store.migrations import migrations
 from khabar.store.sql import Connection, Dialect, Row, SQLArchive, now
@@ -184,6 +185,16 @@ class PostgresArchive(SQLArchive):
     def _snapshot(self) -> AbstractContextManager[object]:
         return self.db.snapshot()
 
+    @contextmanager
+    def _time_limit(self, deadline: Deadline) -> Iterator[None]:
+        """PostgreSQL cancels a statement of the search that runs past the budget (``statement_timeout``, set
+        for the snapshot's transaction only), and stops its work on the server at once."""
+        with self.db.statement_timeout(deadline.seconds):
+            try:
+                yield
+            except psycopg.errors.QueryCanceled:
+                raise deadline.timeout() from None
+
     def close(self) -> None:
         """Give back this thread's connection (what it did not commit is rolled back) and close the pool."""
         with self._lock:
@@ -289,6 +300,26 @@ class PooledConnection:
             finally:
                 self._local.connection = None
                 connection.execute("COMMIT")
+
+    @contextmanager
+    def statement_timeout(self, seconds: float) -> Iterator[None]:
+        """Each statement of this thread's transaction in the block is cancelled after ``seconds``: PostgreSQL's
+        ``statement_timeout``, set local to the transaction and put back after the block, so neither the rest of a
+        transaction nor another connection is affected. Without a transaction of this thread it does nothing."""
+        connection = getattr(self._local, "connection", None)
+        if connection is None:
+            yield
+            return
+        milliseconds = f"{max(1, round(seconds * 1000))}ms"
+        before = connection.execute(
+            "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
+            (milliseconds,),
+        ).fetchone()[0]
+        try:
+            yield
+        finally:  # a cancelled statement aborted the transaction, and the setting with it
+            if connection.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
+                connection.execute("SELECT set_config('statement_timeout', %s, true)", (before,))
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Fetched:
         statement, values = _placeholders(sql), _storable(parameters)

@@ -22,6 +22,7 @@ from typing import Any, Protocol
 from khabar.dates import jalali, parse_published
 from khabar.errors import InputError, NotFound, QueryError
 from khabar.records import Analysis, Rejection
+from khabar.search.budget import Deadline, query_timeout
 from khabar.search.highlight import snippet
 from khabar.search.query import Node, highlight_terms, parse
 from khabar.store.base import (
@@ -143,6 +144,11 @@ class SQLArchive(ABC):
         """Run several reads against one state of the archive (a count, its rows and the ranking's statistics
         agree while an ingest commits). SQLite's FTS5 reads its statistics in the same statement: nothing to do."""
         return nullcontext()
+
+    @abstractmethod
+    def _time_limit(self, deadline: Deadline) -> AbstractContextManager[object]:
+        """Have the database stop this thread's statements in the block once ``deadline`` passes, and raise
+        :class:`~khabar.errors.QueryTimeout` for it (see :mod:`khabar.search.budget`)."""
 
     # -- writing -----------------------------------------------------------------------------------------------
     def add(self, analysis: Analysis, ingested_at: str | None = None) -> bool:
@@ -338,8 +344,12 @@ class SQLArchive(ABC):
             raise NotFound(f"no article with id {article_id!r} in this archive")
         return analysis_of(row)
 
+    query_timeout: float | None = None  # seconds a search may take; None: KHABAR_QUERY_TIMEOUT or 5
+
     def search(self, request: SearchRequest) -> SearchPage:
-        with self._snapshot():
+        """Search within the time budget: the database stops a search that outlasts it (``QueryTimeout``)."""
+        deadline = Deadline(self.query_timeout or query_timeout())
+        with self._snapshot(), self._time_limit(deadline):
             return self._search(request)
 
     def _search(self, request: SearchRequest) -> SearchPage:

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import sqlite3
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from khabar.errors import ArchiveError
+from khabar.errors import ArchiveError, QueryError
+from khabar.search.budget import Deadline
 from khabar.search.query import Node, to_fts5
 from khabar.store.links import link_unlinked
 from khabar.store.migrations import migrations
@@ -36,6 +39,12 @@ SQLITE = Dialect(
     same_text_ignoring_case="{column} = ? COLLATE NOCASE",
     starts_with_a_year="{column} GLOB '[0-9][0-9][0-9][0-9]*'",
 )
+
+
+# Steps of SQLite's virtual machine between two looks at a search's deadline. A ranked search over 20k articles
+# took ~0.4 ms per 1,000 steps (FTS5's bm25 runs within one step), so a search stops within a millisecond or so of
+# its budget, and the ~450 looks of a 0.2 s search (a Python call and a clock read each) cost about 0.1 %.
+PROGRESS_STEPS = 1_000
 
 
 class SQLiteArchive(SQLArchive):
@@ -87,6 +96,22 @@ class SQLiteArchive(SQLArchive):
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, now()))
         if "0005_duplicates" not in done:  # articles stored before near-duplicates and stories existed
             link_unlinked(db)
+
+    @contextmanager
+    def _time_limit(self, deadline: Deadline) -> Iterator[None]:
+        """SQLite calls ``deadline.expired`` every :data:`PROGRESS_STEPS` steps of a statement on this thread's
+        connection and aborts the statement ("interrupted") once it answers true, so a search stops where it is,
+        inside FTS5 or the sort. The handler is removed after the block: no other statement is ever stopped."""
+        db = self.db
+        db.set_progress_handler(deadline.expired, PROGRESS_STEPS)
+        try:
+            yield
+        except (sqlite3.OperationalError, QueryError):  # the search turns SQLite's errors into QueryError
+            if deadline.passed:
+                raise deadline.timeout() from None
+            raise
+        finally:
+            db.set_progress_handler(None, PROGRESS_STEPS)
 
     def close(self) -> None:
         connection = getattr(self._local, "connection", None)
