@@ -510,12 +510,23 @@ class FetchSummary:
         return {"feeds": [report.to_dict() for report in self.feeds], **self.ingest.to_dict()}
 
 
-def add_feed(archive: Archive, url: str, name: str | None = None) -> Feed:
-    """Follow a feed (an RSS or Atom address); ``name`` becomes its articles' source."""
+def add_feed(
+    archive: Archive, url: str, name: str | None = None, *, allow_private_hosts: bool = False
+) -> Feed:
+    """Follow a feed (an RSS or Atom address); ``name`` becomes its articles' source.
+
+    An address that is not public as written (``127.0.0.1``, ``localhost``, ``10.0.0.5`` …) is refused now, unless
+    ``allow_private_hosts``; names are resolved and checked when the feed is fetched.
+    """
+    from khabar.fetch.addresses import host_problem
+
     address = (url or "").strip()
     parts = urlsplit(address)
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise InputError(f"{url!r} is not a feed address: give an http:// or https:// URL")
+    problem = None if allow_private_hosts else host_problem(parts.hostname or "")
+    if problem:
+        raise InputError(f"{url!r} is not followed: {problem}")
     feed = archive.add_feed(address, (name or "").strip() or None)
     archive.commit()
     return feed
@@ -539,6 +550,7 @@ def fetch(
     only: Iterable[str] = (),
     politeness: Politeness | None = None,
     client: PoliteClient | None = None,
+    allow_private_hosts: bool = False,
     on_record: Callable[[Analysis | Rejection | RawRecord, bool], None] | None = None,
     on_event: Callable[[str], None] | None = None,
     **options: Any,
@@ -546,7 +558,8 @@ def fetch(
     """Poll the followed feeds (or ``only`` these ids/URLs), fetch their new pages politely and ingest them.
 
     ``options`` go to :func:`ingest` (e.g. ``analyze=False``). A page that fails is stored as a rejection and, when
-    the failure may pass, tried again on the next fetch.
+    the failure may pass, tried again on the next fetch. Only public addresses are fetched unless
+    ``allow_private_hosts`` (or the politeness, or the client given, says so).
     """
     from khabar.fetch.http import PoliteClient, Politeness
     from khabar.fetch.poll import FeedPoller
@@ -554,7 +567,10 @@ def fetch(
     wanted = list(only)
     feeds = [archive.feed(key) for key in wanted] if wanted else archive.feeds()
     own_client = client is None
-    client = client or PoliteClient(politeness or Politeness())
+    politeness = politeness or Politeness()
+    if allow_private_hosts:
+        politeness = replace(politeness, allow_private_hosts=True)
+    client = client or PoliteClient(politeness)
     poller = FeedPoller(archive, client, feeds, on_event=on_event)
 
     def settle(item: Analysis | Rejection | RawRecord, added: bool) -> None:
@@ -577,6 +593,7 @@ def watch(
     rounds: int | None = None,
     sleep: Callable[[float], None] = time.sleep,
     on_round: Callable[[FetchSummary], None] | None = None,
+    allow_private_hosts: bool = False,
     **options: Any,
 ) -> int:
     """Fetch, then sleep ``every`` seconds, again and again (``rounds`` times, or until interrupted).
@@ -586,7 +603,7 @@ def watch(
     """
     done = 0
     while rounds is None or done < rounds:
-        summary = fetch(archive, **options)
+        summary = fetch(archive, allow_private_hosts=allow_private_hosts, **options)
         done += 1
         if on_round is not None:
             on_round(summary)

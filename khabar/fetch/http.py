@@ -12,6 +12,9 @@ News sites are read by many crawlers; khabar should be one a webmaster does not 
   a ``Retry-After`` header is honoured up to ``max_backoff``), never other 4xx answers;
 * gives up on a request after ``timeout`` seconds and on a body larger than ``max_bytes`` (5 MB);
 * follows at most five redirects, checking robots.txt and the rate limit at every hop;
+* reaches only public addresses over ``http``/``https``, at every hop (:mod:`khabar.fetch.addresses`: the
+  address as written before the request, every resolved address when connecting, and the connection made to
+  the address checked); a refused address or scheme fails at once and for good, unless ``allow_private_hosts``;
 * says who it is: ``khabar/<version> (Persian news archiver; +CONTACT)``, where the operator's contact (a URL or
   an e-mail address) comes from ``KHABAR_CONTACT``; site owners can then reach whoever runs the crawler.
 
@@ -32,6 +35,7 @@ import httpx
 
 from khabar import __version__
 from khabar.errors import KhabarError
+from khabar.fetch.addresses import RefusedAddress, destination_problem, transport_for
 
 
 def _user_agent() -> str:
@@ -61,6 +65,7 @@ class Politeness:
     max_bytes: int = 5_000_000
     max_redirects: int = 5
     robots: bool = True
+    allow_private_hosts: bool = False  # also fetch loopback, private, link-local … hosts (tests, intranets)
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,6 +105,13 @@ class FetchFailure(KhabarError):
         self.status = status
 
 
+class NotAllowed(FetchFailure):
+    """khabar will not request this address (a scheme other than http/https, or a non-public host): never retried."""
+
+    def __init__(self, url: str, reason: str) -> None:
+        super().__init__(url, reason, transient=False)
+
+
 @dataclass(slots=True)
 class _Robots:
     rules: RobotFileParser | None  # None: the robots file could not be read, so nothing is allowed
@@ -110,8 +122,9 @@ class _Robots:
 class PoliteClient:
     """GET with robots.txt, a per-host rate limit, conditional requests, retries, timeouts and a size limit.
 
-    ``transport`` is handed to :class:`httpx.Client` (tests may pass a mock); ``clock`` and ``sleep`` measure and
-    spend time (``time.monotonic`` and ``time.sleep`` by default).
+    ``transport`` is handed to :class:`httpx.Client` (tests may pass a mock; by default it is the outward-only
+    transport of :mod:`khabar.fetch.addresses`); ``clock`` and ``sleep`` measure and spend time
+    (``time.monotonic`` and ``time.sleep`` by default).
     """
 
     politeness: Politeness = field(default_factory=Politeness)
@@ -125,11 +138,14 @@ class PoliteClient:
     @property
     def http(self) -> httpx.Client:
         if self._http is None:
+            allow_private_hosts = self.politeness.allow_private_hosts
             self._http = httpx.Client(
-                transport=self.transport,
+                transport=self.transport or transport_for(allow_private_hosts=allow_private_hosts),
+                trust_env=False,  # no proxy from the environment: the address guard must see whom it connects to
                 timeout=self.politeness.timeout,
                 follow_redirects=False,  # followed by hand: every hop goes through robots.txt and the rate limit
                 headers={"User-Agent": self.politeness.user_agent},
+                event_hooks={"response": [self._check_redirect]},
             )
         return self._http
 
@@ -152,7 +168,8 @@ class PoliteClient:
         if last_modified:
             conditional["If-Modified-Since"] = last_modified
         current = url
-        for _hop in range(self.politeness.max_redirects + 1):
+        for hop in range(self.politeness.max_redirects + 1):
+            self._check_destination(current, redirected_from=url if hop else None)
             self._check_robots(current)
             answer = self._get_with_retries(current, conditional)
             if answer.status not in REDIRECTS:
@@ -163,9 +180,24 @@ class PoliteClient:
                     current, f"HTTP {answer.status} redirect without a Location", transient=False
                 )
             current = urljoin(current, location)
-            if urlsplit(current).scheme not in ("http", "https"):
-                raise FetchFailure(url, f"redirected to a non-web address {current!r}", transient=False)
         raise FetchFailure(url, f"more than {self.politeness.max_redirects} redirects", transient=False)
+
+    def _check_redirect(self, response: httpx.Response) -> None:
+        """Refuse a redirect's target as soon as it arrives: httpx reads the Location before handing the answer over,
+        and would fail on ``javascript:`` or a broken address with an error that does not say it is a redirect."""
+        location = response.headers.get("location")
+        if response.status_code in REDIRECTS and location:
+            origin = str(response.request.url)
+            self._check_destination(urljoin(origin, location), redirected_from=origin)
+
+    def _check_destination(self, url: str, *, redirected_from: str | None = None) -> None:
+        """Refuse, before any connection, a scheme khabar does not fetch or a host that is not public as written."""
+        problem = destination_problem(url, allow_private_hosts=self.politeness.allow_private_hosts)
+        if problem is None:
+            return
+        if redirected_from is not None:
+            raise NotAllowed(redirected_from, f"redirected to {url!r}: {problem}")
+        raise NotAllowed(url, problem)
 
     # -- robots.txt --------------------------------------------------------------------------------------------
     def allowed(self, url: str) -> bool:
@@ -195,9 +227,12 @@ class PoliteClient:
 
     def _read_robots(self, site: str) -> _Robots:
         target = f"{site}/robots.txt"
-        for _hop in range(self.politeness.max_redirects + 1):
+        for hop in range(self.politeness.max_redirects + 1):
             try:
+                self._check_destination(target, redirected_from=f"{site}/robots.txt" if hop else None)
                 answer = self._get_with_retries(target, {}, cut_at=ROBOTS_MAX_BYTES)
+            except NotAllowed:
+                raise  # the page's site is refused (or its robots.txt leads to one that is): not a robots problem
             except FetchFailure as failure:
                 status = failure.status or 0
                 if 400 <= status < 500 and status not in RETRIED_CLIENT_ERRORS:
@@ -268,6 +303,10 @@ class PoliteClient:
                         del body[limit:]
                         break
                 return Fetched(str(response.url), response.status_code, response.headers, bytes(body))
+        except RefusedAddress as refused:
+            raise NotAllowed(url, refused.reason) from None
+        except httpx.UnsupportedProtocol as error:  # checked before already; never worth a retry
+            raise NotAllowed(url, f"khabar fetches only http:// and https:// addresses: {error}") from None
         except httpx.InvalidURL as error:
             raise FetchFailure(url, f"not a valid address: {error}", transient=False) from None
         except httpx.DecodingError as error:

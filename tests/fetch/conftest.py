@@ -1,5 +1,8 @@
 """A news site on 127.0.0.1 serving the fixture feeds and pages, and a fake clock for the polite client.
 
+khabar fetch reaches only public addresses by default; the clients here are made with ``allow_private_hosts``
+so that they may reach this site (tests of the guard itself make theirs without it).
+
 The site serves ``tests/fetch/fixtures`` with an ETag and a Last-Modified on every file (and 304 to a matching
 conditional request), answers 500 to the first requests of ``flaky`` paths, 500 always to ``down`` paths, 404 to
 missing files, and redirects ``redirects``. Every request is recorded with its headers. Nothing leaves the machine.
@@ -147,13 +150,17 @@ def fake_time() -> FakeTime:
 
 @pytest.fixture
 def polite(fake_time):
-    """A polite client with the default politeness, on the fake clock, recording when it sends."""
+    """A polite client (default politeness, but allowed to reach 127.0.0.1), on the fake clock, noting when it sends.
+
+    Without ``inner``, requests go through the transport khabar itself would use for that politeness.
+    """
+    from khabar.fetch.addresses import transport_for
     from khabar.fetch.http import PoliteClient, Politeness
 
     def make(politeness: Politeness | None = None, inner: httpx.BaseTransport | None = None) -> PoliteClient:
+        politeness = politeness or Politeness(allow_private_hosts=True)
+        inner = inner or transport_for(allow_private_hosts=politeness.allow_private_hosts)
         transport = RecordingTransport(fake_time, inner)
-        return PoliteClient(
-            politeness or Politeness(), transport=transport, clock=fake_time.clock, sleep=fake_time.sleep
-        )
+        return PoliteClient(politeness, transport=transport, clock=fake_time.clock, sleep=fake_time.sleep)
 
     return make

@@ -35,7 +35,7 @@ def test_requests_to_one_host_are_spaced_by_the_delay(site, polite, fake_time):
 
 
 def test_the_delay_is_configurable_and_per_host(site, polite, fake_time):
-    client = polite(Politeness(delay=5.0))
+    client = polite(Politeness(allow_private_hosts=True, delay=5.0))
     client.get(site.url("/news/1.html"))
     other_host = f"http://localhost:{site.port}/news/2.html"  # another host name: its own robots.txt and turn
     client.get(other_host)
@@ -104,7 +104,7 @@ def test_server_errors_are_retried_with_exponential_backoff(site, polite, fake_t
 def test_a_lasting_server_error_fails_as_transient_after_the_retries(site, polite, fake_time):
     site.down.add("/news/1.html")
     with pytest.raises(FetchFailure) as caught:
-        polite(Politeness(retries=2)).get(site.url("/news/1.html"))
+        polite(Politeness(allow_private_hosts=True, retries=2)).get(site.url("/news/1.html"))
     assert caught.value.transient and caught.value.status == 500
     assert "after 3 attempts" in caught.value.reason
     assert site.paths().count("/news/1.html") == 3
@@ -121,7 +121,7 @@ def test_client_errors_are_not_retried(site, polite):
 def test_retry_after_is_honoured_up_to_the_cap(site, polite, fake_time):
     site.extra["/busy"] = (429, "text/plain", b"slow down")
     with pytest.raises(FetchFailure):
-        polite(Politeness(retries=1, max_backoff=30)).get(site.url("/busy"))
+        polite(Politeness(allow_private_hosts=True, retries=1, max_backoff=30)).get(site.url("/busy"))
     assert fake_time.sleeps == [1.0, 2.0]  # after robots.txt; then no Retry-After header: the plain backoff
 
     def busy(request: httpx.Request) -> httpx.Response:
@@ -131,7 +131,9 @@ def test_retry_after_is_honoured_up_to_the_cap(site, polite, fake_time):
 
     fake_time.sleeps.clear()
     with pytest.raises(FetchFailure):
-        polite(Politeness(retries=1, max_backoff=30), httpx.MockTransport(busy)).get("http://news.test/a")
+        polite(
+            Politeness(allow_private_hosts=True, retries=1, max_backoff=30), httpx.MockTransport(busy)
+        ).get("http://news.test/a")
     assert fake_time.sleeps == [1.0, 30.0]
 
 
@@ -159,9 +161,10 @@ def test_a_timeout_that_lasts_is_a_transient_failure(polite):
         raise httpx.ConnectTimeout("no answer", request=request)
 
     with pytest.raises(FetchFailure) as caught:
-        polite(Politeness(robots=False, retries=1, timeout=3), httpx.MockTransport(silent)).get(
-            "http://x.test/"
-        )
+        polite(
+            Politeness(allow_private_hosts=True, robots=False, retries=1, timeout=3),
+            httpx.MockTransport(silent),
+        ).get("http://x.test/")
     assert caught.value.transient
     assert caught.value.reason == "no answer within 3 s after 2 attempts"
 
@@ -179,11 +182,11 @@ def test_conditional_get_gets_304(site, polite):
 
 def test_pages_over_the_size_limit_are_refused(site, polite):
     with pytest.raises(FetchFailure, match="larger than the limit of 100 bytes") as caught:
-        polite(Politeness(max_bytes=100)).get(site.url("/news/1.html"))
+        polite(Politeness(allow_private_hosts=True, max_bytes=100)).get(site.url("/news/1.html"))
     assert not caught.value.transient
 
 
 def test_too_many_redirects(site, polite):
     site.redirects["/loop"] = "/loop"
     with pytest.raises(FetchFailure, match="more than 2 redirects"):
-        polite(Politeness(max_redirects=2)).get(site.url("/loop"))
+        polite(Politeness(allow_private_hosts=True, max_redirects=2)).get(site.url("/loop"))

@@ -16,6 +16,11 @@ from khabar.api.app import create_app
 PAGES = Path(__file__).parent / "fixtures" / "news"
 
 
+LOCAL = (
+    "--allow-private-hosts"  # the test site is on 127.0.0.1; khabar reaches only public addresses by default
+)
+
+
 def khabar(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", "khabar", *args], capture_output=True, text=True, timeout=180
@@ -25,19 +30,19 @@ def khabar(*args: str) -> subprocess.CompletedProcess[str]:
 def test_feeds_and_fetch_through_the_cli(site, tmp_path):
     site.flaky.clear()  # the real client's backoff would sleep for real
     db = str(tmp_path / "feeds.db")
-    added = khabar("feeds", "add", site.url("/rss.xml"), "--name", "آزمایشی", "--db", db)
+    added = khabar("feeds", "add", site.url("/rss.xml"), "--name", "آزمایشی", "--db", db, LOCAL)
     assert added.returncode == 0, added.stderr
     assert "(id 1)" in added.stdout
-    assert khabar("feeds", "add", site.url("/atom.xml"), "--db", db).returncode == 0
-    twice = khabar("feeds", "add", site.url("/atom.xml"), "--db", db)
+    assert khabar("feeds", "add", site.url("/atom.xml"), "--db", db, LOCAL).returncode == 0
+    twice = khabar("feeds", "add", site.url("/atom.xml"), "--db", db, LOCAL)
     assert twice.returncode == 2 and "followed already (id 2)" in twice.stderr
 
-    first = khabar("fetch", "--delay", "0", "--db", db)
+    first = khabar("fetch", "--delay", "0", "--db", db, LOCAL)
     assert first.returncode == 0, first.stderr
     assert "feeds: 2 ok; pages: 5 added, 0 duplicates, 2 rejected" in first.stderr
     assert "disallowed by robots.txt" in first.stderr and "HTTP 404 Not Found" in first.stderr
 
-    again = khabar("fetch", "--delay", "0", "--db", db, "--json")
+    again = khabar("fetch", "--delay", "0", "--db", db, "--json", LOCAL)
     assert again.returncode == 0, again.stderr
     summary = json.loads(again.stdout)
     assert [feed["status"] for feed in summary["feeds"]] == ["not modified", "not modified"]
@@ -63,8 +68,8 @@ def test_feeds_and_fetch_through_the_cli(site, tmp_path):
 
 def test_fetch_exits_1_when_a_feed_cannot_be_polled(site, tmp_path):
     db = str(tmp_path / "feeds.db")
-    khabar("feeds", "add", site.url("/gone.xml"), "--db", db)
-    result = khabar("fetch", "--delay", "0", "--db", db)
+    khabar("feeds", "add", site.url("/gone.xml"), "--db", db, LOCAL)
+    result = khabar("fetch", "--delay", "0", "--db", db, LOCAL)
     assert result.returncode == 1
     assert "feed failed" in result.stderr and "HTTP 404 Not Found" in result.stderr
     listed = json.loads(khabar("feeds", "list", "--db", db, "--json").stdout)
@@ -73,7 +78,7 @@ def test_fetch_exits_1_when_a_feed_cannot_be_polled(site, tmp_path):
 
 def test_watch_polls_until_ctrl_c(site, tmp_path):
     db = str(tmp_path / "feeds.db")
-    khabar("feeds", "add", site.url("/atom.xml"), "--db", db)
+    khabar("feeds", "add", site.url("/atom.xml"), "--db", db, LOCAL)
     watcher = subprocess.Popen(
         [
             sys.executable,
@@ -87,6 +92,7 @@ def test_watch_polls_until_ctrl_c(site, tmp_path):
             "--no-analysis",
             "--db",
             db,
+            LOCAL,
         ],
         stderr=subprocess.PIPE,
         text=True,
@@ -124,7 +130,8 @@ def test_html_files_ingest_through_the_cli(tmp_path):
 
 
 def test_feeds_api(site, tmp_path):
-    client = TestClient(create_app(str(tmp_path / "api.db")))
+    app = create_app(str(tmp_path / "api.db"), token="test-token", allow_private_hosts=True)
+    client = TestClient(app, headers={"Authorization": "Bearer test-token"})
     created = client.post("/api/feeds", json={"url": site.url("/atom.xml"), "name": "روزنامه"})
     assert created.status_code == 201 and created.json()["id"] == 1
     assert client.post("/api/feeds", json={"url": "not a url"}).status_code == 400
