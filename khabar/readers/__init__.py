@@ -7,7 +7,7 @@ come through. Only a path that does not exist raises, before anything is read, b
 should fix first.
 
 One module per input kind: :mod:`~khabar.readers.seed` (``.txt``), :mod:`~khabar.readers.jsonl` (``.jsonl``,
-``.ndjson``, ``.json``), :mod:`~khabar.readers.csv` (``.csv``) and :mod:`~khabar.readers.html` (``.html``,
+``.ndjson``), :mod:`~khabar.readers.jsondoc` (``.json``), :mod:`~khabar.readers.csv` (``.csv``) and :mod:`~khabar.readers.html` (``.html``,
 ``.htm``: one saved web page, its main text extracted); each also gzip-compressed (``x.jsonl.gz``).
 Keys of JSON objects and CSV columns go to record fields through :mod:`~khabar.readers.fields`'s table, or through
 a declared field map (``fields``, from ``khabar ingest --map``) for corpora that name them otherwise; declared
@@ -16,7 +16,6 @@ constants (``source=@ISNA``) apply to records of every format.
 
 from __future__ import annotations
 
-import dataclasses
 import gzip
 import os
 import zlib
@@ -26,8 +25,9 @@ from typing import BinaryIO, cast
 
 from khabar.errors import InputError
 from khabar.readers import csv as csv_reader
-from khabar.readers import html, jsonl, seed
+from khabar.readers import html, jsondoc, jsonl, limits, seed
 from khabar.readers.fields import FieldMap, with_constants
+from khabar.readers.streams import CutShort, capped
 from khabar.records import RawRecord, Rejection
 
 Reader = Callable[[str, BinaryIO], Iterator[RawRecord | Rejection]]
@@ -36,7 +36,7 @@ READERS: dict[str, Reader] = {
     ".txt": seed.read,
     ".jsonl": jsonl.read_lines,
     ".ndjson": jsonl.read_lines,
-    ".json": jsonl.read_json,
+    ".json": jsondoc.read,
     ".csv": csv_reader.read,
     ".html": html.read,
     ".htm": html.read,
@@ -114,43 +114,84 @@ def _read_file(path: Path, max_chars: int, fields: FieldMap | None) -> Iterator[
         reason = (
             f"unsupported file type {suffix or '(no suffix)'!r}; supported: {', '.join(SUPPORTED_SUFFIXES)}"
         )
-        yield Rejection(origin=origin, record_no=None, reason=reason)
+        yield screen(Rejection(origin=origin, record_no=None, reason=reason))
         return
     found = False
     try:
         with _open(path, compressed=suffix.endswith(".gz")) as stream:
             mapped = fields and inner in FIELD_MAPPED_SUFFIXES
             items = reader(origin, stream, fields=fields) if mapped else reader(origin, stream)
-            for item in items:
+            screened = (screen(_with_constants(item, fields), max_chars) for item in items)
+            for item in _within_caps(screened, origin):
                 found = True
-                if fields and isinstance(item, RawRecord):
-                    item = with_constants(item, fields)
-                yield screen(item, max_chars)
+                yield item
+    except CutShort as cap:
+        yield screen(Rejection(origin=origin, record_no=None, reason=str(cap)))
+        return
     except (OSError, EOFError, zlib.error) as exc:
         # A truncated .gz or an unreadable file: what was read so far has been yielded already.
         kind = "gzip file" if suffix.endswith(".gz") else "file"
-        yield Rejection(origin=origin, record_no=None, reason=f"cannot read the {kind}: {exc}")
+        yield screen(Rejection(origin=origin, record_no=None, reason=f"cannot read the {kind}: {exc}"))
         return
     if not found:
-        yield Rejection(origin=origin, record_no=None, reason="no records in this file: it is empty or blank")
+        yield screen(
+            Rejection(origin=origin, record_no=None, reason="no records in this file: it is empty or blank")
+        )
+
+
+def _within_caps(items: Iterable[RawRecord | Rejection], origin: str) -> Iterator[RawRecord | Rejection]:
+    """The items of one file up to :data:`~khabar.readers.limits.MAX_RECORDS_PER_FILE` items and
+    :data:`~khabar.readers.limits.MAX_REJECTIONS_PER_FILE` rejections; then one rejection saying the rest of the
+    file is skipped."""
+    rejections = 0
+    for count, item in enumerate(items, start=1):
+        if count > limits.MAX_RECORDS_PER_FILE:
+            reason = (
+                f"more than {limits.MAX_RECORDS_PER_FILE:,} records (MAX_RECORDS_PER_FILE): the rest of {origin} "
+                "is skipped; split it into smaller files"
+            )
+            yield Rejection(origin=origin, record_no=None, reason=reason)
+            return
+        if isinstance(item, Rejection):
+            rejections += 1
+            if rejections > limits.MAX_REJECTIONS_PER_FILE:
+                reason = (
+                    f"more than {limits.MAX_REJECTIONS_PER_FILE:,} bad records: the rest of {origin} is skipped; "
+                    "is it the right format?"
+                )
+                yield Rejection(origin=origin, record_no=None, reason=reason)
+                return
+        yield item
+
+
+def _with_constants(item: RawRecord | Rejection, fields: FieldMap | None) -> RawRecord | Rejection:
+    return with_constants(item, fields) if fields and isinstance(item, RawRecord) else item
 
 
 def _open(path: Path, *, compressed: bool) -> BinaryIO:
-    return cast(BinaryIO, gzip.open(path, "rb")) if compressed else path.open("rb")
+    if not compressed:
+        return path.open("rb")
+    reason = (
+        f"the decompressed size is over {limits.megabytes(limits.MAX_DECOMPRESSED_BYTES)} "
+        "(MAX_DECOMPRESSED_BYTES): a compression bomb? The rest of the file is skipped; decompress it first to "
+        "read it whole"
+    )
+    return capped(cast(BinaryIO, gzip.open(path, "rb")), limits.MAX_DECOMPRESSED_BYTES, reason)
 
 
 def screen(item: RawRecord | Rejection, max_chars: int = DEFAULT_MAX_CHARS) -> RawRecord | Rejection:
-    """Apply the rules every format shares: no empty or oversize texts, short excerpts."""
+    """Apply the rules every format shares: valid Unicode without control characters, no empty or oversize
+    texts, titles and short fields within :mod:`~khabar.readers.limits`, short printable excerpts."""
+    if isinstance(item, RawRecord):
+        item = limits.check_record(item)
     if isinstance(item, Rejection):
-        if len(item.excerpt) <= EXCERPT_CHARS:
-            return item
-        return dataclasses.replace(item, excerpt=item.excerpt[:EXCERPT_CHARS])
+        return limits.check_rejection(item, EXCERPT_CHARS)
     if not item.text.strip():
         return Rejection(
             origin=item.origin,
             record_no=item.record_no,
             reason="empty text: nothing to analyze",
-            excerpt=item.title or "",
+            excerpt=(item.title or "")[:EXCERPT_CHARS],
         )
     if len(item.text) > max_chars:
         reason = f"text is {len(item.text):,} characters long, over the limit of {max_chars:,} (max_chars)"

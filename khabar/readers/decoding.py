@@ -38,6 +38,10 @@ _META_CHARSET = re.compile(
 )
 
 
+DETECT_BYTES = 1 << 16
+"""Readers that stream a file detect its encoding from this many first bytes (64 KB: hundreds of lines)."""
+
+
 class DecodeFailure(ValueError):
     """The bytes are not text in any encoding we support; the message says what was tried."""
 
@@ -85,6 +89,33 @@ def decode(data: bytes, declared: str | None = None) -> tuple[str, str]:
     )
 
 
+def detect_encoding(prefix: bytes, *, complete: bool, declared: str | None = None) -> str:
+    """The encoding of a file from its first bytes (:data:`DETECT_BYTES` of them), by the rules of :func:`decode`.
+
+    ``complete`` says the prefix is the whole file; otherwise a character cut at its end is left out, so that a
+    valid UTF-8 file is never mistaken for Windows-1256 because of where the prefix stopped. Raises
+    :class:`DecodeFailure` when the prefix reads in no supported encoding.
+    """
+    if not complete:
+        if prefix.startswith(codecs.BOM_UTF8):
+            return "utf-8-sig"
+        if prefix.startswith(_UTF16_BOMS):
+            return "utf-16"
+        prefix = _without_cut_character(prefix)
+    return decode(prefix, declared)[1]
+
+
+def _without_cut_character(prefix: bytes) -> bytes:
+    """The prefix without the start of a UTF-8 character at its end; an even number of bytes otherwise (UTF-16)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(prefix, final=False)
+    except UnicodeDecodeError:
+        return prefix[: len(prefix) // 2 * 2]
+    pending = len(decoder.getstate()[0])
+    return prefix[: len(prefix) - pending]
+
+
 def decode_or_reject(
     data: bytes, origin: str, record_no: int | None = None, declared: str | None = None
 ) -> tuple[str, str] | Rejection:
@@ -93,6 +124,14 @@ def decode_or_reject(
         return decode(data, declared)
     except DecodeFailure as exc:
         return Rejection(origin=origin, record_no=record_no, reason=str(exc), excerpt=preview(data))
+
+
+def undecodable_reason(encoding: str, exc: UnicodeDecodeError) -> str:
+    """The reason a streamed file stops where its bytes leave the encoding its start was detected in."""
+    return (
+        f"the file is not valid {encoding} past its start ({exc.reason}), so the rest of it is skipped; "
+        "re-save it as UTF-8"
+    )
 
 
 def declared_charset(data: bytes) -> str | None:

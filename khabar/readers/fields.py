@@ -18,9 +18,11 @@ field           accepted names, in order of preference
                 present, ``lead``, ``abstract``, ``summary``, ``description``
 ==============  ===========================================================================================
 
-Values that are not strings are converted: numbers and booleans to their JSON spelling, a list (such as a list
-of paragraphs) to its items joined with a blank line (``", "`` for fields other than text), and an object with a
-single value, as in MongoDB's ``{"$oid": "..."}``, to that value. Dates are passed on exactly as written.
+A text must be a string (or a list of paragraphs): a number, a boolean or an object of several keys in its place
+is rejected. Other values that are not strings are converted: numbers and booleans to their JSON spelling (``NaN``
+and infinities count as missing), a list (such as a list of paragraphs) to its items joined with a blank line
+(``", "`` for fields other than text), and an object with a single value, as in MongoDB's ``{"$oid": "..."}``, to
+that value. Dates are passed on exactly as written.
 
 A corpus that names things otherwise needs no code: a :data:`FieldMap` declares where a field comes from
 (``khabar ingest --map title=headline --map text=lead+body --map source=@ISNA``, see :func:`parse_field_map`).
@@ -30,6 +32,7 @@ A declared field replaces the table for that field; the other fields still use t
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -165,8 +168,17 @@ def record_from_mapping(
         if not any(_lookup(lowered, key) is not None for key in keys):
             reason = f"no {' or '.join(repr('.'.join(key)) for key in keys)} key (declared by {fields['text'].spec})"
             return _no_text(mapping, origin, record_no, reason)
+        problem = _not_text(keys, [_lookup(lowered, key) for key in keys])
+        if problem:
+            return _no_text(mapping, origin, record_no, problem)
         text = values.pop("text")
     else:
+        names = (
+            FIELDS["text"] if any(_present(lowered.get(n)) for n in FIELDS["text"]) else FALLBACK_TEXT_FIELDS
+        )
+        problem = _not_text([(name,) for name in names], [lowered.get(name) for name in names])
+        if problem:
+            return _no_text(mapping, origin, record_no, problem)
         text = _default_text(lowered)
         text_names = FIELDS["text"] + FALLBACK_TEXT_FIELDS
         if text is None and not any(name in lowered for name in text_names):
@@ -191,6 +203,35 @@ def text_keys(fields: FieldMap | None) -> frozenset[str]:
     if fields and "text" in fields:
         return frozenset(key[0] for key in fields["text"].keys)
     return frozenset(name.lower() for name in FIELDS["text"] + FALLBACK_TEXT_FIELDS)
+
+
+def _not_text(keys: list[tuple[str, ...]], values: list[Any]) -> str | None:
+    """Why the value that would give the text is not text (a number, ``true``, an object of several keys), or
+    ``None``: a JSON ``5`` or ``NaN`` is a broken export, not an article, so it is not converted."""
+    for key, value in zip(keys, values, strict=True):
+        if not _present(value):
+            continue
+        if isinstance(value, bool) or value is None:
+            kind = json.dumps(value)
+        elif isinstance(value, int | float):
+            kind = f"a number ({json.dumps(value)})"
+        elif isinstance(value, Mapping) and len(value) != 1:
+            kind = "an object"
+        else:
+            return None
+        return f"the text ({'.'.join(key)!r}) is {kind}, not a string"
+    return None
+
+
+def _present(value: Any) -> bool:
+    """Whether a value holds something (cheaply: a long text is not copied to find out)."""
+    if value is None:
+        return False
+    if isinstance(value, str):
+        return bool(value) and not value.isspace()
+    if isinstance(value, list | tuple):
+        return any(_present(item) for item in value)
+    return True
 
 
 def _lowered(mapping: Mapping[str, Any]) -> dict[str, Any]:
@@ -262,6 +303,8 @@ def _as_text(value: Any, joiner: str = ", ") -> str | None:
         return None
     if isinstance(value, str):
         return value.strip() or None
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN or Infinity: a data frame's missing value
     if isinstance(value, bool | int | float):
         return json.dumps(value)
     if isinstance(value, list | tuple):

@@ -95,7 +95,6 @@ def test_field_table(tmp_path: Path, mapping: dict[str, Any], expected: dict[str
         pytest.param({"Body": "متن بدنه"}, "متن بدنه", id="body"),
         pytest.param({"summary": "خلاصه", "description": "شرح"}, "خلاصه", id="fallback-summary"),
         pytest.param({"text": "", "abstract": "چکیده"}, "چکیده", id="empty-text-falls-back"),
-        pytest.param({"article": 12345}, "12345", id="number-text"),
     ],
 )
 def test_text_fields(tmp_path: Path, mapping: dict[str, Any], text: str) -> None:
@@ -221,7 +220,7 @@ def test_json_shapes(tmp_path: Path, document: Any, texts: list[str]) -> None:
             id="two-arrays",
         ),
         pytest.param("42", "holds a number", id="number"),
-        pytest.param('[{"text": "x"},', "broken JSON", id="broken"),
+        pytest.param('[{"text": "x"', "broken JSON", id="broken"),
     ],
 )
 def test_unusable_json_files_are_rejected_whole(tmp_path: Path, content: str, reason: str) -> None:
@@ -233,6 +232,17 @@ def test_unusable_json_files_are_rejected_whole(tmp_path: Path, content: str, re
     assert isinstance(rejection, Rejection)
     assert rejection.record_no is None
     assert reason in rejection.reason
+
+
+def test_broken_json_keeps_the_articles_before_the_break(tmp_path: Path) -> None:
+    path = tmp_path / "news.json"
+    path.write_text('[{"text": "یک"}, {"text": "دو"},', encoding="utf-8")
+
+    first, second, rejection = read_paths([path])
+
+    assert (first.text, second.text) == ("یک", "دو")
+    assert isinstance(rejection, Rejection) and rejection.record_no is None
+    assert "broken JSON" in rejection.reason and "2 records before the break" in rejection.reason
 
 
 def test_json_array_element_that_is_not_an_object(tmp_path: Path) -> None:

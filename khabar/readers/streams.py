@@ -1,0 +1,110 @@
+"""Bounded reading of byte streams: a size cap on decompressed data, lines of bounded length, text decoded
+incrementally. Each function holds at most a cap's worth of bytes, whatever the input."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable, Iterator
+from typing import BinaryIO, TypeVar, cast
+
+from khabar.readers import limits
+
+SKIP_CHUNK = 1 << 16
+"""Bytes (or characters) read at a time while skipping the rest of an overlong line."""
+
+Line = TypeVar("Line", bytes, str)
+
+
+class CutShort(Exception):
+    """A file cannot be read further (it passed a size cap, or its bytes leave its encoding); the message is the
+    reason of the rejection that ends it."""
+
+
+class _Capped(io.RawIOBase):
+    """The bytes of ``stream``, raising :class:`CutShort` once more than ``cap`` of them have been read."""
+
+    def __init__(self, stream: BinaryIO, cap: int, reason: str) -> None:
+        self._stream, self._cap, self._reason, self._position = stream, cap, reason, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return self._stream.seekable()
+
+    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
+        self._position = self._stream.seek(offset, whence)
+        return self._position
+
+    def close(self) -> None:
+        self._stream.close()
+        super().close()
+
+    def tell(self) -> int:
+        return self._position
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        self._position += len(data)
+        if self._position > self._cap:
+            raise CutShort(self._reason)
+        return len(data)
+
+
+def capped(stream: BinaryIO, cap: int, reason: str) -> BinaryIO:
+    """``stream`` (buffered, seekable when it is) raising :class:`CutShort` with ``reason`` past ``cap`` bytes."""
+    return cast(BinaryIO, io.BufferedReader(_Capped(stream, cap, reason), buffer_size=SKIP_CHUNK))
+
+
+class _Prepended(io.RawIOBase):
+    """``prefix``, then the rest of ``stream``: bytes read ahead (to detect an encoding) given back."""
+
+    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
+        self._prefix, self._offset, self._stream = memoryview(prefix), 0, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
+        if self._offset < len(self._prefix):
+            size = min(len(buffer), len(self._prefix) - self._offset)
+            buffer[:size] = self._prefix[self._offset : self._offset + size]
+            self._offset += size
+            return size
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
+def prepended(prefix: bytes, stream: BinaryIO) -> BinaryIO:
+    """A buffered stream of ``prefix`` followed by what is left of ``stream``."""
+    return cast(BinaryIO, io.BufferedReader(_Prepended(prefix, stream), buffer_size=SKIP_CHUNK))
+
+
+def read_prefix(stream: BinaryIO, size: int) -> tuple[bytes, bool, BinaryIO]:
+    """The first ``size`` bytes of ``stream``, whether they are all of it, and a stream that reads from the start."""
+    prefix = stream.read(size)
+    return prefix, len(prefix) < size, prepended(prefix, stream)
+
+
+def bounded_lines(readline: Callable[[int], Line], cap: int) -> Iterator[Line | None]:
+    """The lines ``readline`` gives (``stream.readline`` of a binary or text stream), ``None`` for a line longer
+    than ``cap`` bytes or characters (newline not counted).
+
+    At most ``cap + 1`` units of a line are ever held: the rest of an overlong line is read and dropped in chunks.
+    """
+    while line := readline(cap + 1):
+        newline = "\n" if isinstance(line, str) else b"\n"
+        if len(line) <= cap or line.endswith(newline):
+            yield line
+            continue
+        while line and not line.endswith(newline):
+            line = readline(SKIP_CHUNK)
+        yield None
+
+
+def over_cap_reason(line_no: int, cap: int = -1) -> str:
+    """The rejection reason for a line over the record cap."""
+    cap = limits.MAX_RECORD_BYTES if cap < 0 else cap
+    return f"line {line_no:,} is over {limits.megabytes(cap)} (MAX_RECORD_BYTES): skipped without reading it whole"
