@@ -108,6 +108,12 @@ def archive(request: Request) -> Archive:
 
 
 ArchiveDep = Annotated[Archive, Depends(archive)]
+
+
+def _settings(request: Request) -> ServerSettings:
+    return request.app.state.settings
+
+
 api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
 
 
@@ -307,9 +313,10 @@ def feeds(store: ArchiveDep) -> list[dict[str, Any]]:
 
 
 @api.post("/feeds", status_code=201, **_WRITE)
-def add_feed(store: ArchiveDep, body: FeedIn) -> dict[str, Any]:
+def add_feed(request: Request, store: ArchiveDep, body: FeedIn) -> dict[str, Any]:
     """Follow a feed; nothing is fetched until `POST /api/fetch` (or `khabar fetch`)."""
-    return service.add_feed(store, body.url, body.name).to_dict()
+    allow_private_hosts = _settings(request).allow_private_hosts
+    return service.add_feed(store, body.url, body.name, allow_private_hosts=allow_private_hosts).to_dict()
 
 
 @api.delete("/feeds/{feed}", **_WRITE)
@@ -330,10 +337,12 @@ def fetch(
     """Poll the feeds now and store their new articles; answers when done (politely: a second per page or more)."""
     from khabar.fetch.http import Politeness
 
-    settings: ServerSettings = request.app.state.settings
-    # TODO(issue 13): pass allow_private_hosts=settings.allow_private_hosts once service.fetch takes it.
-    del settings
-    summary = service.fetch(store, only=feed or (), politeness=Politeness(delay=delay))
+    summary = service.fetch(
+        store,
+        only=feed or (),
+        politeness=Politeness(delay=delay),
+        allow_private_hosts=_settings(request).allow_private_hosts,
+    )
     return summary.to_dict()
 
 
