@@ -191,10 +191,20 @@ def lexicon() -> tuple[dict[tuple[str, ...], Word], int, frozenset[str]]:
     return table, longest, pieces | {"و"}
 
 
+# Date words glued together run a few words long (امروزدوشنبه، هزارونهصدونود); a longer letter run is no date, and
+# cutting one costs time quadratic in its length (issue 13).
+LONGEST_GLUED = 60
+
+
 def _split_glued(token: Token, table: dict, pieces: frozenset[str]) -> list[Token] | None:
     """Cut a letter run that is no lexicon word into lexicon words (fewest pieces), or None."""
     text = token.text
-    if (text,) in table or text in W.NOT_GLUED or len(text) < 4 or not text[0].isalpha():
+    if (
+        (text,) in table
+        or text in W.NOT_GLUED
+        or not 4 <= len(text) <= LONGEST_GLUED
+        or not text[0].isalpha()
+    ):
         return None
     best: list[list[int] | None] = [None] * (len(text) + 1)
     best[0] = []

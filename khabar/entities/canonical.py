@@ -9,6 +9,7 @@ orthographic variants (ي/ی, ZWNJ, spaces) never split an entity, within or acr
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 from typing import Any
@@ -128,6 +129,7 @@ def canonicalize(text: str, entities: list[dict[str, Any]]) -> list[dict[str, An
     Entities are dicts with ``start``, ``end`` and ``label`` over ``text``; the result is a new list.
     """
     enriched = [dict(entity) for entity in entities]
+    in_order = sorted(enriched, key=_start)
     for entity in enriched:
         surface = text[entity["start"] : entity["end"]]
         name, title = split_title(surface.strip(QUOTES + " "))
@@ -138,7 +140,7 @@ def canonicalize(text: str, entities: list[dict[str, Any]]) -> list[dict[str, An
         entity["canonical"] = name
         if title:
             entity["title"] = title
-        if entity["label"] == "PER" and (role := role_after(text, entity["end"], enriched)):
+        if entity["label"] == "PER" and (role := role_after(text, entity["end"], in_order)):
             entity["role"] = role
     _link_short_mentions(enriched)
     for entity in enriched:
@@ -165,20 +167,32 @@ def split_title(name: str) -> tuple[str, str | None]:
 
 def role_after(text: str, end: int, entities: list[dict[str, Any]]) -> str | None:
     """The role stated right after a name: a role noun, then words up to a boundary, extended to cover an
-    organisation entity that starts inside it (`رئیس` + `پلیس مبارزه با مواد مخدر فراجا`)."""
+    organisation entity that starts inside it (`رئیس` + `پلیس مبارزه با مواد مخدر فراجا`). ``entities`` are in
+    text order (looked up by bisection: a text may name thousands)."""
     start = end
     while start < len(text) and text[start] in QUOTES + " ":
         start += 1
     head = next((role for role in ROLE_HEADS if text.startswith(role, start)), None)
     if head is None:
         return None
-    stop = ROLE_STOP.search(text, start + len(head))
+    near = start + len(head) + 2 * MAX_ROLE_CHARS  # where to look for the role's end first
+    stop = ROLE_STOP.search(text, start + len(head), near)
+    if stop is None and len(text[start:near].rstrip()) > MAX_ROLE_CHARS:
+        return None  # too long to be a role, wherever it ends: no need to read the rest of the text
+    stop = stop or ROLE_STOP.search(text, start + len(head))
     role_end = stop.start() if stop else len(text)
-    for entity in entities:
-        if entity["label"] in ("ORG", "LOC", "FAC") and start <= entity["start"] <= role_end:
+    for index in range(bisect.bisect_left(entities, start, key=_start), len(entities)):
+        entity = entities[index]
+        if entity["start"] > role_end:
+            break
+        if entity["label"] in ("ORG", "LOC", "FAC"):
             role_end = max(role_end, entity["end"])
     role = text[start:role_end].strip()
     return role if len(role) <= MAX_ROLE_CHARS else None
+
+
+def _start(entity: dict[str, Any]) -> int:
+    return entity["start"]
 
 
 def _title_before(text: str, start: int, name: str, title: str | None) -> tuple[str, str | None]:
@@ -192,23 +206,44 @@ def _title_before(text: str, start: int, name: str, title: str | None) -> tuple[
     return name, None
 
 
+# Words of a name a shorter mention may be the end of; a longer "name" is a tagging accident (issue 13: this keeps
+# linking linear in the number of mentions).
+LONGEST_LINKED = 30
+
+
 def _link_short_mentions(entities: list[dict[str, Any]]) -> None:
-    """A mention whose words end a longer mention of the same type is that entity: کاکاوند → ایرج کاکاوند."""
+    """A mention whose words end a longer mention of the same type is that entity: کاکاوند → ایرج کاکاوند.
+
+    The longest such mention wins (the first in the text among equally long ones); it is never itself the end of
+    a longer one, so no chains arise. Looked up by the mention's words, not by comparing every pair of mentions.
+    """
     by_label: dict[str, list[dict[str, Any]]] = {}
     for entity in entities:
         by_label.setdefault(entity["label"], []).append(entity)
     for mentions in by_label.values():
-        full_names = sorted(mentions, key=lambda e: len(term_texts(e["canonical"])), reverse=True)
-        for mention in mentions:
-            words = term_texts(mention["canonical"])
-            for longer in full_names:
-                longer_words = term_texts(longer["canonical"])
-                if len(longer_words) > len(words) and words and longer_words[-len(words) :] == words:
-                    mention["canonical"] = longer["canonical"]
-                    for extra in ("title", "role"):
-                        if extra in longer and extra not in mention:
-                            mention[extra] = longer[extra]
-                    break
+        words = [tuple(term_texts(mention["canonical"])) for mention in mentions]
+        longest = _longest_ending_with(mentions, words)
+        for mention, mention_words in zip(mentions, words, strict=True):
+            longer = longest.get(mention_words) if mention_words else None
+            if longer is None:
+                continue
+            mention["canonical"] = longer["canonical"]
+            for extra in ("title", "role"):
+                if extra in longer and extra not in mention:
+                    mention[extra] = longer[extra]
+
+
+def _longest_ending_with(
+    mentions: list[dict[str, Any]], words: list[tuple[str, ...]]
+) -> dict[tuple[str, ...], dict[str, Any]]:
+    """Every proper ending of a mention's words (up to LONGEST_LINKED words) → the longest mention ending so."""
+    longest: dict[tuple[str, ...], dict[str, Any]] = {}
+    order = sorted(range(len(mentions)), key=lambda i: len(words[i]), reverse=True)  # stable: text order
+    for index in order:
+        name = words[index]
+        for size in range(1, min(len(name), LONGEST_LINKED + 1)):
+            longest.setdefault(name[-size:], mentions[index])
+    return longest
 
 
 def entity_key(label: str, canonical: str) -> str:

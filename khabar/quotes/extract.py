@@ -19,6 +19,7 @@ import bisect
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from khabar.quotes.cues import (
@@ -91,8 +92,57 @@ class Sentences:
 
 def find_quotes(text: str, entities: list[dict[str, Any]] | None = None) -> list[dict[str, Any]]:
     """Every quotation in ``text`` as ``{start, end, text, kind, cue, speaker, speaker_start, speaker_end,
-    speaker_canonical, speaker_entity_id}``, in text order."""
-    entities = entities or []
+    speaker_canonical, speaker_entity_id}``, in text order.
+
+    A text longer than :data:`QUOTE_WINDOW` is read a window at a time (cut at a line break or sentence end):
+    speakers are resolved within their window, and finding quotes stays linear in the text's length.
+    """
+    entities = sorted(entities or [], key=lambda entity: entity["start"])
+    quotes: list[dict[str, Any]] = []
+    for start, end in windows(text, QUOTE_WINDOW):
+        if end - start == len(text):
+            window, inside = text, entities
+        else:
+            window, inside = text[start:end], _shifted(entities, start, end)
+        for quote in _find_quotes(window, inside):
+            for field in ("start", "end", "speaker_start", "speaker_end"):
+                quote[field] += start
+            quotes.append(quote)
+    return quotes
+
+
+# No news article comes near this (Hamshahri's longest is 31k characters); a longer text is cut into windows.
+QUOTE_WINDOW = 50_000
+
+
+def windows(text: str, size: int) -> list[tuple[int, int]]:
+    """``text`` cut into spans of at most ``size`` characters, each ending at a line break, else after a
+    sentence end, else at a space where one is in the span's second half (a hard cut otherwise)."""
+    spans: list[tuple[int, int]] = []
+    start = 0
+    while len(text) - start > size:
+        limit = start + size
+        cut = text.rfind("\n", start + size // 2, limit) + 1
+        if not cut:
+            ends = [match.end() for match in _SENTENCE_END.finditer(text, start + size // 2, limit)]
+            cut = ends[-1] if ends else text.rfind(" ", start + size // 2, limit) + 1 or limit
+        spans.append((start, cut))
+        start = cut
+    spans.append((start, len(text)))
+    return spans
+
+
+def _shifted(entities: list[dict[str, Any]], start: int, end: int) -> list[dict[str, Any]]:
+    """The entities inside ``start:end``, with offsets into that window."""
+    return [
+        {**entity, "start": entity["start"] - start, "end": entity["end"] - start}
+        for entity in entities
+        if start <= entity["start"] and entity["end"] <= end
+    ]
+
+
+def _find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """:func:`find_quotes` over one window, ``entities`` in text order."""
     sentences = Sentences.of(text)
     candidates = [
         *direct_quotes(text, sentences, entities),
@@ -173,7 +223,7 @@ def according_to_quotes(
     for match in re.finditer(rf"(?<!\S)(?:{pattern})\s+", text):
         sentence_end = sentences.end_of(match.start())
         comma = text.find("،", match.end(), sentence_end)
-        if comma < 0 or _word_count(text, match.end(), comma) > 8:
+        if comma < 0 or _word_count(text, match.end(), comma, 9) > 8:
             continue
         speaker = find_speaker(text, match.end(), comma, entities, cut_adjuncts=False)
         content_start = _skip_space(text, comma + 1)
@@ -414,24 +464,25 @@ def _trim_end(text: str, start: int, end: int) -> int:
     return end
 
 
-def _word_count(text: str, start: int, end: int) -> int:
-    return sum(1 for _ in _WORD.finditer(text, start, end))
+def _word_count(text: str, start: int, end: int, enough: int = MIN_CONTENT_WORDS) -> int:
+    """The number of words in ``text[start:end]``, counted up to ``enough`` (a region may be long)."""
+    return sum(1 for _ in islice(_WORD.finditer(text, start, end), enough))
 
 
 def _without_repeats(candidates: list[Candidate]) -> list[Candidate]:
     """One quote per span; a direct quote wins over an indirect reading of the same words."""
     order = {"direct": 0, "indirect": 1}
     kept: dict[tuple[int, int], Candidate] = {}
+    by_speaker: dict[int, list[Candidate]] = {}  # kept candidates by where their speaker starts
     for candidate in sorted(candidates, key=lambda c: (order[c.kind], c.start)):
         key = (candidate.start, candidate.end)
         if key in kept:
             continue
-        if any(
-            other.speaker.start == candidate.speaker.start and _overlap(other, candidate) > 0.5
-            for other in kept.values()
-        ):
+        same_speaker = by_speaker.setdefault(candidate.speaker.start, [])
+        if any(_overlap(other, candidate) > 0.5 for other in same_speaker):
             continue
         kept[key] = candidate
+        same_speaker.append(candidate)
     return sorted(kept.values(), key=lambda c: c.start)
 
 

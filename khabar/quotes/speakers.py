@@ -8,6 +8,7 @@ person the article stated them beside (or, failing that, to the one person quote
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -146,9 +147,18 @@ def _after_last_adjunct(text: str, start: int, end: int) -> int:
     return position if position < end else start
 
 
+def _start(entity: dict[str, Any]) -> int:
+    return entity["start"]
+
+
 def _first_named(entities: list[dict[str, Any]], start: int, end: int) -> dict[str, Any] | None:
-    """The first person named among the speaker's words, else the first organisation that opens them."""
-    inside = [entity for entity in entities if start <= entity["start"] < end]
+    """The first person named among the speaker's words, else the first organisation that opens them.
+    ``entities`` are in text order (looked up by bisection: a text may name thousands)."""
+    inside = []
+    for index in range(bisect.bisect_left(entities, start, key=_start), len(entities)):
+        if entities[index]["start"] >= end:
+            break
+        inside.append(entities[index])
     for entity in inside:
         if entity["label"] == "PER":
             return entity
@@ -167,6 +177,8 @@ def resolve_speakers(
     last: tuple[str | None, str | None] = (None, None)  # the last person quoted: «وی»، «این مقام»
     last_source: tuple[str | None, str | None] = (None, None)  # the last organisation quoted: «این گزارش»
     protagonist = _protagonist(speakers, entities)
+    people = [entity for entity in entities if entity["label"] == "PER"]
+    named_by: dict[str, tuple[str, str | None] | None] = {}  # speaker words → the person they name, once
     for speaker in speakers:
         person = True
         if speaker.entity is not None:
@@ -176,13 +188,13 @@ def resolve_speakers(
             current = last_source if last_source[0] else (speaker.text, None)
             person = False
         elif speaker.anaphoric:
-            current = last if last[0] else _last_before(entities, speaker.start, "PER")
+            current = last if last[0] else _last_before(people, speaker.start)
         else:
-            found = (
-                _by_role(speaker.text, roles)
-                or _appositive(text, speaker.text, entities)
-                or (protagonist if Speaker.is_role(speaker.text) else None)
-            )
+            if speaker.text not in named_by:
+                named_by[speaker.text] = _by_role(speaker.text, roles) or _appositive(
+                    text, speaker.text, people
+                )
+            found = named_by[speaker.text] or (protagonist if Speaker.is_role(speaker.text) else None)
             current = found or (
                 _bare(speaker.text),
                 None,
@@ -259,9 +271,11 @@ def _names_a_document(words: str) -> bool:
     return words.removeprefix("این ") in DOCUMENTS
 
 
-def _last_before(entities: list[dict[str, Any]], position: int, label: str) -> tuple[str | None, str | None]:
-    for entity in reversed(entities):
-        if entity["label"] == label and entity["end"] <= position:
+def _last_before(people: list[dict[str, Any]], position: int) -> tuple[str | None, str | None]:
+    """The last of ``people`` (in text order) named before ``position``."""
+    for index in range(bisect.bisect_left(people, position, key=_start) - 1, -1, -1):
+        entity = people[index]
+        if entity["end"] <= position:
             return entity.get("canonical") or entity["text"], entity.get("entity_id")
     return None, None
 

@@ -83,6 +83,10 @@ COMPOUND_MIN = 20  # ... and have been seen after or before a ZWNJ this often
 MIN_CLITIC_CORE = 3  # letters a word needs before a clitic (ره + ایم is not رهایم)
 MIN_COMPARATIVE_CORE = 2  # edited-text occurrences a word needs before تر/ترین (not هان + تر)
 MIN_TOGETHER = 2  # edited-text occurrences of a multiword spelling before words written apart are joined
+# No Persian word is this long (the lexicon's longest is 22 letters): a longer token is kept as written, and a word
+# stops taking affixes written apart once this long. Segmenting a token costs time quadratic in its length, so
+# this bound keeps restoration linear in the text's length whatever a text holds (issue 13).
+LONGEST_WORD = 100
 
 
 @dataclass(frozen=True, slots=True)
@@ -472,7 +476,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
         if word is None:
             word = spell(token) if respell else token
         # Affixes and word parts written apart keep attaching: بی رحمی هایم → بی‌رحمی‌هایم.
-        while index + size < count:
+        while index + size < count and len(word) <= LONGEST_WORD:
             following = tokens[index + size]
             longer = _join_affix(model, word, following) if following in tails else None
             if longer is None and _lost_zwnj(tokens[index + size - 1], following, regime):
@@ -598,8 +602,9 @@ def _joined_at_junctions(form: str, tokens: tuple[str, ...]) -> bool:
 
 @lru_cache(maxsize=200_000)
 def spell(token: str) -> str:
-    """The spelling of one token: as written when it has a ZWNJ or is itself a common spelling."""
-    if ZWNJ in token:
+    """The spelling of one token: as written when it has a ZWNJ, is longer than any word (:data:`LONGEST_WORD`)
+    or is itself a common spelling."""
+    if ZWNJ in token or len(token) > LONGEST_WORD:
         return token
     model = lexicon()
     if token in model.edited:
@@ -637,6 +642,8 @@ def _analyze(key: str, depth: int = 0) -> tuple[str, float] | None:
     joined (``های``, ``اند``, ``شناسی``) or a word start written before one (``می``, ``بی``, ``خانه``), next to
     a known word. Support grows with how reliably the part takes a ZWNJ and how well both sides are attested.
     """
+    if len(key) > LONGEST_WORD:
+        return None
     model = lexicon()
     best: tuple[str, float] | None = None
     for cut in range(2, len(key) - 1):
@@ -943,7 +950,7 @@ def _ratio_bucket(counts: tuple[int, int] | None) -> str:
 def classify(token: str) -> str:
     """Spell an unseen word with the boundary classifier: a ZWNJ wherever its score is positive."""
     model = lexicon()
-    if not model.weights or len(token) < 4:
+    if not model.weights or not 4 <= len(token) <= LONGEST_WORD:
         return token
     pieces: list[str] = []
     start = 0
