@@ -31,6 +31,7 @@ from typing import Any, BinaryIO
 from urllib.parse import urljoin, urlsplit
 
 from khabar.dates import parse_published
+from khabar.readers import limits
 from khabar.readers.decoding import DecodeFailure, decode, preview
 from khabar.readers.fields import PARAGRAPH_SEPARATOR
 from khabar.records import RawRecord, Rejection
@@ -86,8 +87,14 @@ class Page:
 
 
 def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
-    """One record for an HTML file on disk (the file is the article)."""
-    yield page_record(stream.read(), origin=origin)
+    """One record for an HTML file on disk (the file is the article); a page over
+    :data:`~khabar.readers.limits.MAX_RECORD_BYTES` is rejected without being read whole."""
+    data = stream.read(limits.MAX_RECORD_BYTES + 1)
+    if len(data) > limits.MAX_RECORD_BYTES:
+        size = limits.megabytes(limits.MAX_RECORD_BYTES)
+        yield Rejection(origin, 1, f"the page is over {size} (MAX_RECORD_BYTES): too large for one article")
+        return
+    yield page_record(data, origin=origin)
 
 
 def page_record(

@@ -16,12 +16,15 @@ becomes a record of its own rather than being dropped.
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
-from khabar.readers.decoding import decode_or_reject
+from khabar.readers import limits
+from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
 from khabar.readers.fields import PARAGRAPH_SEPARATOR
+from khabar.readers.streams import bounded_lines, read_prefix
 from khabar.records import RawRecord, Rejection
 
 _MARKER = re.compile(r"^[ \t]*date[ \t]+(?P<date>\d\S*)[ \t]*", re.IGNORECASE | re.MULTILINE)
@@ -29,17 +32,59 @@ _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
-    """Yield one record per ``date`` marker (or one for the whole file when it has none)."""
-    data = stream.read()
-    decoded = decode_or_reject(data, origin)
-    if isinstance(decoded, Rejection):
-        yield decoded
+    """Yield one record per ``date`` marker (or one for the whole file when it has none).
+
+    The file is streamed line by line; a record over :data:`~khabar.readers.limits.MAX_RECORD_BYTES` characters is
+    rejected without being kept whole.
+    """
+    prefix, complete, stream = read_prefix(stream, DETECT_BYTES)
+    try:
+        encoding = detect_encoding(prefix, complete=complete)
+    except DecodeFailure as failure:
+        yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(prefix))
         return
-    text, encoding = decoded
-    for record_no, (published, body) in enumerate(split_records(text), start=1):
-        yield RawRecord(
-            text=paragraphs(body), origin=origin, record_no=record_no, published=published, encoding=encoding
-        )
+    text = io.TextIOWrapper(stream, encoding=encoding)  # universal newlines: \r\n and \r read as \n
+    record_no = 0
+    try:
+        for published, body in _stream_records(bounded_lines(text.readline, limits.MAX_RECORD_BYTES)):
+            record_no += 1
+            if body is None:
+                size = limits.megabytes(limits.MAX_RECORD_BYTES)
+                reason = f"the record is over {size} (MAX_RECORD_BYTES): is a date marker missing?"
+                yield Rejection(origin=origin, record_no=record_no, reason=reason)
+                continue
+            yield RawRecord(
+                text=paragraphs(body),
+                origin=origin,
+                record_no=record_no,
+                published=published,
+                encoding=encoding,
+            )
+    except UnicodeDecodeError as exc:
+        yield Rejection(origin=origin, record_no=record_no + 1, reason=undecodable_reason(encoding, exc))
+
+
+def _stream_records(lines: Iterator[str | None]) -> Iterator[tuple[str | None, str | None]]:
+    """``(date or None, body)`` pairs from the lines of a seed file, as :func:`split_records` finds them; the body
+    is ``None`` for a record over the cap (its lines are dropped as they come)."""
+    published: str | None = None
+    parts: list[str] | None = []
+    size = 0
+    started = False  # a marker was seen: the record in hand is a dated one, kept even when blank
+    for line in lines:
+        marker = _MARKER.match(line) if line is not None else None
+        if marker is not None:
+            if started or (parts is None or "".join(parts).strip()):
+                yield published, None if parts is None else "".join(parts)
+            published, parts, size, started = marker["date"], [line[marker.end() :]], 0, True
+            continue
+        if parts is not None and line is not None and size + len(line) <= limits.MAX_RECORD_BYTES:
+            parts.append(line)
+            size += len(line)
+        else:
+            parts = None
+    if started or parts is None or "".join(parts).strip() or published is None:
+        yield published, None if parts is None else "".join(parts)
 
 
 def split_records(text: str) -> list[tuple[str | None, str]]:
