@@ -166,9 +166,12 @@ def destination_problem(url: str, *, allow_private_hosts: bool = False) -> str |
         return f"khabar fetches only http:// and https:// addresses, {written}"
     if not host:
         return "not a valid address: no host"
-    if allow_private_hosts:
-        return None
-    return host_problem(host)
+    problem = None if allow_private_hosts else host_problem(host)
+    if (
+        problem is None and "%" in host and ":" not in host
+    ):  # no DNS name holds a %: it would fail, then be retried
+        return f"not a valid address: the host name {host!r} is percent-encoded"
+    return problem
 
 
 def public_addresses(host: str, port: int) -> list[str]:

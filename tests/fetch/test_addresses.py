@@ -154,6 +154,12 @@ def test_public_addresses_and_names_pass_the_check_as_written(url):
     assert destination_problem(url) is None
 
 
+def test_a_percent_encoded_name_is_not_a_valid_address():
+    assert destination_problem("http://%6Eews.example/") == (
+        "not a valid address: the host name '%6eews.example' is percent-encoded"
+    )
+
+
 def test_allow_private_hosts_lifts_the_check_but_not_the_scheme():
     assert destination_problem("http://127.0.0.1/", allow_private_hosts=True) is None
     assert destination_problem("file:///etc/passwd", allow_private_hosts=True).startswith(

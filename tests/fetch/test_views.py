@@ -66,6 +66,15 @@ def test_feeds_and_fetch_through_the_cli(site, tmp_path):
     assert missing.returncode == 3 and "khabar feeds list" in missing.stderr
 
 
+def test_feeds_add_refuses_a_private_address_unless_allowed(tmp_path):
+    db = str(tmp_path / "feeds.db")
+    refused = khabar("feeds", "add", "http://127.0.0.1:8000/rss.xml", "--db", db)
+    assert refused.returncode == 2
+    assert "refused: 127.0.0.1 is a loopback address" in refused.stderr
+    assert "--allow-private-hosts" in refused.stderr
+    assert khabar("feeds", "add", "http://127.0.0.1:8000/rss.xml", "--db", db, LOCAL).returncode == 0
+
+
 def test_fetch_exits_1_when_a_feed_cannot_be_polled(site, tmp_path):
     db = str(tmp_path / "feeds.db")
     khabar("feeds", "add", site.url("/gone.xml"), "--db", db, LOCAL)
