@@ -187,9 +187,9 @@ class PostgresArchive(SQLArchive):
 
     @contextmanager
     def _time_limit(self, deadline: Deadline) -> Iterator[None]:
-        """PostgreSQL cancels a statement of the search that runs past the budget (``statement_timeout``, set
-        for the snapshot's transaction only), and stops its work on the server at once."""
-        with self.db.statement_timeout(deadline.seconds):
+        """PostgreSQL cancels a statement of the search that runs past the budget, and stops its work on the
+        server at once; no statement starts after the deadline (:meth:`PooledConnection.time_limit`)."""
+        with self.db.time_limit(deadline):
             try:
                 yield
             except psycopg.errors.QueryCanceled:
@@ -302,26 +302,33 @@ class PooledConnection:
                 connection.execute("COMMIT")
 
     @contextmanager
-    def statement_timeout(self, seconds: float) -> Iterator[None]:
-        """Each statement of this thread's transaction in the block is cancelled after ``seconds``: PostgreSQL's
-        ``statement_timeout``, set local to the transaction and put back after the block, so neither the rest of a
-        transaction nor another connection is affected. Without a transaction of this thread it does nothing."""
+    def time_limit(self, deadline: Deadline) -> Iterator[None]:
+        """This thread's statements in the block end by ``deadline``: none starts once it has passed, and the
+        server cancels any that runs longer than the whole budget (``statement_timeout``, set local to the
+        thread's transaction and put back after the block, so neither the rest of a transaction nor another
+        connection is affected). A search's few statements thus stop within one budget of the deadline."""
         connection = getattr(self._local, "connection", None)
-        if connection is None:
+        if connection is None:  # no transaction to scope the setting to: nothing of this thread is searching
             yield
             return
-        milliseconds = f"{max(1, round(seconds * 1000))}ms"
+        milliseconds = f"{max(1, round(deadline.seconds * 1000))}ms"
         before = connection.execute(
             "SELECT current_setting('statement_timeout'), set_config('statement_timeout', %s, true)",
             (milliseconds,),
         ).fetchone()[0]
+        self._local.deadline = deadline
         try:
             yield
-        finally:  # a cancelled statement aborted the transaction, and the setting with it
+        finally:
+            self._local.deadline = None
+            # A cancelled statement aborted the transaction, and the setting with it.
             if connection.info.transaction_status == psycopg.pq.TransactionStatus.INTRANS:
                 connection.execute("SELECT set_config('statement_timeout', %s, true)", (before,))
 
     def execute(self, sql: str, parameters: Sequence[Any] = (), /) -> Fetched:
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is not None and deadline.expired():
+            raise deadline.timeout()
         statement, values = _placeholders(sql), _storable(parameters)
         held = getattr(self._local, "connection", None)
         if held is None and _reads_only(sql):

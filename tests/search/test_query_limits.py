@@ -27,6 +27,7 @@ from khabar.search.query import (
     to_fts5,
     to_tsquery,
 )
+from khabar.store import open_archive
 from khabar.store import sqlite as sqlite_store
 
 WORDS = [
@@ -127,6 +128,16 @@ def test_the_archive_refuses_them_as_a_query_error(archive, query: str) -> None:
 
 
 # -- the time budget ---------------------------------------------------------------------------------------------
+@pytest.fixture
+def postgres_archive(postgres_server):
+    """An archive in a fresh database of the session's PostgreSQL server (skipped without one)."""
+    url = postgres_server.create_database()
+    archive = open_archive(url)
+    yield archive
+    archive.close()
+    postgres_server.drop_database(url)
+
+
 class Clock:
     """A clock that moves only when told, so a test decides when a deadline passes."""
 
@@ -162,10 +173,21 @@ def test_the_database_stops_a_statement_past_the_deadline(archive, backend: str)
             assert archive.db.execute("SHOW statement_timeout").fetchone()[0] == "0"
 
 
-def test_the_limit_ends_with_the_block_inside_a_write_transaction(archive, backend: str) -> None:
+def test_no_statement_starts_after_the_deadline(postgres_archive) -> None:
+    """PostgreSQL's timeout is per statement: a search's later statements (BM25 counts a phrase's articles in
+    one each) are not started once the deadline has passed, so a search ends within one budget of it."""
+    archive = postgres_archive
+    clock = Clock()
+    with pytest.raises(QueryTimeout), archive._snapshot(), archive._time_limit(Deadline(5, clock)):
+        assert archive.db.execute("SELECT 1").fetchone()[0] == 1
+        clock.now = 5.0
+        archive.db.execute("SELECT 2")
+    assert service.search(archive, None).total == 0
+
+
+def test_the_limit_ends_with_the_block_inside_a_write_transaction(postgres_archive) -> None:
     """A search inside an uncommitted write (PostgreSQL: the thread's held connection) leaves its timeout behind."""
-    if backend != "postgresql":
-        pytest.skip("SQLite's limit is a progress handler on the connection, removed after the block")
+    archive = postgres_archive
     archive.reject(Rejection("t", 1, "test"))  # holds a connection in a transaction until commit
     with archive._time_limit(Deadline(30)):
         assert archive.db.execute("SHOW statement_timeout").fetchone()[0] == "30s"
@@ -173,10 +195,9 @@ def test_the_limit_ends_with_the_block_inside_a_write_transaction(archive, backe
     archive.commit()
 
 
-def test_a_search_past_its_budget_raises_query_timeout(archive, backend: str, monkeypatch) -> None:
+def test_a_search_past_its_budget_raises_query_timeout(tmp_path, monkeypatch) -> None:
     """End to end on SQLite: the smallest budget and a look at the clock at every step stop any search."""
-    if backend != "sqlite":
-        pytest.skip("PostgreSQL's statement_timeout is tested on a statement made slow on purpose, above")
+    archive = open_archive(tmp_path / "test.db")
     service.ingest(archive, [RawRecord("خبر کوتاه درباره ایران و عراق.", "t", 1, title="ایران")])
     monkeypatch.setattr(sqlite_store, "PROGRESS_STEPS", 1)
     archive.query_timeout = 1e-9
@@ -185,6 +206,7 @@ def test_a_search_past_its_budget_raises_query_timeout(archive, backend: str, mo
             service.search(archive, query, collapse=collapse)
     archive.query_timeout = None  # KHABAR_QUERY_TIMEOUT or 5 s
     assert service.search(archive, "ایران OR عراق").total == 1
+    archive.close()
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "soon", "nan", "inf"])
