@@ -42,9 +42,10 @@ SQLITE = Dialect(
 
 
 # Steps of SQLite's virtual machine between two looks at a search's deadline. A ranked search over 20k articles
-# took ~0.4 ms per 1,000 steps (FTS5's bm25 runs within one step), so a search stops within a millisecond or so of
-# its budget, and the ~450 looks of a 0.2 s search (a Python call and a clock read each) cost about 0.1 %.
-PROGRESS_STEPS = 1_000
+# ran 1,000 steps in ~0.4 ms (FTS5's bm25 is one step a row), so a search stops within a few milliseconds of its
+# budget. Each look takes the GIL, which SQLite otherwise leaves to other threads while it works: 10,000 steps keep
+# that to a few hundred a second.
+PROGRESS_STEPS = 10_000
 
 
 class SQLiteArchive(SQLArchive):
