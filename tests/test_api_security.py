@@ -5,7 +5,15 @@ Write routes are found in ``app.routes`` (every method but GET/HEAD), so a route
 
 from __future__ import annotations
 
+import http.client
 import json
+import os
+import re
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -485,3 +493,96 @@ def test_the_docs_know_writes_need_a_bearer_token(client: TestClient) -> None:
     assert schema["components"]["securitySchemes"]["HTTPBearer"]["scheme"] == "bearer"
     assert schema["paths"]["/api/articles"]["post"]["security"] == [{"HTTPBearer": []}]
     assert "security" not in schema["paths"]["/api/search"]["get"]
+
+
+# -- end to end: the real `khabar serve` on loopback ---------------------------------------------------------------
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    """``(address, token)`` of ``khabar serve`` on 127.0.0.1 started without a token, as ``make run`` starts it."""
+    folder = tmp_path_factory.mktemp("served")
+    port = _free_port()
+    log_path = folder / "serve.log"
+    env = {key: value for key, value in os.environ.items() if key != "KHABAR_TOKEN"}
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "khabar", "serve", "--db", str(folder / "served.db"), "--port", str(port)]
+            + ["--max-json-mb", "0.01"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60  # a ceiling against a hang only
+        while time.monotonic() < deadline:
+            assert process.poll() is None, log_path.read_text(errors="replace")
+            try:
+                with urllib.request.urlopen(f"{base}/api/stats", timeout=2):
+                    break
+            except OSError:
+                time.sleep(0.2)
+        banner = log_path.read_text()
+        token = re.search(r"writes need this token.*\n\s+(\S+)\n", banner)
+        assert token is not None, banner
+        yield base, token.group(1)
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _raw_post(base: str, path: str, headers: dict[str, str], body: Iterator[bytes] | bytes | None = None):
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
+    try:
+        chunked = body is not None and not isinstance(body, bytes)
+        connection.request("POST", path, body=body, headers=headers, encode_chunked=chunked)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def test_serve_on_loopback_makes_a_token_and_writes_need_it(served: tuple[str, str]) -> None:
+    base, token = served
+    article = json.dumps(UPLOADED, ensure_ascii=False).encode()
+    kind = {"Content-Type": "application/json"}
+
+    status, headers, body = _raw_post(base, "/api/articles", kind, article)
+    assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+
+    status, _, body = _raw_post(base, "/api/articles", {**kind, "Authorization": f"Bearer {token}"}, article)
+    assert status == 200 and json.loads(body)["added"] == 1
+
+
+def test_serve_refuses_a_declared_oversize_body_unread(served: tuple[str, str]) -> None:
+    """Content-Length of a gigabyte and no body at all: answered at once, nothing waited for."""
+    base, token = served
+    connection = http.client.HTTPConnection(base.removeprefix("http://"), timeout=60)
+    try:
+        connection.putrequest("POST", "/api/articles")
+        for name, value in {"Authorization": f"Bearer {token}", "Content-Length": str(10**9)}.items():
+            connection.putheader(name, value)
+        connection.endheaders()
+        response = connection.getresponse()
+        assert response.status == 413 and "too large" in json.loads(response.read())["error"]
+    finally:
+        connection.close()
+
+
+def test_serve_refuses_a_chunked_oversize_body(served: tuple[str, str]) -> None:
+    base, token = served
+    body = json.dumps([UPLOADED] * 200, ensure_ascii=False).encode()
+    headers = {"Authorization": f"Bearer {token}", "Content-Type": "application/json"}
+
+    status, _, answer = _raw_post(base, "/api/articles", headers, _chunks(body, 1024))
+
+    assert status == 413 and "too large" in json.loads(answer)["error"]

@@ -565,7 +565,7 @@ def serve(
             show_envvar=True,
             help="The secret every write (POST, DELETE) must send as 'Authorization: Bearer TOKEN'. "
             "Without one, a server on this machine makes a random token and prints it; on any other --host "
-            "the server is read-only.",
+            "the server is read-only. Prefer KHABAR_TOKEN: other users of the machine can see a command line.",
         ),
     ] = None,
     read_only: Annotated[
