@@ -10,7 +10,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import (
     BarColumn,
@@ -26,6 +25,7 @@ from rich.text import Text
 
 from khabar import service
 from khabar.batch import analyzer_for
+from khabar.cli.terminal import TerminalConsole, cell, plain
 from khabar.errors import InputError, KhabarError
 from khabar.readers.fields import parse_field_map
 from khabar.records import Analysis, Rejection
@@ -41,8 +41,8 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-out = Console(soft_wrap=True)
-err = Console(stderr=True, soft_wrap=True)
+out = TerminalConsole(soft_wrap=True)
+err = TerminalConsole(stderr=True, soft_wrap=True)
 
 DbOption = Annotated[
     str,
@@ -273,14 +273,14 @@ def search(
     for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
         when = f"{hit.published_jalali} ({hit.published[:10]})" if hit.published else "undated"
         out.print(
-            f"\n[bold]{rank}. {escape(hit.title or hit.lead)}[/] [dim]{hit.source or '?'} · {when} · {hit.id}[/]"
+            f"\n[bold]{rank}. {escape(hit.title or hit.lead)}[/] [dim]{escape(hit.source or '?')} · {when} · {escape(hit.id)}[/]"
             + (f" [cyan](+{hit.collapsed} more copies)[/]" if hit.collapsed else "")
         )
         out.print(_marked(hit.snippet.text, hit.snippet.highlights))
 
 
 def _marked(text: str, highlights: list[list[int]]) -> Text:
-    rendered = Text(text)
+    rendered = Text(plain(text))  # same length: the highlights still fit
     for start, end in highlights:
         rendered.stylize("bold black on yellow", start, end)
     return rendered
@@ -310,7 +310,7 @@ def entities(
         return
     table = Table("type", "name", "articles", "mentions", "id")
     for row in rows:
-        table.add_row(row.label, row.name, f"{row.articles:,}", f"{row.mentions:,}", row.id)
+        table.add_row(cell(row.label), cell(row.name), f"{row.articles:,}", f"{row.mentions:,}", cell(row.id))
     out.print(table)
 
 
@@ -363,7 +363,7 @@ def quotes(
         if quote.speaker != who:
             who += f" ({quote.speaker})"
         said = f"«{quote.text}»" if quote.kind == "direct" else quote.text
-        table.add_row(day, who, said, quote.source or "–", quote.article_id)
+        table.add_row(day, cell(who), cell(said), cell(quote.source), cell(quote.article_id))
     out.print(table)
     if page.total > len(page.quotes):
         out.print(f"{len(page.quotes)} of {page.total:,} quotes; use --limit for more")
@@ -428,9 +428,7 @@ def _print_findings(page: service.FindingPage, as_json: bool, columns: tuple[str
     table = Table("published", *columns, "article")
     for item in page.items:
         day = item.published_jalali or "–"
-        table.add_row(
-            day, *("–" if item.fields[c] is None else str(item.fields[c]) for c in columns), item.article_id
-        )
+        table.add_row(day, *(cell(item.fields[c]) for c in columns), cell(item.article_id))
     out.print(table)
     if page.total > len(page.items):
         out.print(f"{len(page.items)} of {page.total:,}; use --limit for more")
@@ -448,7 +446,9 @@ def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--js
         return
     table = Table(show_header=False, box=None)
     table.add_row("articles", f"{result.articles:,}")
-    table.add_row("sources", ", ".join(f"{name} {count:,}" for name, count in result.sources.items()) or "–")
+    table.add_row(
+        "sources", cell(", ".join(f"{name} {count:,}" for name, count in result.sources.items()) or "–")
+    )
     if result.first_day:
         table.add_row("dates", f"{result.first_day} … {result.last_day}")
         table.add_row("dates (Jalali)", f"{result.first_day_jalali} … {result.last_day_jalali}")
@@ -694,7 +694,9 @@ def feeds_list(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option(
         if feed.error:
             status += f": {feed.error}"
         pages = ", ".join(f"{count:,} {state}" for state, count in sorted(feed.pages.items())) or "–"
-        table.add_row(str(feed.id), feed.source, feed.url, feed.last_polled_at or "–", status, pages)
+        table.add_row(
+            str(feed.id), cell(feed.source), cell(feed.url), feed.last_polled_at or "–", cell(status), pages
+        )
     out.print(table)
 
 
