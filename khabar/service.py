@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
 from urllib.parse import urlsplit
 
 from khabar.dates import parse_user_date
-from khabar.errors import InputError
+from khabar.errors import InputError, NotFound
 from khabar.pipeline import Pipeline, identity_of_raw
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import FieldMap, record_from_mapping
@@ -41,8 +41,11 @@ from khabar.store.base import (
 if TYPE_CHECKING:
     from khabar.fetch.http import PoliteClient, Politeness
 
-COMMIT_EVERY = 200
+COMMIT_EVERY = 200  # records written in one transaction at most …
+WRITE_EVERY = 1.0  # … or after this many seconds of analysis, whichever comes first
+LISTED_REJECTIONS = 100  # an ingest summary lists this many rejections; all are counted and stored
 MAX_LIMIT = 200
+MAX_OFFSET = 1_000_000  # paging deeper than this is refused (a date range or a filter finds it faster)
 
 
 @cache
@@ -133,13 +136,20 @@ def ingest(
     items: Iterable[RawRecord | Rejection],
     *,
     on_record: Callable[[Analysis | Rejection | RawRecord, bool], None] | None = None,
+    before_store: Callable[[RawRecord | Rejection], None] | None = None,
     analyze: bool = True,
     analyzer: Analyzer = IN_PROCESS,
 ) -> IngestSummary:
-    """Analyze and store every record; rejections are stored too. Committed in batches and at the end.
+    """Analyze and store every record; rejections are stored too.
 
-    ``on_record(item, added)`` is called after each record (for progress bars and messages). A record whose
-    identity is already stored is counted as a duplicate before it is analyzed. ``analyze=False`` stores and
+    Records are analyzed first and written afterwards, in blocks of at most :data:`COMMIT_EVERY` records or
+    :data:`WRITE_EVERY` seconds of analysis, each block one short transaction (``archive.writing()``): the archive
+    is never locked while this ingest reads or analyzes, so other writers (the API, another ingest) take turns
+    with it instead of waiting for it. A crash loses at most the block being analyzed; a rerun restores it.
+
+    ``on_record(item, added)`` is called for each record as it is stored, inside its block, and
+    ``before_store(record)`` just before (both may write: what they write is committed with the record). A record
+    whose identity is already stored is counted as a duplicate before it is analyzed. ``analyze=False`` stores and
     indexes only (see :func:`store_only_pipeline`); :func:`reanalyze` completes such articles later.
     ``analyzer`` says where analysis runs (:mod:`khabar.batch`: Dask workers); this process alone writes, in input
     order, so the archive holds the same records whichever analyzer ran.
@@ -159,34 +169,62 @@ def ingest(
             layouts.append(layout)
             yield [record for record, needed in layout if needed and isinstance(record, RawRecord)]
 
-    count = 0
+    ready: list[
+        tuple[RawRecord | Rejection, Analysis | Rejection | RawRecord]
+    ] = []  # analyzed, not yet stored
+
+    def store_ready() -> None:
+        block = ready.copy()
+        ready.clear()
+        stopped: BaseException | None = None
+        with archive.writing():
+            for record, item in block:
+                if before_store is not None:
+                    before_store(record)
+                added = _store(archive, item, summary)
+                try:
+                    if on_record is not None:
+                        on_record(item, added)
+                except BaseException as error:  # the caller stops the ingest: what is stored so far is kept
+                    stopped = error
+                    break
+        if stopped is not None:
+            raise stopped
+
+    block_started = time.monotonic()
     try:
         for analyzed in analyzer(to_analyze(), analyze):
             results = iter(analyzed)
             for record, needed in layouts.popleft():
-                count += 1
-                added = False
-                item: Analysis | Rejection | RawRecord = next(results) if needed else record
-                if isinstance(item, RawRecord):
-                    summary.duplicates += 1
-                elif isinstance(item, Rejection):
-                    archive.reject(item)
-                    summary.rejected += 1
-                    summary.rejections.append(item)
-                elif added := archive.add(item):
-                    summary.added += 1
-                    summary.undated += item.published is None
-                    if item.encoding:
-                        summary.encodings[item.encoding] += 1
-                else:
-                    summary.duplicates += 1  # stored meanwhile by an earlier record of this run
-                if on_record is not None:
-                    on_record(item, added)
-                if count % COMMIT_EVERY == 0:
-                    archive.commit()
+                ready.append((record, next(results) if needed else record))
+            if len(ready) >= COMMIT_EVERY or time.monotonic() - block_started >= WRITE_EVERY:
+                store_ready()
+                block_started = time.monotonic()
     finally:
-        archive.commit()
+        if ready:
+            store_ready()
     return summary
+
+
+def _store(archive: Archive, item: Analysis | Rejection | RawRecord, summary: IngestSummary) -> bool:
+    """Store one result of :func:`ingest` (a raw record is a duplicate found before analysis) and count it;
+    whether it was added."""
+    added = False
+    if isinstance(item, RawRecord):
+        summary.duplicates += 1
+    elif isinstance(item, Rejection):
+        archive.reject(item)
+        summary.rejected += 1
+        if len(summary.rejections) < LISTED_REJECTIONS:
+            summary.rejections.append(item)
+    elif added := archive.add(item):
+        summary.added += 1
+        summary.undated += item.published is None
+        if item.encoding:
+            summary.encodings[item.encoding] += 1
+    else:
+        summary.duplicates += 1  # stored meanwhile by an earlier record of this run
+    return added
 
 
 def reanalyze(
@@ -195,33 +233,48 @@ def reanalyze(
     """Analyze the articles a store-only ingest left unanalyzed, in place; returns how many were done.
 
     Each article is analyzed from its original text, exactly as ``ingest`` would have; its id stays the same.
+    A batch is analyzed first and written afterwards in one short transaction, as :func:`ingest` does.
     """
     done = 0
     while stored := archive.pending(batch):
-        for old in stored:
-            raw = RawRecord(
-                text=old.original_text,
-                origin=(old.origin or "archive").rsplit("#", 1)[0],
-                record_no=int(old.origin.rsplit("#", 1)[1]) if old.origin and "#" in old.origin else 0,
-                external_id=old.external_id,
-                url=old.url,
-                source=old.source,
-                title=old.title,
-                published=old.published_raw or old.published,
-                encoding=old.encoding,
-            )
-            analysis = pipeline().process(raw)
-            if isinstance(analysis, Rejection):  # keep the stored article; say why it stays unanalyzed
-                archive.reject(analysis)
-                analysis = replace(old, analyzed=True)  # not pending any more; the rejection says why
-            else:
-                analysis.id, analysis.identity = old.id, old.identity
-            archive.replace(analysis)
+        analyses = [_reanalysis(old) for old in stored]
+        with archive.writing():
+            for analysis, rejection in analyses:
+                if (
+                    rejection is not None
+                ):  # keep the stored article; the rejection says why it stays unanalyzed
+                    archive.reject(rejection)
+                archive.replace(analysis)
+        for analysis, _ in analyses:
             done += 1
             if on_article is not None:
                 on_article(analysis)
-        archive.commit()
     return done
+
+
+def _reanalysis(old: Analysis) -> tuple[Analysis, Rejection | None]:
+    """A stored article analyzed again (same id and identity), or, when analysis rejects it, the stored article
+    marked analyzed (not pending any more) with the rejection."""
+    analysis = pipeline().process(_raw_of(old))
+    if isinstance(analysis, Rejection):
+        return replace(old, analyzed=True), analysis
+    analysis.id, analysis.identity = old.id, old.identity
+    return analysis, None
+
+
+def _raw_of(stored: Analysis) -> RawRecord:
+    """The input record a stored article was made from, to analyze it again."""
+    return RawRecord(
+        text=stored.original_text,
+        origin=(stored.origin or "archive").rsplit("#", 1)[0],
+        record_no=int(stored.origin.rsplit("#", 1)[1]) if stored.origin and "#" in stored.origin else 0,
+        external_id=stored.external_id,
+        url=stored.url,
+        source=stored.source,
+        title=stored.title,
+        published=stored.published_raw or stored.published,
+        encoding=stored.encoding,
+    )
 
 
 def ingest_paths(
@@ -262,12 +315,16 @@ def retry_rejected(archive: Archive, **options: Any) -> RetrySummary:
             for item in read_paths([origin]):
                 number = item.record_no or 0
                 if 0 in numbers or number in numbers:
-                    archive.forget_rejections(item.origin, item.record_no)  # committed with its outcome
-                    if number != 0:
-                        archive.forget_rejections(item.origin, None)
                     yield item
 
-    return RetrySummary(ingest(archive, records(), **options), not_retried)
+    def forget_old_rejection(item: RawRecord | Rejection) -> None:
+        """In the record's own write block: its old rejection goes as its new outcome is stored."""
+        archive.forget_rejections(item.origin, item.record_no)
+        if item.record_no:
+            archive.forget_rejections(item.origin, None)
+
+    summary = ingest(archive, records(), before_store=forget_old_rejection, **options)
+    return RetrySummary(summary, not_retried)
 
 
 def ingest_upload(archive: Archive, filename: str, content: BinaryIO) -> IngestSummary:
@@ -317,8 +374,7 @@ def search(
     """
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise InputError("offset cannot be negative")
+    _check_offset(offset)
     request = SearchRequest(
         query=(query or "").strip() or None,
         since=parse_user_date(since) if since else None,
@@ -345,6 +401,8 @@ def article_links(archive: Archive, article_id: str) -> ArticleLinks:
 
 def story(archive: Archive, story_id: int) -> StoryDetail:
     """The articles about one event, oldest first, with their sources."""
+    if not 0 < story_id < 2**63:  # the archive's row ids; a larger number cannot name a story
+        raise NotFound(f"no story with id {story_id} in this archive")
     return archive.story(story_id)
 
 
@@ -353,6 +411,8 @@ def stats(archive: Archive) -> Stats:
 
 
 def rejections(archive: Archive, limit: int = 100) -> list[StoredRejection]:
+    if not 1 <= limit <= 100_000:
+        raise InputError(f"limit must be between 1 and 100,000, not {limit}")
     return archive.rejections(limit)
 
 
@@ -430,12 +490,18 @@ def quotes(
     return QuotePage(request, total, found)
 
 
+def _check_offset(offset: int) -> None:
+    if not 0 <= offset <= MAX_OFFSET:
+        raise InputError(
+            f"offset must be between 0 and {MAX_OFFSET:,}, not {offset}: narrow the search with dates or a source"
+        )
+
+
 def _window(since: str | None, until: str | None, limit: int, offset: int) -> dict[str, Any]:
     """The publication-day range and paging every findings query shares, checked."""
     if not 1 <= limit <= MAX_LIMIT:
         raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    if offset < 0:
-        raise InputError("offset cannot be negative")
+    _check_offset(offset)
     first = parse_user_date(since) if since else None
     last = parse_user_date(until) if until else None
     if first and last and first > last:

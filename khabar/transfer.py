@@ -28,6 +28,7 @@ import gzip
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,20 +110,19 @@ def import_archive(
     else:
         raise InputError(f"cannot import {path}: no such file or folder")
     summary = TransferSummary()
-    try:
-        for number, (analysis, ingested_at) in enumerate(_read_articles(articles), start=1):
-            added = archive.add(analysis, ingested_at)
-            summary.articles += added
-            summary.known += not added
-            if on_article is not None:
-                on_article(analysis, added)
-            if number % BATCH == 0:
-                archive.commit()
-        for table, file in tables.items():
-            if file is not None:
+    records = _read_articles(articles)
+    while batch := list(islice(records, BATCH)):  # read (and checked) before the write block opens
+        with archive.writing():
+            for analysis, ingested_at in batch:
+                added = archive.add(analysis, ingested_at)
+                summary.articles += added
+                summary.known += not added
+                if on_article is not None:
+                    on_article(analysis, added)
+    for table, file in tables.items():
+        if file is not None:
+            with archive.writing():
                 summary.rows[table] = archive.restore_rows(table, _read_lines(file))
-    finally:
-        archive.commit()
     return summary
 
 
@@ -131,7 +131,12 @@ def _read_articles(path: Path) -> Iterator[tuple[Analysis, str | None]]:
         ingested_at = data.pop("ingested_at", None)
         try:
             analysis = Analysis.from_dict(data)
-        except TypeError as error:  # a required field is missing
+        except (
+            TypeError,
+            ValueError,
+            AttributeError,
+            KeyError,
+        ) as error:  # a field missing or of the wrong kind
             raise InputError(f"{path} line {number} is not an analysis record: {error}") from None
         if analysis.original_text == analysis.text:
             analysis.original_text = analysis.text  # the same text: stored once (see SQLArchive.add)
@@ -147,6 +152,8 @@ def _read_lines(path: Path) -> Iterator[dict[str, Any]]:
                 data = json.loads(line)
             except json.JSONDecodeError as error:
                 raise InputError(f"{path} line {number}: broken JSON ({error})") from None
+            except RecursionError:
+                raise InputError(f"{path} line {number}: JSON nested too deeply to be an export") from None
             if not isinstance(data, dict):
                 raise InputError(f"{path} line {number}: expected a JSON object")
             yield data

@@ -8,6 +8,7 @@ object.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from typing import Any, Protocol
@@ -323,6 +324,10 @@ class Archive(Protocol):
 
     def commit(self) -> None:
         """Make everything added so far durable."""
+
+    def writing(self) -> AbstractContextManager[None]:
+        """A block of writes stored together: committed at its end, rolled back if it raises. Writers hold the
+        archive's write lock (SQLite) only inside such blocks, so keep analysis and input reading out of them."""
 
     def get(self, article_id: str) -> Analysis:
         """The stored analysis record; raises :class:`~khabar.errors.NotFound`."""

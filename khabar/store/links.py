@@ -296,7 +296,8 @@ def link_unlinked(db: sqlite3.Connection, batch: int = 500) -> int:
         ).fetchall()
         if not rows:
             return done
-        with db:
+        with db:  # the connection is in autocommit mode: one explicit transaction per batch
+            db.execute("BEGIN IMMEDIATE")
             for row in rows:
                 link_article(db, row["rowid"], analysis_of(row))
         done += len(rows)

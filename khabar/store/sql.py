@@ -12,9 +12,10 @@ behaviour each backend implements itself (:meth:`SQLArchive._index`, :meth:`SQLA
 from __future__ import annotations
 
 import json
+import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import AbstractContextManager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any, Protocol
@@ -62,6 +63,26 @@ COLUMNS_OUTSIDE_JSON = (
 # Tables that ``khabar export`` writes row by row and ``khabar import`` loads as they are (articles travel as
 # analysis records; everything derived from them is rebuilt by ``add``), with the column that orders them.
 TRANSFERRED_TABLES = {"rejected": "rowid", "feeds": "id", "feed_items": "url"}
+TRANSFERRED_COLUMNS = {  # what ``restore_rows`` may write: an export's keys become column names, so only these
+    "rejected": frozenset({"origin", "record_no", "reason", "excerpt", "rejected_at"}),
+    "feeds": frozenset(
+        {
+            "id",
+            "url",
+            "name",
+            "title",
+            "etag",
+            "last_modified",
+            "last_polled_at",
+            "last_status",
+            "error",
+            "added_at",
+        }
+    ),
+    "feed_items": frozenset(
+        {"url", "feed_id", "status", "attempts", "reason", "article_id", "first_seen_at", "last_tried_at"}
+    ),
+}
 
 
 class Row(Protocol):
@@ -113,6 +134,9 @@ class Dialect:
     query_errors: tuple[type[Exception], ...]  # what a query the index cannot run raises
     same_text_ignoring_case: str  # ``{column} = ?`` without regard to (ASCII) case
     starts_with_a_year: str  # ``{column}`` begins with four digits
+
+
+_WRITING_DEPTH = threading.local()  # per thread and archive: how many ``writing()`` blocks are open
 
 
 class SQLArchive(ABC):
@@ -336,6 +360,24 @@ class SQLArchive(ABC):
 
     def commit(self) -> None:
         self.db.commit()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction, committed at the end and rolled back on an exception. PostgreSQL's writers
+        take row locks only, so this is all it needs; SQLite takes its one write lock up front (its override).
+        A block inside a block joins it."""
+        depth = _WRITING_DEPTH.__dict__.setdefault(id(self), 0)
+        _WRITING_DEPTH.__dict__[id(self)] = depth + 1
+        try:
+            yield
+        except BaseException:
+            if depth == 0:
+                self.db.rollback()
+            raise
+        finally:
+            _WRITING_DEPTH.__dict__[id(self)] = depth
+        if depth == 0:
+            self.db.commit()
 
     # -- reading -----------------------------------------------------------------------------------------------
     def get(self, article_id: str) -> Analysis:
@@ -734,8 +776,18 @@ class SQLArchive(ABC):
         """Insert rows that :meth:`table_rows` gave (rows already there are kept); how many were new."""
         if table not in TRANSFERRED_TABLES:
             raise ValueError(f"{table} is not a table that travels row by row")
+        allowed = TRANSFERRED_COLUMNS[table]
         added = 0
         for row in rows:
+            if unknown := sorted(set(row) - allowed):
+                raise InputError(
+                    f"the export's {table} rows have fields the table does not: {', '.join(map(repr, unknown[:5]))}"
+                    f"; expected only {', '.join(sorted(allowed))}"
+                )
+            if odd := [key for key, value in row.items() if not isinstance(value, str | int | float | None)]:
+                raise InputError(
+                    f"the export's {table} field {odd[0]!r} holds a list or an object, not a value"
+                )
             columns = ", ".join(f'"{column}"' for column in row)
             marks = ", ".join("?" * len(row))
             added += len(

@@ -1,6 +1,9 @@
 """The embedded default archive: one SQLite file in WAL mode, searched through FTS5.
 
-Each thread gets its own connection (WAL lets readers run while an ingest writes). The full-text index holds
+Each thread gets its own connection (WAL lets readers run while an ingest writes). Connections run in autocommit
+mode: a write outside :meth:`SQLiteArchive.writing` is committed at once, and a ``writing()`` block is one short
+``BEGIN IMMEDIATE`` transaction, so no connection ever sits on the write lock while it reads input or analyzes
+(an ingest, an import and the API's writers take turns in blocks of about a second). The full-text index holds
 the terms of khabar's own Persian analyzer, never raw text, so orthographic variants meet in the index. Every
 query is shared with PostgreSQL (:mod:`khabar.store.sql`); what is SQLite's own is here: the connection, the
 migrations, and the FTS5 index with its ``bm25`` ranking.
@@ -41,6 +44,10 @@ SQLITE = Dialect(
 )
 
 
+BUSY_TIMEOUT = 60.0
+"""Seconds a writer waits for another's write block to end (blocks last about a second; see ``service.ingest``)."""
+
+
 # Steps of SQLite's virtual machine between two looks at a search's deadline. A ranked search over 20k articles
 # ran 1,000 steps in ~0.4 ms (FTS5's bm25 is one step a row), so a search stops within a few milliseconds of its
 # budget. Each look takes the GIL, which SQLite otherwise leaves to other threads while it works: 10,000 steps keep
@@ -68,7 +75,9 @@ class SQLiteArchive(SQLArchive):
         connection = getattr(self._local, "connection", None)
         if connection is None:
             try:
-                connection = sqlite3.connect(self.path, timeout=30, check_same_thread=False)
+                connection = sqlite3.connect(
+                    self.path, timeout=BUSY_TIMEOUT, check_same_thread=False, isolation_level=None
+                )
                 connection.row_factory = sqlite3.Row
                 connection.execute("PRAGMA journal_mode=WAL")
                 connection.execute("PRAGMA synchronous=NORMAL")
@@ -97,6 +106,23 @@ class SQLiteArchive(SQLArchive):
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, now()))
         if "0005_duplicates" not in done:  # articles stored before near-duplicates and stories existed
             link_unlinked(db)
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        """One write transaction: ``BEGIN IMMEDIATE`` takes the write lock at once (waiting up to
+        :data:`BUSY_TIMEOUT` for another writer's block), so a block never fails half-way on a lock it cannot
+        upgrade to. Committed at the end, rolled back on an exception; a block inside a block joins it."""
+        db = self.db
+        if db.in_transaction:
+            yield
+            return
+        db.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            db.rollback()
+            raise
+        db.commit()
 
     @contextmanager
     def _time_limit(self, deadline: Deadline) -> Iterator[None]:

@@ -161,3 +161,43 @@ def test_parquet_tables_for_analysts(tmp_path, archive, report_and_copy) -> None
     amounts = pq.read_table(tmp_path / "tables" / "amounts.parquet")
     assert str(amounts.schema.field("value").type) == "double"
     assert {"entities.parquet", "dates.parquet", "places.parquet"} <= set(summary.files)
+
+
+def test_an_export_cannot_name_columns_the_table_does_not_have(tmp_path, archive) -> None:
+    """A key of an exported row becomes a column name: a crafted one (SQL in a quoted name) is refused before any
+    SQL runs, and nothing of that table is stored (issue 13)."""
+    folder = tmp_path / "crafted"
+    folder.mkdir()
+    (folder / "articles.jsonl").write_text("", "utf-8")
+    injected = "origin\") SELECT name, 0, sql, '', '' FROM sqlite_master --"
+    rows = [
+        {
+            "origin": "a.csv",
+            "record_no": 1,
+            "reason": "fine",
+            "excerpt": "",
+            "rejected_at": "2025-10-09T00:00:00Z",
+        },
+        {injected: "x", "record_no": 2, "reason": "r", "excerpt": "", "rejected_at": "2025-10-09T00:00:00Z"},
+    ]
+    (folder / "rejected.jsonl").write_text("".join(json.dumps(row) + "\n" for row in rows), "utf-8")
+    with pytest.raises(InputError, match="fields the table does not"):
+        transfer.import_archive(archive, folder)
+    assert archive.rejections() == []
+
+
+def test_an_export_row_with_an_object_for_a_value_is_refused(tmp_path, archive) -> None:
+    folder = tmp_path / "odd"
+    folder.mkdir()
+    (folder / "articles.jsonl").write_text("", "utf-8")
+    row = {"url": "https://x.example/rss", "name": {"nested": 1}, "added_at": "2025-10-09T00:00:00Z"}
+    (folder / "feeds.jsonl").write_text(json.dumps(row) + "\n", "utf-8")
+    with pytest.raises(InputError, match="list or an object"):
+        transfer.import_archive(archive, folder)
+
+
+def test_a_deeply_nested_export_line_is_a_clear_error(tmp_path, archive) -> None:
+    path = tmp_path / "deep.jsonl"
+    path.write_text("[" * 100_000 + "]" * 100_000 + "\n", "utf-8")
+    with pytest.raises(InputError, match=r"line 1"):
+        transfer.import_archive(archive, path)
