@@ -13,6 +13,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -29,6 +30,7 @@ from khabar.api.security import (
     ServerSettings,
     foreign_sender,
     is_loopback,
+    loopback_names,
     same_origin,
     token_matches,
     write_access,
@@ -314,6 +316,34 @@ def test_foreign_sender_prefers_origin_over_referer() -> None:
     assert foreign_sender(headers) is None
 
 
+# -- host names (DNS rebinding) -----------------------------------------------------------------------------------
+def test_a_server_on_loopback_answers_to_loopback_names_only() -> None:
+    assert set(loopback_names("127.0.0.1")) == {"127.0.0.1", "localhost", "::1"}
+    assert "127.0.0.2" in loopback_names("127.0.0.2")
+    assert loopback_names("0.0.0.0") == () and loopback_names("news.example") == ()
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [("127.0.0.1:8000", 200), ("localhost:8000", 200), ("[::1]:8000", 200), ("LOCALHOST", 200)]
+    + [("rebind.evil.example:8000", 400), ("127.0.0.1.evil.example", 400), ("", 400)],
+)
+def test_a_request_for_another_name_is_refused(db: str, host: str, status: int) -> None:
+    """A page that points its own name at 127.0.0.1 is same-origin for the browser; its name gives it away."""
+    client = TestClient(create_app(db, token=TOKEN, allowed_hosts=loopback_names("127.0.0.1")))
+
+    response = client.get("/api/search", headers={"host": host})
+
+    assert response.status_code == status
+    if status == 400:
+        assert "answers to" in response.json()["error"]
+        assert_security_headers(response)
+
+
+def test_without_allowed_hosts_any_name_is_answered(client: TestClient) -> None:
+    assert client.get("/api/stats", headers={"host": "news.example"}).status_code == 200
+
+
 # -- body size --------------------------------------------------------------------------------------------------
 @pytest.fixture
 def small(db: str) -> TestClient:
@@ -561,6 +591,14 @@ def test_serve_on_loopback_makes_a_token_and_writes_need_it(served: tuple[str, s
 
     status, _, body = _raw_post(base, "/api/articles", {**kind, "Authorization": f"Bearer {token}"}, article)
     assert status == 200 and json.loads(body)["added"] == 1
+
+
+def test_serve_on_loopback_refuses_other_host_names(served: tuple[str, str]) -> None:
+    base, _ = served
+    request = urllib.request.Request(f"{base}/api/stats", headers={"Host": "rebind.evil.example"})
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(request, timeout=30)
+    assert refused.value.code == 400
 
 
 def test_serve_refuses_a_declared_oversize_body_unread(served: tuple[str, str]) -> None:

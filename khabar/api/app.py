@@ -27,7 +27,7 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp
 
 from khabar import service
-from khabar.api.security import BodyLimit, SecurityHeaders, ServerSettings, WriteGuard
+from khabar.api.security import BodyLimit, HostGuard, SecurityHeaders, ServerSettings, WriteGuard
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
 from khabar.service import MAX_LIMIT, MAX_OFFSET
@@ -423,12 +423,14 @@ def create_app(
     allow_private_hosts: bool = False,
     max_body_mb: float = 50.0,
     max_json_mb: float = 10.0,
+    allowed_hosts: tuple[str, ...] = (),
 ) -> FastAPI:
     """Build the application over the archive at ``db`` (opened, and migrated if needed, once per app).
 
     Writes need ``token`` (as ``Authorization: Bearer``); without one the app is read-only, and ``read_only=True``
     refuses writes even with one. ``allow_private_hosts`` lets ``POST /api/fetch`` reach loopback and private
-    addresses; ``max_body_mb`` bounds an upload to ``/api/ingest``, ``max_json_mb`` any other request body.
+    addresses; ``max_body_mb`` bounds an upload to ``/api/ingest``, ``max_json_mb`` any other request body;
+    ``allowed_hosts``, when given, are the only names requests may be addressed to (``Host``).
     """
     settings = ServerSettings.of(
         token=token,
@@ -436,6 +438,7 @@ def create_app(
         allow_private_hosts=allow_private_hosts,
         max_body_mb=max_body_mb,
         max_json_mb=max_json_mb,
+        allowed_hosts=allowed_hosts,
     )
     app = _KhabarAPI(
         title="khabar",
@@ -447,10 +450,11 @@ def create_app(
     app.add_api_route("/docs", _offline_docs, include_in_schema=False)
     app.state.settings = settings
     app.state.archive = open_archive(db)
-    app.add_middleware(  # the last added runs first: a write is checked before its body is read
+    app.add_middleware(  # the last added runs first: host, then write, then the body as it is read
         BodyLimit, default=settings.max_json_bytes, larger={"/api/ingest": settings.max_body_bytes}
     )
     app.add_middleware(WriteGuard, settings=settings)
+    app.add_middleware(HostGuard, allowed=settings.allowed_hosts)
     app.add_exception_handler(KhabarError, _khabar_error)
     app.add_exception_handler(RequestValidationError, _invalid_request)
     app.add_exception_handler(HTTPException, _http_error)

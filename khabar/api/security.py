@@ -66,7 +66,8 @@ class ServerSettings:
     ``token``: the secret a write must carry; ``read_only``: writes refused whatever is sent (the default when
     there is no token, so an app built without one never accepts a write); ``allow_private_hosts``: the feed
     fetcher may reach loopback and private addresses (tests' local sites); the largest request body (an upload
-    to /api/ingest) and the largest body of any other request, in megabytes.
+    to /api/ingest) and the largest body of any other request, in megabytes; ``allowed_hosts``: the host names
+    a request may be addressed to (see :func:`loopback_names`).
     """
 
     token: str | None = None
@@ -74,6 +75,7 @@ class ServerSettings:
     allow_private_hosts: bool = False
     max_body_mb: float = 50.0
     max_json_mb: float = 10.0
+    allowed_hosts: tuple[str, ...] = ()  # the names a request's Host may give; empty: any
 
     @classmethod
     def of(
@@ -84,6 +86,7 @@ class ServerSettings:
         allow_private_hosts: bool = False,
         max_body_mb: float = 50.0,
         max_json_mb: float = 10.0,
+        allowed_hosts: tuple[str, ...] = (),
     ) -> ServerSettings:
         """Settings with ``read_only`` defaulting to "no token given"; a writable server needs a token."""
         token = token or None
@@ -93,7 +96,8 @@ class ServerSettings:
             raise ValueError("a server that accepts writes needs a token (or read_only=True)")
         if not all(0 < limit < math.inf for limit in (max_body_mb, max_json_mb)):
             raise ValueError("request body limits must be positive numbers of megabytes")
-        return cls(token, read_only, allow_private_hosts, max_body_mb, max_json_mb)
+        hosts = tuple(host.strip("[]").lower() for host in allowed_hosts)
+        return cls(token, read_only, allow_private_hosts, max_body_mb, max_json_mb, hosts)
 
     @property
     def max_body_bytes(self) -> int:
@@ -117,6 +121,18 @@ def is_loopback(host: str) -> bool:
         return ipaddress.ip_address(host.strip("[]")).is_loopback
     except ValueError:
         return False
+
+
+def loopback_names(host: str) -> tuple[str, ...]:
+    """The names a server bound to loopback ``host`` answers to; none (any name) for other addresses.
+
+    A page of another site can make the browser send requests to 127.0.0.1 under its own name, by pointing that
+    name at 127.0.0.1 (DNS rebinding); to the browser they are then same-origin, and it lets the page read the
+    answers. Such requests give the page's name in ``Host``, so refusing names but these stops them.
+    """
+    if not is_loopback(host):
+        return ()
+    return tuple(dict.fromkeys(["127.0.0.1", "localhost", "::1", host.strip("[]").lower()]))
 
 
 def token_matches(authorization: str | None, token: str) -> bool:
@@ -179,6 +195,26 @@ MISSING_TOKEN_MESSAGE = (
     "(the token khabar serve printed when it started, or its --token / KHABAR_TOKEN)"
 )
 WRONG_TOKEN_MESSAGE = "the token is wrong: send the server's token as 'Authorization: Bearer <token>'"
+
+
+class HostGuard:
+    """Pure ASGI middleware: a request addressed (``Host``) to a name this server does not answer to is a 400."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = frozenset(allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.allowed:
+            host = Headers(scope=scope).get("host", "")
+            if _host_and_port(host, "http")[0] not in self.allowed:
+                message = (
+                    f"this server answers to {', '.join(sorted(self.allowed))} only, not {host[:100]!r}: "
+                    "open it by one of those names (a page of another site may be trying to reach it)"
+                )
+                await send_json_error(send, 400, message)
+                return
+        await self.app(scope, receive, send)
 
 
 class WriteGuard:

@@ -587,7 +587,7 @@ def serve(
     import uvicorn
 
     from khabar.api.app import create_app
-    from khabar.api.security import write_access
+    from khabar.api.security import loopback_names, write_access
 
     access = write_access(host, token, read_only)
     try:
@@ -598,6 +598,7 @@ def serve(
             allow_private_hosts=allow_private_hosts,
             max_body_mb=max_body_mb,
             max_json_mb=max_json_mb,
+            allowed_hosts=loopback_names(host),
         )
     except KhabarError as error:
         raise _fail(error) from None
