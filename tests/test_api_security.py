@@ -21,6 +21,8 @@ from pathlib import Path
 import pytest
 from fastapi.routing import APIRoute, iter_route_contexts
 from fastapi.testclient import TestClient
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.datastructures import Headers
 
 from khabar import service
@@ -624,3 +626,57 @@ def test_serve_refuses_a_chunked_oversize_body(served: tuple[str, str]) -> None:
     status, _, answer = _raw_post(base, "/api/articles", headers, _chunks(body, 1024))
 
     assert status == 413 and "too large" in json.loads(answer)["error"]
+
+
+# -- hostile headers ------------------------------------------------------------------------------------------------
+HEADER_TEXT = st.text(
+    st.characters(min_codepoint=0x20, max_codepoint=0xFF, exclude_characters="\x7f"), max_size=60
+)
+ORIGINS = st.one_of(
+    HEADER_TEXT,
+    st.sampled_from(
+        ["null", "http://[::1", "http://testserver:99999", "http://:0", "https://testserver", "//x"]
+    ),
+    st.builds(lambda host, port: f"http://{host}:{port}", HEADER_TEXT, st.integers(-5, 70000)),
+)
+
+
+@settings(max_examples=150, deadline=None, derandomize=True)
+@given(
+    origin=st.none() | ORIGINS,
+    referer=st.none() | ORIGINS,
+    fetch_site=st.none()
+    | st.sampled_from(["cross-site", "same-site", "same-origin", "none", "CROSS-SITE", ""]),
+    authorization=st.none() | st.sampled_from([f"Bearer {TOKEN}", "Bearer", "Basic x"]) | HEADER_TEXT,
+    host=st.none() | HEADER_TEXT | st.sampled_from(["[::1]:8000", "127.0.0.1:x", "[", "testserver"]),
+)
+def test_hostile_headers_never_make_a_500(
+    guarded: TestClient,
+    origin: str | None,
+    referer: str | None,
+    fetch_site: str | None,
+    authorization: str | None,
+    host: str | None,
+) -> None:
+    headers = {
+        name: value.encode("latin-1")  # as bytes: sent as they are, any byte a client may send
+        for name, value in {
+            "origin": origin,
+            "referer": referer,
+            "sec-fetch-site": fetch_site,
+            "authorization": authorization,
+            "host": host,
+        }.items()
+        if value is not None
+    }
+    response = guarded.post("/api/feeds", json={"url": "not a url"}, headers=headers)
+
+    assert response.status_code in (400, 401, 403), response.text
+    assert response.json()["error"]
+
+
+@pytest.fixture(scope="module")
+def guarded(tmp_path_factory: pytest.TempPathFactory) -> TestClient:
+    """An app on loopback names with a token; its archive is only written by refused or invalid requests."""
+    db = str(tmp_path_factory.mktemp("headers") / "headers.db")
+    return TestClient(create_app(db, token=TOKEN, allowed_hosts=loopback_names("127.0.0.1")))
