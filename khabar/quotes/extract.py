@@ -174,7 +174,7 @@ def _find_quotes(text: str, entities: list[dict[str, Any]]) -> list[dict[str, An
 def direct_quotes(text: str, sentences: Sentences, entities: list[dict[str, Any]]) -> Iterator[Candidate]:
     for colon in _colons(text):
         region_start = _after_attribution(text, sentences.start_of(colon), colon)
-        words = list(_words(text, region_start, colon))
+        words = _last_words(text, region_start, colon, max(MAX_CUE_WORDS, MAX_HEADLINE_WORDS + 1))
         if not words:
             continue
         content = _direct_content(text, sentences, colon + 1)
@@ -242,8 +242,14 @@ def verb_content_quotes(
     text: str, sentences: Sentences, entities: list[dict[str, Any]]
 ) -> Iterator[Candidate]:
     """``X گفت (که) CONTENT``: a speech verb followed by its content in the same sentence, no colon."""
+    resumes = _Resumptions.of(text)
     for sentence_start, sentence_end in zip(sentences.starts, sentences.ends, strict=True):
         words = list(_words(text, sentence_start, sentence_end))
+        next_reports = [  # «و» opening the next report: «… و افزود …»
+            position
+            for position in range(len(words) - 1)
+            if words[position][0] == "و" and _indirect_verb_at(words, position + 1)
+        ]
         index = 0
         while index < len(words):
             size = _indirect_verb_at(words, index)
@@ -261,7 +267,7 @@ def verb_content_quotes(
             that = _THAT.match(text, content_start)
             if that:
                 content_start = that.end()
-            content_end = _content_end(text, words, index, sentence_end)
+            content_end = _content_end(words, index, sentence_end, next_reports, resumes)
             content_end = _trim_end(text, content_start, content_end)
             if _word_count(text, content_start, content_end) < MIN_CONTENT_WORDS:
                 continue
@@ -276,7 +282,9 @@ def _inner_clause_start(text: str, sentence_start: int, verb_start: int) -> int:
     """Where the clause of a verb nested in a quotation begins (``X گفت: Y می‌گوید …``, ``«Y می‌گوید …``)."""
     start = sentence_start
     colon = text.rfind(":", sentence_start, verb_start)
-    if colon > 0 and speech_cue_at_end([word for word, _, _ in _words(text, sentence_start, colon)]):
+    if colon > 0 and speech_cue_at_end(
+        [word for word, _, _ in _last_words(text, sentence_start, colon, MAX_CUE_WORDS)]
+    ):
         start = colon + 1
     opening = text.rfind("«", start, verb_start)
     if opening >= 0 and "»" not in text[opening:verb_start]:
@@ -290,6 +298,25 @@ def _inner_clause_start(text: str, sentence_start: int, verb_start: int) -> int:
 def _words(text: str, start: int, end: int) -> Iterator[tuple[str, int, int]]:
     for match in _WORD.finditer(text, start, end):
         yield match.group(), match.start(), match.end()
+
+
+def _last_words(text: str, start: int, end: int, count: int) -> list[tuple[str, int, int]]:
+    """The last ``count`` of ``_words(text, start, end)``, reading back from ``end`` only as far as they reach
+    (a region before a cue may be a whole long sentence)."""
+    span = 64
+    while True:
+        window_start = max(start, end - span)
+        words = list(_words(text, window_start, end))
+        if (
+            window_start > start
+            and words
+            and words[0][1] == window_start
+            and _WORD.match(text, window_start - 1)
+        ):
+            words = words[1:]  # cut by the window: its beginning lies further back
+        if len(words) >= count or window_start == start:
+            return words[-count:]
+        span *= 2
 
 
 def _colons(text: str) -> Iterator[int]:
@@ -408,18 +435,54 @@ def _not_a_report(words: list[tuple[str, int, int]], verb_index: int) -> bool:
 _NARRATION_RESUMES = re.compile(r"\sو\s+(?:در|اگر|آن را|این را|سپس|همچنین)\s")
 
 
-def _content_end(text: str, words: list[tuple[str, int, int]], index: int, sentence_end: int) -> int:
-    """Indirect content runs to the sentence end, to ``و افزود …`` that opens the next one, or to narration."""
+def _content_end(
+    words: list[tuple[str, int, int]],
+    index: int,
+    sentence_end: int,
+    next_reports: list[int],
+    resumes: _Resumptions,
+) -> int:
+    """Indirect content runs to the sentence end, to ``و افزود …`` that opens the next one, or to narration.
+
+    ``next_reports`` are the sentence's word positions of such a ``و`` (found once per sentence, so a sentence
+    with many verbs is not read again for each).
+    """
     end = sentence_end
-    for position in range(index, len(words) - 1):
-        if words[position][0] == "و" and _indirect_verb_at(words, position + 1):
-            end = words[position][1]
-            break
+    following = bisect.bisect_left(next_reports, index)
+    if following < len(next_reports):
+        end = words[next_reports[following]][1]
     if index + MIN_CONTENT_WORDS < len(words):
-        resumes = _NARRATION_RESUMES.search(text, words[index + MIN_CONTENT_WORDS][1], end)
-        if resumes:
-            end = resumes.start()
+        resumes_at = resumes.first(words[index + MIN_CONTENT_WORDS][1], end)
+        if resumes_at is not None:
+            end = resumes_at
     return end
+
+
+@dataclass(frozen=True, slots=True)
+class _Resumptions:
+    """Every place narration resumes in a text (:data:`_NARRATION_RESUMES`), found once: what
+    ``_NARRATION_RESUMES.search(text, start, end)`` finds, without reading the text again for each verb."""
+
+    starts: list[int]
+    ends: list[int]
+
+    @classmethod
+    def of(cls, text: str) -> _Resumptions:
+        found = [(match.start(), match.start() + len(match.group(1))) for match in _RESUMES_AT.finditer(text)]
+        return cls([start for start, _ in found], [end for _, end in found])
+
+    def first(self, start: int, end: int) -> int | None:
+        """Where the first resumption inside ``text[start:end]`` begins, or ``None``."""
+        for index in range(bisect.bisect_left(self.starts, start), len(self.starts)):
+            if self.starts[index] >= end:
+                break
+            if self.ends[index] <= end:
+                return self.starts[index]
+        return None
+
+
+# Every start, overlapping ones included (a match is at most a few characters long).
+_RESUMES_AT = re.compile(f"(?=({_NARRATION_RESUMES.pattern}))")
 
 
 def _is_headline_speaker(

@@ -16,6 +16,7 @@ from functools import lru_cache
 
 from khabar.text.normalize import ZWNJ
 from khabar.text.tokens import TOKEN
+from khabar.text.zwnj import LONGEST_WORD
 
 _FOLD = str.maketrans(
     {
@@ -131,6 +132,7 @@ def _cached_term_texts(text: str) -> tuple[str, ...]:
             and merged
             and indices[position - 1] == index - 1
             and gaps[index] in _ADJACENT_GAPS
+            and len(merged[-1]) <= LONGEST_WORD  # no word grows without end (کتاب ها ها ها …)
             and merged[-1].isalpha()
         ):
             merged[-1] += word
@@ -169,7 +171,7 @@ def _merge_split_affixes(words: list[tuple[str, int, int]], text: str) -> list[t
                 continue
         if word in SUFFIX_WORDS and merged:
             previous, previous_start, previous_end = merged[-1]
-            if _adjacent(text, previous_end, start) and previous.isalpha():
+            if len(previous) <= LONGEST_WORD and _adjacent(text, previous_end, start) and previous.isalpha():
                 merged[-1] = (previous + word, previous_start, end)
                 index += 1
                 continue
