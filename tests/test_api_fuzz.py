@@ -19,13 +19,13 @@ from typing import Any
 from urllib.parse import quote, quote_from_bytes
 
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from khabar import service
-from khabar.api.app import create_app
+from khabar.api.app import create_app, served_routes
 from khabar.store import open_archive
 
 TOKEN = "fuzz-token"
@@ -48,12 +48,11 @@ FUZZ = settings(
 
 
 def route_table(app) -> list[tuple[str, str, APIRoute]]:
-    """(method, path, route) of every API route and page, as served (routers' prefixes included)."""
+    """(method, path, route) of every API route and page of the app, as served."""
     return [
-        (method, context.path, context.original_route)
-        for context in iter_route_contexts(app.routes)
-        if isinstance(context.original_route, APIRoute) and context.path
-        for method in sorted(context.original_route.methods - {"HEAD"})
+        (method, path, route)
+        for path, route in served_routes(app)
+        for method in sorted(route.methods - {"HEAD"})
     ]
 
 

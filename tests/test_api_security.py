@@ -19,14 +19,14 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.routing import APIRoute, iter_route_contexts
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from starlette.datastructures import Headers
 
 from khabar import service
-from khabar.api.app import create_app
+from khabar.api.app import create_app, served_routes
 from khabar.api.security import (
     SECURITY_HEADERS,
     ServerSettings,
@@ -72,12 +72,7 @@ def articles(client: TestClient) -> int:
 
 
 def routes(client: TestClient) -> list[tuple[str, APIRoute]]:
-    """(path, route) of every API route and page of the app, as served (routers' prefixes included)."""
-    return [
-        (context.path, context.original_route)
-        for context in iter_route_contexts(client.app.routes)
-        if isinstance(context.original_route, APIRoute) and context.path
-    ]
+    return served_routes(client.app)
 
 
 def write_routes(client: TestClient) -> list[tuple[str, str]]:
