@@ -6,7 +6,8 @@ file is streamed: its encoding is detected from its first 64 KB (:func:`~khabar.
 and the rest decoded as it is read; a line or field over :data:`~khabar.readers.limits.MAX_RECORD_BYTES` is a
 rejection. Quotes are read strictly, so a quote left open does not silently swallow the rows after it: the row is
 rejected, naming its line, when a quoted field runs to the end of the file, or spans a line that looks like a row
-of its own (the header's number of columns, at least three, none empty). Columns map to record fields through
+of its own: the header's number of columns (at least three), none empty, the first one of the same kind (a number,
+a date, a URL) as the row's own. Columns map to record fields through
 :mod:`khabar.readers.fields`. ``record_no`` counts data rows, the header not included.
 """
 
@@ -15,16 +16,18 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 from collections.abc import Iterator
 from typing import BinaryIO
 
 from khabar.readers import limits
 from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
 from khabar.readers.fields import FieldMap, record_from_mapping
-from khabar.readers.streams import bounded_lines, read_prefix
+from khabar.readers.streams import Overlong, bounded_lines, read_prefix
 from khabar.records import RawRecord, Rejection
 
 DELIMITERS = (",", ";", "\t")
+_DATE = re.compile(r"[0-9۰-۹]{4}[-/][0-9۰-۹]{1,2}[-/][0-9۰-۹]{1,2}")
 MIN_COLUMNS_TO_SPOT_ROWS = 3  # with fewer columns, a line of text often looks like a row by chance
 
 
@@ -44,7 +47,7 @@ class _Lines:
     def __next__(self) -> str:
         line = next(self._lines)
         self.line_no += 1
-        if line is None:
+        if isinstance(line, Overlong):
             self.overlong.append(self.line_no)
             line = "\n"
         self.row_lines.append(line)
@@ -154,6 +157,9 @@ def _row_inside(row_lines: list[str], columns: int, delimiter: str) -> int:
     row alone, or 0. Only with enough columns for that to be telling."""
     if len(row_lines) < 2 or columns < MIN_COLUMNS_TO_SPOT_ROWS:
         return 0
+    first_shape = _shape(row_lines[0].split(delimiter, 1)[0].strip('"'))
+    if first_shape is None:
+        return 0
     for position, line in enumerate(row_lines[1:], start=1):
         if line.count(delimiter) < columns - 1:
             continue
@@ -161,9 +167,21 @@ def _row_inside(row_lines: list[str], columns: int, delimiter: str) -> int:
             cells = next(csv.reader([line], delimiter=delimiter, strict=True), [])
         except csv.Error:
             continue
-        if len(cells) == columns and all(cell.strip() for cell in cells):
+        if len(cells) == columns and all(cell.strip() for cell in cells) and _shape(cells[0]) == first_shape:
             return position
     return 0
+
+
+def _shape(cell: str) -> str | None:
+    """What a first column holds when rows are recognisable by it: a number (an id), a date or a URL."""
+    cell = cell.strip()
+    if cell.isdigit():
+        return "number"
+    if _DATE.match(cell):
+        return "date"
+    if cell.startswith(("http://", "https://")):
+        return "url"
+    return None
 
 
 def _excerpt(lines: _Lines) -> str:

@@ -35,6 +35,11 @@ from khabar.readers.jsonl import kind_of, nesting, read_lines, record_from_value
 from khabar.readers.streams import CutShort, prepended
 from khabar.records import RawRecord, Rejection
 
+JSON_LINES_SNIFF_BYTES = 1 << 20
+"""A ``.json`` file whose first line (up to this size: a text near the 200,000-character limit with every letter
+escaped is a little more; name such a file ``.jsonl``) is a whole JSON value, with more lines after it, is JSON
+Lines."""
+
 _STARTS = frozenset({"start_map", "start_array"})
 _ENDS = frozenset({"end_map", "end_array"})
 
@@ -55,19 +60,22 @@ TOO_DEEP = _TooDeep()
 
 def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
     """Yield the records of a ``.json`` file (see the module's docstring for the shapes it accepts)."""
-    first_line = stream.readline(limits.MAX_RECORD_BYTES + 1)
+    first_line = stream.readline(JSON_LINES_SNIFF_BYTES + 1)
     rest = stream.read(DETECT_BYTES)
-    head = first_line + rest
-    stream = prepended(head, stream)
+    stream = prepended([first_line, rest], stream)
+    start = (first_line[:DETECT_BYTES] + rest)[:DETECT_BYTES]
     try:
-        encoding = detect_encoding(head[:DETECT_BYTES], complete=len(rest) < DETECT_BYTES)
+        encoding = detect_encoding(start, complete=len(rest) < DETECT_BYTES)
     except DecodeFailure as failure:
-        yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(head))
+        yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(start))
         return
-    head_text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
-    if is_json_lines(head_text):
+    decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
+    short_line = len(first_line) <= JSON_LINES_SNIFF_BYTES or encoding.startswith("utf-16")
+    if short_line and is_json_lines(decoder.decode(first_line) + decoder.decode(rest)):
         yield from read_lines(origin, stream, fields)
         return
+    head_text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(start[:1000])
+    del first_line, rest
 
     window = _Window(_utf8(stream, encoding), limits.MAX_RECORD_BYTES)
     buffer = min(1 << 16, max(16, limits.MAX_RECORD_BYTES // 8))  # reads well inside the window
@@ -85,6 +93,8 @@ def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Itera
         yield Rejection(origin=origin, record_no=record_no + 1, reason=str(cut))
     except ijson.JSONError as exc:
         reason = f"broken JSON: {_first_line(exc)}"
+        if "trailing garbage" in reason:
+            reason += " (if this is JSON Lines, name the file .jsonl)"
         if record_no:
             reason += f"; the {record_no:,} records before the break were read"
         yield Rejection(origin=origin, record_no=None, reason=reason, excerpt=head_text[:200])

@@ -24,7 +24,7 @@ from typing import BinaryIO
 from khabar.readers import limits
 from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
 from khabar.readers.fields import PARAGRAPH_SEPARATOR
-from khabar.readers.streams import bounded_lines, read_prefix
+from khabar.readers.streams import Overlong, bounded_lines, read_prefix
 from khabar.records import RawRecord, Rejection
 
 _MARKER = re.compile(r"^[ \t]*date[ \t]+(?P<date>\d\S*)[ \t]*", re.IGNORECASE | re.MULTILINE)
@@ -64,23 +64,25 @@ def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
         yield Rejection(origin=origin, record_no=record_no + 1, reason=undecodable_reason(encoding, exc))
 
 
-def _stream_records(lines: Iterator[str | None]) -> Iterator[tuple[str | None, str | None]]:
+def _stream_records(lines: Iterator[str | Overlong[str]]) -> Iterator[tuple[str | None, str | None]]:
     """``(date or None, body)`` pairs from the lines of a seed file, as :func:`split_records` finds them; the body
     is ``None`` for a record over the cap (its lines are dropped as they come)."""
     published: str | None = None
-    parts: list[str] | None = []
+    parts: list[str] | None = []  # None: the record in hand is over the cap
     size = 0
     started = False  # a marker was seen: the record in hand is a dated one, kept even when blank
     for line in lines:
-        marker = _MARKER.match(line) if line is not None else None
+        overlong = isinstance(line, Overlong)
+        start = line.head if isinstance(line, Overlong) else line
+        marker = _MARKER.match(start)
         if marker is not None:
-            if started or (parts is None or "".join(parts).strip()):
+            if started or parts is None or "".join(parts).strip():
                 yield published, None if parts is None else "".join(parts)
-            published, parts, size, started = marker["date"], [line[marker.end() :]], 0, True
-            continue
-        if parts is not None and line is not None and size + len(line) <= limits.MAX_RECORD_BYTES:
-            parts.append(line)
-            size += len(line)
+            published, parts, size, started = marker["date"], [], 0, True
+            start = start[marker.end() :]
+        if parts is not None and not overlong and size + len(start) <= limits.MAX_RECORD_BYTES:
+            parts.append(start)
+            size += len(start)
         else:
             parts = None
     if started or parts is None or "".join(parts).strip() or published is None:

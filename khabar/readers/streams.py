@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterator
-from typing import BinaryIO, TypeVar, cast
+from dataclasses import dataclass
+from typing import BinaryIO, Generic, TypeVar, cast
 
 from khabar.readers import limits
 
@@ -58,39 +59,50 @@ def capped(stream: BinaryIO, cap: int, reason: str) -> BinaryIO:
 
 
 class _Prepended(io.RawIOBase):
-    """``prefix``, then the rest of ``stream``: bytes read ahead (to detect an encoding) given back."""
+    """``parts`` of bytes, then the rest of ``stream``: bytes read ahead (to detect an encoding) given back."""
 
-    def __init__(self, prefix: bytes, stream: BinaryIO) -> None:
-        self._prefix, self._offset, self._stream = memoryview(prefix), 0, stream
+    def __init__(self, parts: list[bytes], stream: BinaryIO) -> None:
+        self._parts, self._stream = [memoryview(part) for part in reversed(parts) if part], stream
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
-        if self._offset < len(self._prefix):
-            size = min(len(buffer), len(self._prefix) - self._offset)
-            buffer[:size] = self._prefix[self._offset : self._offset + size]
-            self._offset += size
+        if self._parts:
+            part = self._parts[-1]
+            size = min(len(buffer), len(part))
+            buffer[:size] = part[:size]
+            if size == len(part):
+                self._parts.pop()  # the memory of a part goes as soon as it is read
+            else:
+                self._parts[-1] = part[size:]
             return size
         data = self._stream.read(len(buffer))
         buffer[: len(data)] = data
         return len(data)
 
 
-def prepended(prefix: bytes, stream: BinaryIO) -> BinaryIO:
-    """A buffered stream of ``prefix`` followed by what is left of ``stream``."""
-    return cast(BinaryIO, io.BufferedReader(_Prepended(prefix, stream), buffer_size=SKIP_CHUNK))
+def prepended(parts: list[bytes], stream: BinaryIO) -> BinaryIO:
+    """A buffered stream of ``parts`` followed by what is left of ``stream``."""
+    return cast(BinaryIO, io.BufferedReader(_Prepended(parts, stream), buffer_size=SKIP_CHUNK))
 
 
 def read_prefix(stream: BinaryIO, size: int) -> tuple[bytes, bool, BinaryIO]:
     """The first ``size`` bytes of ``stream``, whether they are all of it, and a stream that reads from the start."""
     prefix = stream.read(size)
-    return prefix, len(prefix) < size, prepended(prefix, stream)
+    return prefix, len(prefix) < size, prepended([prefix], stream)
 
 
-def bounded_lines(readline: Callable[[int], Line], cap: int) -> Iterator[Line | None]:
-    """The lines ``readline`` gives (``stream.readline`` of a binary or text stream), ``None`` for a line longer
-    than ``cap`` bytes or characters (newline not counted).
+@dataclass(frozen=True, slots=True)
+class Overlong(Generic[Line]):
+    """A line over the cap, of which only the start (``head``, cap + 1 bytes or characters) was kept."""
+
+    head: Line
+
+
+def bounded_lines(readline: Callable[[int], Line], cap: int) -> Iterator[Line | Overlong[Line]]:
+    """The lines ``readline`` gives (``stream.readline`` of a binary or text stream), an :class:`Overlong` for a
+    line longer than ``cap`` bytes or characters (newline not counted).
 
     At most ``cap + 1`` units of a line are ever held: the rest of an overlong line is read and dropped in chunks.
     """
@@ -99,9 +111,10 @@ def bounded_lines(readline: Callable[[int], Line], cap: int) -> Iterator[Line | 
         if len(line) <= cap or line.endswith(newline):
             yield line
             continue
+        head = line
         while line and not line.endswith(newline):
             line = readline(SKIP_CHUNK)
-        yield None
+        yield Overlong(head)
 
 
 def over_cap_reason(line_no: int, cap: int = -1) -> str:
