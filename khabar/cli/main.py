@@ -575,7 +575,8 @@ def serve(
         bool,
         typer.Option(
             "--allow-private-hosts",
-            help="Let POST /api/fetch reach loopback and private addresses (e.g. a feed on the local network).",
+            help="Let POST /api/feeds follow, and POST /api/fetch reach, loopback and private addresses "
+            "(e.g. a feed on the local network).",
         ),
     ] = False,
     max_body_mb: Annotated[float, typer.Option(help="Largest upload to /api/ingest, in megabytes.")] = 50.0,
