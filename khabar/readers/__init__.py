@@ -90,7 +90,7 @@ def _read_all(paths: list[Path], max_chars: int, fields: FieldMap | None) -> Ite
         files = list(_walk(path))
         if not files:
             reason = f"no supported files in this folder (looked for {', '.join(SUPPORTED_SUFFIXES)})"
-            yield Rejection(origin=str(path), record_no=None, reason=reason)
+            yield screen(Rejection(origin=str(path), record_no=None, reason=reason))
         for file in files:
             yield from _read_file(file, max_chars, fields)
 

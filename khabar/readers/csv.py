@@ -84,7 +84,12 @@ def _records(
     encoding: str,
     fields: FieldMap | None,
 ) -> Iterator[RawRecord | Rejection]:
-    header = next((row for row in rows if any(cell.strip() for cell in row)), None)
+    try:
+        header = next((row for row in rows if any(cell.strip() for cell in row)), None)
+    except csv.Error as exc:
+        reason = f"the header row cannot be read: {_broken_row_reason(exc, 1, lines.line_no)}"
+        yield Rejection(origin=origin, record_no=None, reason=reason, excerpt=_excerpt(lines))
+        return
     if header is None:
         yield Rejection(origin=origin, record_no=None, reason="empty CSV file: no header row", excerpt="")
         return

@@ -389,3 +389,14 @@ def test_multi_line_fields_with_commas_are_still_read(tmp_path: Path) -> None:
     [record] = items(path)
 
     assert isinstance(record, RawRecord) and record.text == text
+
+
+def test_a_broken_header_is_a_rejection(tmp_path: Path) -> None:
+    """Found by the fuzz test: a quote left open in the header raised csv.Error out of the reader."""
+    path = tmp_path / "news.csv"
+    path.write_text('id,"text\n1,یک\n', encoding="utf-8")
+
+    [rejection] = items(path)
+
+    assert isinstance(rejection, Rejection) and rejection.record_no is None
+    assert "the header row cannot be read" in rejection.reason and "never closed" in rejection.reason
