@@ -29,6 +29,7 @@ OPERATORS = ("AND", "OR", "NOT")
 MAX_QUERY_LENGTH = 1_000  # characters
 MAX_QUERY_TERMS = 32  # index terms (a phrase counts each of its words), after repeated ones are dropped
 MAX_QUERY_DEPTH = 16  # parentheses inside parentheses
+MAX_TERM_LENGTH = 255  # characters of one term: at most 1,020 bytes of UTF-8, within PostgreSQL's 2,047
 
 
 @dataclass(frozen=True, slots=True)
@@ -253,7 +254,7 @@ class _Parser:
             self.depth -= 1
             return node
         if kind == "phrase":
-            terms = tuple(term_texts(value))
+            terms = tuple(_searchable(term_texts(value)))
             if not terms:
                 raise QueryError(f"the phrase {value!r} has no searchable words")
             return Phrase(terms)
@@ -267,11 +268,23 @@ class _Parser:
         ):
             words.append(nxt[1])
             self.position += 1
-        terms = term_texts(" ".join(words))
+        terms = _searchable(term_texts(" ".join(words)))
         if not terms:
             raise QueryError(f"{' '.join(words)!r} has no searchable words")
         phrases = _unique([Phrase((term,)) for term in terms])
         return phrases[0] if len(phrases) == 1 else And(phrases)
+
+
+def _searchable(terms: list[str]) -> list[str]:
+    """The terms, if none is longer than a word can be: PostgreSQL refuses a lexeme over 2,047 bytes (its index
+    leaves such tokens out), and no real word comes near :data:`MAX_TERM_LENGTH` characters in any script."""
+    for term in terms:
+        if len(term) > MAX_TERM_LENGTH:
+            raise QueryError(
+                f"the word {term[:20]}… is {len(term):,} characters long; a search word has at most"
+                f" {MAX_TERM_LENGTH}: search for a part of it"
+            )
+    return terms
 
 
 def _unique(items: list[Node]) -> tuple[Node, ...]:

@@ -97,7 +97,9 @@ _TITLE_POSITIONS = [f"{position}A" for position in range(MAX_POSITION + 1)]
 
 
 def _query_errors() -> tuple[type[Exception], ...]:
-    return (psycopg.errors.SyntaxError, psycopg.DataError) if psycopg is not None else ()
+    if psycopg is None:
+        return ()
+    return (psycopg.errors.SyntaxError, psycopg.DataError, psycopg.errors.ProgramLimitExceeded)
 
 
 def bm25(db: Connection, tree: Node) -> tuple[str, list[Any]]:

@@ -52,7 +52,10 @@ nested_queries = st.tuples(depths, depths, st.sampled_from(PIECES)).map(
 chains = st.tuples(st.sampled_from(["NOT", "OR", "AND", ""]), st.one_of(st.integers(1, 40), depths)).map(
     lambda shape: f" {shape[0]} ".join(["ایران", "عراق", "مخدر", *map(str, range(shape[1]))])
 )
-queries = st.one_of(text_queries, piece_queries, nested_queries, chains)
+long_words = st.tuples(st.sampled_from(["ا", "中", "𝔸", "a", "۱", "ایران"]), st.integers(1, 1000)).map(
+    lambda shape: shape[0] * shape[1]  # PostgreSQL refuses a lexeme over 2,047 bytes
+)
+queries = st.one_of(text_queries, piece_queries, nested_queries, chains, long_words)
 
 
 def parsed_or_refused(query: str):

@@ -18,6 +18,7 @@ from khabar.search.query import (
     MAX_QUERY_DEPTH,
     MAX_QUERY_LENGTH,
     MAX_QUERY_TERMS,
+    MAX_TERM_LENGTH,
     And,
     Not,
     Phrase,
@@ -106,6 +107,16 @@ def test_a_not_chain_within_the_limits_renders_for_both_backends() -> None:
 )
 def test_repeated_terms_count_once(query: str, tree) -> None:
     assert parse(query) == tree
+
+
+@pytest.mark.parametrize("letter", ["ا", "中", "𝔸", "a"])  # 2, 3, 4 and 1 bytes in UTF-8
+def test_a_word_longer_than_any_word_is_refused(archive, letter: str) -> None:
+    """PostgreSQL refused a lexeme over 2,047 bytes with an error (a 500 from the API): 999 CJK letters."""
+    service.ingest(archive, [RawRecord("خبر کوتاه " + letter * MAX_TERM_LENGTH, "t", 1)])
+    assert service.search(archive, letter * MAX_TERM_LENGTH).total == 1
+    for query in (letter * (MAX_TERM_LENGTH + 1), f'"ایران {letter * 700}"', letter * 999):
+        with pytest.raises(QueryError, match=f"a search word has at most {MAX_TERM_LENGTH}"):
+            service.search(archive, query)
 
 
 @pytest.mark.parametrize("query", ["ایران \ud800", "\udcff\udcfe"])
