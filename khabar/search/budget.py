@@ -52,6 +52,11 @@ class Deadline:
             self.passed = True
         return self.passed
 
+    def check(self) -> None:
+        """Raise :class:`~khabar.errors.QueryTimeout` if the time is up (for work outside the database)."""
+        if self.expired():
+            raise self.timeout()
+
     def timeout(self) -> QueryTimeout:
         """The error to raise when the database stopped the search for this deadline."""
         return QueryTimeout(

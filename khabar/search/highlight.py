@@ -22,6 +22,8 @@ class Snippet:
 
 
 def match_spans(text: str, wanted: set[str]) -> list[list[int]]:
+    if not wanted:  # browsing: no need to analyze the article
+        return []
     return [[term.start, term.end] for term in terms(text) if term.text in wanted]
 
 

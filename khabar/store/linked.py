@@ -13,6 +13,7 @@ from khabar.search.query import highlight_terms, parse
 from khabar.store.base import ArticleLinks, Hit, LinkedArticle, SearchPage, SearchRequest, StoryDetail
 
 if TYPE_CHECKING:
+    from khabar.search.budget import Deadline
     from khabar.store.sql import Connection, Dialect, Row
 
 MAX_COPIES = 100
@@ -24,12 +25,17 @@ _EARLIEST_FIRST = "a.published IS NULL, a.published, a.rowid"
 
 
 def collapsed_search(
-    db: Connection, dialect: Dialect, request: SearchRequest, where: list[str], params: list[Any]
+    db: Connection,
+    dialect: Dialect,
+    request: SearchRequest,
+    where: list[str],
+    params: list[Any],
+    deadline: Deadline,
 ) -> SearchPage:
     """Search or browse with one hit per duplicate group: the group's best hit, with how many more matched.
 
     ``where``/``params`` are the archive's filters over ``articles a``. Articles without links (none, unless an
-    archive was copied mid-migration) count as groups of their own.
+    archive was copied mid-migration) count as groups of their own. Past ``deadline`` no more snippets are made.
     """
     condition = " AND ".join(where) or "1 = 1"
     group = "coalesce(l.dup_group, a.rowid)"
@@ -66,6 +72,7 @@ def collapsed_search(
         raise QueryError(f"the search engine cannot run this query ({error})") from None
     hits = []
     for row in rows:
+        deadline.check()
         hit = hit_of(row, snippet(row["text"], wanted), -row["rank_score"] if wanted else None)
         hit.collapsed = row["members"] - 1
         hits.append(hit)

@@ -392,9 +392,9 @@ class SQLArchive(ABC):
         """Search within the time budget: the database stops a search that outlasts it (``QueryTimeout``)."""
         deadline = Deadline(self.query_timeout or query_timeout())
         with self._snapshot(), self._time_limit(deadline):
-            return self._search(request)
+            return self._search(request, deadline)
 
-    def _search(self, request: SearchRequest) -> SearchPage:
+    def _search(self, request: SearchRequest, deadline: Deadline) -> SearchPage:
         where, params = ["1 = 1"], []
         if request.since:
             where.append("a.published_day >= ?")
@@ -415,7 +415,7 @@ class SQLArchive(ABC):
             )
             params.extend(ids)
         if request.collapse:
-            return collapsed_search(self.db, self.dialect, request, where, params)
+            return collapsed_search(self.db, self.dialect, request, where, params, deadline)
         if not (request.query or "").strip():
             return self._browse(request, " AND ".join(where), params)
         tree = parse(request.query)
@@ -435,7 +435,10 @@ class SQLArchive(ABC):
             ).fetchall()
         except self.dialect.query_errors as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None
-        hits = [hit_of(row, snippet(row["text"], wanted), -row["score"]) for row in rows]
+        hits = []
+        for row in rows:  # a snippet reads its article through: 200 long ones take seconds
+            deadline.check()
+            hits.append(hit_of(row, snippet(row["text"], wanted), -row["score"]))
         return SearchPage(request, total, hits, sorted(wanted))
 
     def _browse(self, request: SearchRequest, condition: str, params: list) -> SearchPage:
