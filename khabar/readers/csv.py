@@ -23,7 +23,7 @@ from typing import BinaryIO
 from khabar.readers import limits
 from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
 from khabar.readers.fields import FieldMap, record_from_mapping
-from khabar.readers.streams import Overlong, bounded_lines, read_prefix
+from khabar.readers.streams import Overlong, bounded_lines, overlong_line_reason, read_prefix
 from khabar.records import RawRecord, Rejection
 
 DELIMITERS = (",", ";", "\t")
@@ -137,9 +137,7 @@ def _records(
 
 def _overlong_lines(origin: str, lines: _Lines) -> Iterator[Rejection]:
     for line_no in lines.overlong:
-        size = limits.megabytes(limits.MAX_RECORD_BYTES)
-        reason = f"line {line_no:,} is over {size} (MAX_RECORD_BYTES): skipped without reading it whole"
-        yield Rejection(origin=origin, record_no=None, reason=reason)
+        yield Rejection(origin=origin, record_no=None, reason=overlong_line_reason(line_no))
     lines.overlong = []
 
 

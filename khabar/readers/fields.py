@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from khabar.errors import InputError
+from khabar.readers import limits
 from khabar.records import RawRecord, Rejection
 
 FIELDS: dict[str, tuple[str, ...]] = {
@@ -154,6 +155,11 @@ def record_from_mapping(
     A text field that is present but empty still makes a record; ``read_paths`` rejects it as empty, which is
     the more useful message.
     """
+    if _nested_deeper(mapping, limits.MAX_NESTING):  # from the API: files are checked as they are parsed
+        reason = f"JSON nested deeper than {limits.MAX_NESTING} levels (MAX_NESTING): not an article"
+        return Rejection(
+            origin=origin, record_no=record_no, reason=reason, excerpt=", ".join(map(str, mapping))
+        )
     fields = fields or {}
     lowered = _lowered(mapping)
     values: dict[str, str | None] = {}
@@ -203,6 +209,21 @@ def text_keys(fields: FieldMap | None) -> frozenset[str]:
     if fields and "text" in fields:
         return frozenset(key[0] for key in fields["text"].keys)
     return frozenset(name.lower() for name in FIELDS["text"] + FALLBACK_TEXT_FIELDS)
+
+
+def _nested_deeper(mapping: Mapping[str, Any], limit: int) -> bool:
+    """Whether lists and objects nest more than ``limit`` deep in ``mapping`` (itself the first level), found
+    without recursion; the usual flat record is answered at once."""
+    if not any(isinstance(value, Mapping | list | tuple) for value in mapping.values()):
+        return False
+    stack: list[tuple[Any, int]] = [(mapping, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > limit:
+            return True
+        children = value.values() if isinstance(value, Mapping) else value
+        stack.extend((child, depth + 1) for child in children if isinstance(child, Mapping | list | tuple))
+    return False
 
 
 def _not_text(keys: list[tuple[str, ...]], values: list[Any]) -> str | None:

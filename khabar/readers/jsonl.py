@@ -26,7 +26,7 @@ from khabar.readers.decoding import (
     undecodable_reason,
 )
 from khabar.readers.fields import FieldMap, record_from_mapping
-from khabar.readers.streams import Overlong, bounded_lines, over_cap_reason, read_prefix
+from khabar.readers.streams import Overlong, bounded_lines, overlong_line_reason, read_prefix
 from khabar.records import RawRecord, Rejection
 
 _BRACKETS_AND_STRINGS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
@@ -55,7 +55,7 @@ def read_lines(
     has_bom = prefix.startswith(codecs.BOM_UTF8)
     for line_no, raw in enumerate(bounded_lines(stream.readline, limits.MAX_RECORD_BYTES), start=1):
         if isinstance(raw, Overlong):
-            yield Rejection(origin=origin, record_no=line_no, reason=over_cap_reason(line_no))
+            yield Rejection(origin=origin, record_no=line_no, reason=overlong_line_reason(line_no))
             continue
         if not raw.strip():
             continue
@@ -79,7 +79,7 @@ def _records_from_text(
     try:
         for line_no, line in enumerate(lines, start=1):
             if isinstance(line, Overlong):
-                yield Rejection(origin=origin, record_no=line_no, reason=over_cap_reason(line_no))
+                yield Rejection(origin=origin, record_no=line_no, reason=overlong_line_reason(line_no))
             elif line.strip():
                 yield _record_from_line(line, origin, line_no, encoding, fields)
     except UnicodeDecodeError as exc:

@@ -30,19 +30,9 @@ class _Capped(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
-    def seekable(self) -> bool:
-        return self._stream.seekable()
-
-    def seek(self, offset: int, whence: int = io.SEEK_SET) -> int:
-        self._position = self._stream.seek(offset, whence)
-        return self._position
-
     def close(self) -> None:
         self._stream.close()
         super().close()
-
-    def tell(self) -> int:
-        return self._position
 
     def readinto(self, buffer: bytearray | memoryview) -> int:  # type: ignore[override]
         data = self._stream.read(len(buffer))
@@ -54,7 +44,7 @@ class _Capped(io.RawIOBase):
 
 
 def capped(stream: BinaryIO, cap: int, reason: str) -> BinaryIO:
-    """``stream`` (buffered, seekable when it is) raising :class:`CutShort` with ``reason`` past ``cap`` bytes."""
+    """``stream``, buffered, raising :class:`CutShort` with ``reason`` past ``cap`` bytes."""
     return cast(BinaryIO, io.BufferedReader(_Capped(stream, cap, reason), buffer_size=SKIP_CHUNK))
 
 
@@ -117,7 +107,7 @@ def bounded_lines(readline: Callable[[int], Line], cap: int) -> Iterator[Line | 
         yield Overlong(head)
 
 
-def over_cap_reason(line_no: int, cap: int = -1) -> str:
-    """The rejection reason for a line over the record cap."""
-    cap = limits.MAX_RECORD_BYTES if cap < 0 else cap
-    return f"line {line_no:,} is over {limits.megabytes(cap)} (MAX_RECORD_BYTES): skipped without reading it whole"
+def overlong_line_reason(line_no: int) -> str:
+    """The rejection reason for a line over :data:`~khabar.readers.limits.MAX_RECORD_BYTES`."""
+    size = limits.megabytes(limits.MAX_RECORD_BYTES)
+    return f"line {line_no:,} is over {size} (MAX_RECORD_BYTES): skipped without reading it whole"

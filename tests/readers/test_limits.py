@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 from khabar.readers import limits, read_paths, screen
+from khabar.readers.fields import record_from_mapping
 from khabar.records import RawRecord, Rejection
 
 
@@ -142,6 +143,23 @@ def test_large_files_are_streamed(tmp_path: Path, suffix: str) -> None:
     assert peak < 4 << 20
 
 
+def test_an_array_of_articles_in_an_object_larger_than_the_cap_is_streamed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_RECORD_BYTES", 2_000)
+    articles = [{"text": f"خبر شماره {n}"} for n in range(1, 301)]
+    path = tmp_path / "news.json"
+    path.write_text(
+        json.dumps({"meta": {"n": 300}, "articles": articles, "more": [{"text": "x"}]}), encoding="utf-8"
+    )
+
+    found = items(path)
+
+    assert texts(found) == [article["text"] for article in articles]
+    assert [item.record_no for item in found[:-1]] == list(range(1, 301))
+    assert "several arrays of articles (articles, more)" in found[-1].reason
+
+
 # --- counts per file and decompressed size -----------------------------------------------------------------------
 
 
@@ -229,6 +247,18 @@ def test_nesting_up_to_the_limit_is_read(tmp_path: Path, name: str) -> None:
     path.write_text(json.dumps(nested if name.endswith("l") else [nested]), encoding="utf-8")
 
     assert texts(items(path)) == ["متن"]
+
+
+def test_deep_nesting_in_a_mapping_from_the_api_is_rejected_without_recursion() -> None:
+    deep: list[object] = []
+    for _ in range(5_000):  # deeper than Python's recursion limit
+        deep = [deep]
+
+    rejection = screen(
+        record_from_mapping({"text": ["متن", deep]}, "api", 1, "utf-8")
+    )  # RecursionError before
+
+    assert isinstance(rejection, Rejection) and "nested deeper than 64 levels" in rejection.reason
 
 
 def test_brackets_inside_strings_do_not_count_as_nesting(tmp_path: Path) -> None:
