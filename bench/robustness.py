@@ -52,6 +52,7 @@ SHAPES: dict[str, Callable[[int], tuple[str, str | None]]] = {
     "mi_apart": lambda n: (_repeat("می ", n), None),  # می می می …
     "affixes_apart": lambda n: ("کتاب" + _repeat(" ها", n - 4), None),  # کتاب ها ها ها …: one growing word
     "colons": lambda n: (_repeat("او گفت: ", n), None),
+    "colon_quotes": lambda n: (_repeat("او گفت: «", n), None),  # every colon opens a quotation never closed
     "title": lambda n: ("متن کوتاه خبر.", _repeat("کتابخانه", n)),  # a title with no spaces
     "title_words": lambda n: ("متن کوتاه خبر.", _repeat(SENTENCE, n)),  # a title of words, no end
     "one_sentence": lambda n: (_repeat(SENTENCE, n), None),  # real words, no sentence end

@@ -501,16 +501,20 @@ def _is_headline_speaker(
     return has_name or Speaker.is_role(region)
 
 
+_GUILLEMET_OR_BREAK = re.compile("[«»\n]")
+
+
 def _matching_guillemet(text: str, start: int) -> int | None:
+    """The end of the quotation opened at ``start``, within 3,000 characters and the line."""
     depth = 0
-    for position in range(start, min(len(text), start + 3000)):
-        if text[position] == "«":
+    for match in _GUILLEMET_OR_BREAK.finditer(text, start, min(len(text), start + 3000)):
+        if match.group() == "«":
             depth += 1
-        elif text[position] == "»":
+        elif match.group() == "»":
             depth -= 1
             if depth == 0:
-                return position + 1
-        elif text[position] == "\n":
+                return match.end()
+        else:
             return None
     return None
 
