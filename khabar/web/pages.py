@@ -21,7 +21,7 @@ from markupsafe import Markup, escape
 
 from khabar import service
 from khabar.dates import jalali_persian, parse_published
-from khabar.errors import InputError, QueryError
+from khabar.errors import InputError, QueryError, QueryTimeout
 from khabar.search.highlight import lead, match_spans
 from khabar.search.query import highlight_terms, parse
 from khabar.store.base import Archive, ArticleLinks, Hit
@@ -85,9 +85,9 @@ def search_page(
             offset=offset,
             collapse=collapse,
         )
-    except InputError as error:
+    except (InputError, QueryTimeout) as error:  # the form stays, with what to change
         return templates.TemplateResponse(
-            request, "search.html", {**context, "error": str(error)}, status_code=400
+            request, "search.html", {**context, "error": str(error)}, status_code=error.http_status
         )
     link_query = urlencode({"q": q}) if q.strip() else ""
     context.update(

@@ -275,6 +275,7 @@ def test_the_api_answers_408_and_the_page_explains(tmp_path, slow_everything) ->
     page = client.get("/", params={"q": "ایران"})
     assert page.status_code == 408
     assert "narrow it with more words" in page.text
+    assert 'name="q"' in page.text  # the search form stays, to narrow the search in place
 
 
 def test_the_api_answers_400_to_an_oversized_query(tmp_path) -> None:
