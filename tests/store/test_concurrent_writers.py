@@ -7,16 +7,23 @@ store everything they were given, and none sees ``database is locked``.
 
 from __future__ import annotations
 
+import json
 import sqlite3
+import subprocess
+import sys
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from fastapi.testclient import TestClient
+
 from khabar import service
+from khabar.api.app import create_app
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.store import open_archive
 
+CLI_ARTICLES = 400
 WORDS = ["همکاری", "دولت", "مجلس", "وزیر", "نیرو", "آب", "برق", "گاز", "نفت", "بانک", "تورم", "بازار"]
 
 
@@ -70,46 +77,48 @@ def test_the_write_lock_is_free_while_an_ingest_analyzes(tmp_path: Path) -> None
     archive.close()
 
 
-def test_eight_writers_and_a_running_ingest_all_store_everything(tmp_path: Path) -> None:
+def test_eight_api_writers_and_a_running_cli_ingest_all_store_everything(tmp_path: Path) -> None:
+    """The real ``khabar ingest`` in a subprocess, and eight threads posting to the API at the same time."""
     path = tmp_path / "archive.db"
     corpus = tmp_path / "corpus.jsonl"
-    import json
-
     corpus.write_text(
-        "".join(json.dumps(_article("cli", n), ensure_ascii=False) + "\n" for n in range(120)), "utf-8"
+        "".join(json.dumps(_article("cli", n), ensure_ascii=False) + "\n" for n in range(CLI_ARTICLES)),
+        "utf-8",
     )
     open_archive(path).close()
-    errors: list[BaseException] = []
+    application = create_app(str(path), token="writer-token")
+    failures: list[str] = []
     added: list[int] = []
-
-    def ingest_file() -> None:
-        archive = open_archive(path)
-        try:
-            added.append(service.ingest_paths(archive, [corpus]).added)
-        except BaseException as error:  # noqa: BLE001 - reported by the assertion below
-            errors.append(error)
-        finally:
-            archive.close()
+    overlapping: list[bool] = []  # per API write: whether the CLI ingest was still running when it was stored
 
     def api_writer(writer: int) -> None:
-        archive = open_archive(path)
-        try:
+        with TestClient(application, headers={"Authorization": "Bearer writer-token"}) as client:
             for request in range(3):
                 batch = [_article(f"api{writer}", request * 5 + n) for n in range(5)]
-                added.append(service.ingest_mappings(archive, batch).added)
-        except BaseException as error:  # noqa: BLE001
-            errors.append(error)
-        finally:
-            archive.close()
+                response = client.post("/api/articles", json=batch)
+                if response.status_code != 200:
+                    failures.append(f"{response.status_code}: {response.text}")
+                else:
+                    added.append(response.json()["added"])
+                    overlapping.append(ingest.poll() is None)
 
-    threads = [threading.Thread(target=ingest_file)]
-    threads += [threading.Thread(target=api_writer, args=(writer,)) for writer in range(8)]
+    ingest = subprocess.Popen(
+        [sys.executable, "-m", "khabar", "ingest", str(corpus), "--db", str(path), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    threads = [threading.Thread(target=api_writer, args=(writer,)) for writer in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join(timeout=600)
-    assert not errors, errors
-    assert sum(added) == 120 + 8 * 3 * 5
+    _, errors = ingest.communicate(timeout=600)
+    assert ingest.returncode == 0, errors
+    assert "locked" not in errors
+    assert not failures, failures
+    assert sum(added) == 8 * 3 * 5
+    assert any(overlapping), "the CLI ingest ended before the API wrote: nothing was tested"
     archive = open_archive(path)
-    assert archive.stats().articles == 240
+    assert archive.stats().articles == CLI_ARTICLES + 8 * 3 * 5  # nothing lost
     archive.close()
