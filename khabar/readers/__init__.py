@@ -4,7 +4,9 @@
 :class:`~khabar.records.Rejection` objects. Bad input never stops the stream — an undecodable file, a broken JSON
 line, an empty or oversize text each become a rejection that says why, and the good records around it still
 come through. Only a path that does not exist raises, before anything is read, because that is a typo the user
-should fix first.
+should fix first. Every reader streams, and :mod:`~khabar.readers.limits` caps what one file can cost (record size,
+decompressed size, records and rejections per file, nesting); :func:`screen` applies the checks every record passes,
+from files, the API and fetched pages alike.
 
 One module per input kind: :mod:`~khabar.readers.seed` (``.txt``), :mod:`~khabar.readers.jsonl` (``.jsonl``,
 ``.ndjson``), :mod:`~khabar.readers.jsondoc` (``.json``), :mod:`~khabar.readers.csv` (``.csv``) and :mod:`~khabar.readers.html` (``.html``,
@@ -106,7 +108,9 @@ def _walk(folder: Path) -> Iterator[Path]:
 
 
 def _read_file(path: Path, max_chars: int, fields: FieldMap | None) -> Iterator[RawRecord | Rejection]:
-    origin = str(path)
+    origin = limits.printable(
+        str(path)
+    )  # a file name that is not UTF-8 holds lone surrogates (surrogateescape)
     suffix = _suffix_of(path)
     inner = suffix.removesuffix(".gz")
     reader = READERS.get(inner)
@@ -150,7 +154,7 @@ def _within_caps(items: Iterable[RawRecord | Rejection], origin: str) -> Iterato
                 f"more than {limits.MAX_RECORDS_PER_FILE:,} records (MAX_RECORDS_PER_FILE): the rest of {origin} "
                 "is skipped; split it into smaller files"
             )
-            yield Rejection(origin=origin, record_no=None, reason=reason)
+            yield screen(Rejection(origin=origin, record_no=None, reason=reason))
             return
         if isinstance(item, Rejection):
             rejections += 1
@@ -159,7 +163,7 @@ def _within_caps(items: Iterable[RawRecord | Rejection], origin: str) -> Iterato
                     f"more than {limits.MAX_REJECTIONS_PER_FILE:,} bad records: the rest of {origin} is skipped; "
                     "is it the right format?"
                 )
-                yield Rejection(origin=origin, record_no=None, reason=reason)
+                yield screen(Rejection(origin=origin, record_no=None, reason=reason))
                 return
         yield item
 

@@ -99,7 +99,10 @@ def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Itera
             reason += f"; the {record_no:,} records before the break were read"
         yield Rejection(origin=origin, record_no=None, reason=reason, excerpt=head_text[:200])
     except UnicodeDecodeError:  # the C parser on a lone surrogate escape ("\ud800x"): it cannot go on
-        reason = "contains invalid Unicode (a lone surrogate escape such as \\ud800): the rest of the file is skipped"
+        reason = (
+            "contains invalid Unicode (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8): "
+            "the rest of the file is skipped"
+        )
         yield Rejection(origin=origin, record_no=record_no + 1, reason=reason)
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import tracemalloc
 import zlib
 from collections.abc import Iterator
@@ -310,6 +311,16 @@ def test_lone_surrogate_in_a_json_document_is_rejected(tmp_path: Path) -> None:
         values = (item.text,) if isinstance(item, RawRecord) else (item.reason, item.excerpt)
         for value in values:
             value.encode("utf-8")
+
+
+def test_a_file_name_that_is_not_utf8_gives_a_printable_origin(tmp_path: Path) -> None:
+    path = tmp_path / os.fsdecode(b"news-\xff.jsonl")
+    path.write_text(line("متن"), encoding="utf-8")
+
+    [record] = items(path)
+
+    assert isinstance(record, RawRecord)
+    assert record.origin.endswith("news-\ufffd.jsonl")
 
 
 def test_control_characters_are_removed_and_persian_format_characters_kept() -> None:
