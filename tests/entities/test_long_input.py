@@ -82,3 +82,35 @@ def test_many_people_with_roles() -> None:
         entities.append({"start": start + 20, "end": start + 28, "label": "ORG"})
     found = canonicalize(text, entities)
     assert {entity.get("role") for entity in found if entity["label"] == "PER"} == {"رئیس بانک ملت"}
+
+
+def test_the_tagger_sees_only_the_ends_of_a_long_run_of_symbols(monkeypatch) -> None:  # noqa: ANN001
+    from khabar.pipeline import prepare
+    from khabar.records import RawRecord
+    from khabar.steps import entities as step
+    from khabar.text.tokens import tokenize
+
+    seen: list[list[str]] = []
+
+    class Tagger:
+        def tag(self, words: list[str]) -> list[str]:
+            seen.append(list(words))
+            return ["B-PER" if word == "احمدی" else "O" for word in words]
+
+    monkeypatch.setattr(step, "load_tagger", Tagger)
+    text = "علی احمدی " + "«" * 100_000 + " احمدی گفت"
+    analysis = prepare(RawRecord(text=text, origin="crafted", record_no=1), normalize=False)
+    analysis.tokens = [list(span) for span in tokenize(text)]
+    found = step.find_entities(analysis).entities
+    assert len(seen[0]) == 4 + 2 * step.SYMBOL_CONTEXT  # not 100,004 tokens
+    assert [entity["start"] for entity in found] == [4, text.rindex("احمدی")]
+
+
+def test_runs_of_symbols_news_writes_are_tagged_whole() -> None:
+    from khabar.steps.entities import SYMBOL_CONTEXT, tokens_to_tag
+
+    context = SYMBOL_CONTEXT
+    words = ["الف", *["-"] * (2 * context), "ب", "«", "ج", *["."] * (2 * context + 1), "د"]
+    last_run = list(range(2 * context + 4, 4 * context + 5))
+    expected = [*range(2 * context + 4), *last_run[:context], *last_run[-context:], len(words) - 1]
+    assert tokens_to_tag(words) == expected
