@@ -9,6 +9,7 @@ The caps are lowered so that a few hundred bytes can reach them.
 from __future__ import annotations
 
 import gzip
+import json
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,3 +84,40 @@ def test_any_bytes_give_records_and_rejections_only(suffix: str, data: bytes) ->
         if isinstance(record, RawRecord):
             assert record.text.strip()
             assert len(record.title or "") <= limits.MAX_TITLE_CHARS
+
+
+any_char = st.characters(codec=None, exclude_categories=())  # surrogates and controls included
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(any_char, max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4)
+        | st.dictionaries(
+            st.sampled_from(["text", "title", "id", "url", "body", "articles", "x"]), inner, max_size=4
+        )
+    ),
+    max_leaves=40,
+)
+
+
+@pytest.mark.parametrize("shape", ["lines", "array", "holder"])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(values=st.lists(json_values, max_size=8))
+def test_any_json_values_give_records_and_rejections_only(shape: str, values: list[object]) -> None:
+    """Valid JSON of any shape (NaN, lone surrogates and controls escaped in strings, nesting past the cap)."""
+    if shape == "lines":
+        name, content = "fuzz.jsonl", "\n".join(json.dumps(value) for value in values)
+    else:
+        name, content = (
+            "fuzz.json",
+            json.dumps(values if shape == "array" else {"meta": 1, "articles": values}),
+        )
+    with tempfile.TemporaryDirectory() as folder, low_caps():
+        path = Path(folder) / name
+        path.write_text(content, encoding="utf-8")
+
+        found = list(read_paths([path]))
+
+    for item in found:
+        assert isinstance(item, RawRecord | Rejection)
+        assert_storable(item)
+    assert sum(isinstance(item, Rejection) for item in found) <= CAPS["MAX_REJECTIONS_PER_FILE"] + 1
