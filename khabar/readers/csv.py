@@ -36,7 +36,7 @@ class _Lines:
     replaced by an empty one and its number noted. Keeps the lines of the row being read, to inspect them."""
 
     def __init__(self, text: io.TextIOBase, cap: int) -> None:
-        self._lines = bounded_lines(text.readline, cap)
+        self._lines = bounded_lines(text.readline, cap, ends=("\n", "\r"))
         self.line_no = 0
         self.overlong: list[int] = []
         self.row_lines: list[str] = []
@@ -106,7 +106,10 @@ def _records(
             row = None
         except csv.Error as exc:
             row = exc
-        yield from _overlong_lines(origin, lines)
+        for line_no in lines.overlong:  # each stands for a row: the rows after it keep their numbers
+            record_no += 1
+            yield Rejection(origin=origin, record_no=record_no, reason=overlong_line_reason(line_no))
+        lines.overlong = []
         if row is None:
             return
         if isinstance(row, csv.Error):
@@ -133,12 +136,6 @@ def _records(
             yield Rejection(origin=origin, record_no=record_no, reason=reason, excerpt=_excerpt(lines))
             continue
         yield record_from_mapping(dict(zip(names, row, strict=True)), origin, record_no, encoding, fields)
-
-
-def _overlong_lines(origin: str, lines: _Lines) -> Iterator[Rejection]:
-    for line_no in lines.overlong:
-        yield Rejection(origin=origin, record_no=None, reason=overlong_line_reason(line_no))
-    lines.overlong = []
 
 
 def _broken_row_reason(exc: csv.Error, first_line: int, last_line: int) -> str:

@@ -90,19 +90,22 @@ class Overlong(Generic[Line]):
     head: Line
 
 
-def bounded_lines(readline: Callable[[int], Line], cap: int) -> Iterator[Line | Overlong[Line]]:
+def bounded_lines(
+    readline: Callable[[int], Line], cap: int, ends: tuple[str, ...] = ("\n",)
+) -> Iterator[Line | Overlong[Line]]:
     """The lines ``readline`` gives (``stream.readline`` of a binary or text stream), an :class:`Overlong` for a
-    line longer than ``cap`` bytes or characters (newline not counted).
+    line longer than ``cap`` bytes or characters (newline not counted). ``ends`` are the line ends ``readline``
+    stops at (a text stream opened with ``newline=""`` also stops at a lone ``"\r"``).
 
     At most ``cap + 1`` units of a line are ever held: the rest of an overlong line is read and dropped in chunks.
     """
     while line := readline(cap + 1):
-        newline = "\n" if isinstance(line, str) else b"\n"
-        if len(line) <= cap or line.endswith(newline):
+        newlines = ends if isinstance(line, str) else tuple(end.encode() for end in ends)
+        if len(line) <= cap or line.endswith(newlines):
             yield line
             continue
         head = line
-        while line and not line.endswith(newline):
+        while line and not line.endswith(newlines):
             line = readline(SKIP_CHUNK)
         yield Overlong(head)
 

@@ -207,6 +207,21 @@ def test_decompressed_size_is_capped(tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert "decompressed size is over 100,000 bytes" in found[-1].reason and "bomb" in found[-1].reason
 
 
+def test_an_overlong_csv_line_keeps_the_numbers_of_the_rows_after_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_RECORD_BYTES", 1_000)
+    path = tmp_path / "news.csv"
+    path.write_bytes(("id,text\r1,یک\r2," + "x" * 3_000 + "\r3,سه\r").encode())  # old Mac line ends
+
+    first, rejection, third = items(path)
+
+    assert (first.text, third.text, third.record_no) == ("یک", "سه", 3)
+    assert (
+        isinstance(rejection, Rejection) and rejection.record_no == 2 and "line 3 is over" in rejection.reason
+    )
+
+
 def test_a_real_size_gzip_bomb_stops_at_one_gib(tmp_path: Path) -> None:
     """1.1 GiB of one byte in 1 MB: the same gzip member 1,100 times over (a gzip file may hold several, read one
     after the other). Reading stops at the 1 GiB cap, in bounded memory."""
