@@ -22,6 +22,7 @@ from __future__ import annotations
 import codecs
 import io
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO
@@ -77,9 +78,9 @@ def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Itera
     head_text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(start[:1000])
     del first_line, rest
 
-    window = _Window(_utf8(stream, encoding), limits.MAX_RECORD_BYTES)
+    window = _Window(_LoneSurrogatesMarked(_utf8(stream, encoding)), limits.MAX_RECORD_BYTES)
     buffer = min(1 << 16, max(16, limits.MAX_RECORD_BYTES // 8))  # reads well inside the window
-    events = ijson.basic_parse(window, buf_size=buffer, use_float=True)
+    events = _surrogates_restored(ijson.basic_parse(window, buf_size=buffer, use_float=True))
     record_no = 0
     try:
         for record_no, value in _document(events, text_keys(fields), window):  # noqa: B007 (used after the loop)
@@ -98,11 +99,8 @@ def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Itera
         if record_no:
             reason += f"; the {record_no:,} records before the break were read"
         yield Rejection(origin=origin, record_no=None, reason=reason, excerpt=head_text[:200])
-    except UnicodeDecodeError:  # the C parser on a lone surrogate escape ("\ud800x"): it cannot go on
-        reason = (
-            "contains invalid Unicode (a lone surrogate escape such as \\ud800, or bytes that are not UTF-8): "
-            "the rest of the file is skipped"
-        )
+    except UnicodeDecodeError:  # not expected: lone surrogates are marked (_LoneSurrogatesMarked)
+        reason = "contains invalid Unicode: the rest of the file is skipped"
         yield Rejection(origin=origin, record_no=record_no + 1, reason=reason)
 
 
@@ -307,6 +305,60 @@ class _Utf8Encoded:
             return self._text.read(size if size <= 0 else max(1, size // 4)).encode("utf-8")
         except UnicodeDecodeError as exc:
             raise CutShort(undecodable_reason(self._encoding, exc)) from None
+
+
+class _LoneSurrogatesMarked:
+    """JSON bytes with each escape of a lone surrogate (``\\ud800`` without its pair) written as the
+    noncharacter ``\\ufffe``, which :func:`_surrogates_restored` turns back into a lone surrogate after parsing,
+    for :mod:`~khabar.readers.limits` to reject the record. ijson's C parser cannot go on past a lone surrogate: it
+    makes bytes that are not UTF-8 of it. Pairs (an emoji: ``\\ud83d\\ude00``) and escaped backslashes
+    (``\\\\ud800`` is text) are left alone."""
+
+    LONGEST = 12  # bytes of the longest match: a pair of escapes
+
+    def __init__(self, stream: Any) -> None:
+        self._stream, self._pending, self._done = stream, b"", False
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:  # ijson asks for nothing first, to see whether the stream gives bytes or text
+            return b""
+        while not self._done:
+            chunk = self._stream.read(size)
+            self._done = not chunk or size < 0
+            data, self._pending = self._mark(self._pending + chunk, final=self._done)
+            if data or self._done:
+                return data
+        return b""
+
+    def _mark(self, data: bytes, *, final: bool) -> tuple[bytes, bytes]:
+        """The marked bytes that are certain, and the tail that a match could still run into."""
+        if b"\\" not in data:
+            return data, b""
+        safe = len(data) if final else max(0, len(data) - self.LONGEST)
+        parts: list[bytes] = []
+        done = 0
+        for match in _ESCAPES.finditer(data):
+            if match.end() > safe:
+                safe = match.start()
+                break
+            if match.lastgroup == "lone":
+                parts += [data[done : match.start()], b"\\ufffe"]
+                done = match.end()
+        safe = max(safe, done)
+        parts.append(data[done:safe])
+        return b"".join(parts), data[safe:]
+
+
+_ESCAPES = re.compile(
+    rb"\\\\|\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}|(?P<lone>\\u[dD][89a-fA-F][0-9a-fA-F]{2})"
+)
+
+
+def _surrogates_restored(events: Iterator[tuple[str, Any]]) -> Iterator[tuple[str, Any]]:
+    for event, value in events:
+        if isinstance(value, str) and "\ufffe" in value:
+            value = value.replace("\ufffe", "\ud800")
+        yield event, value
 
 
 def _utf8(stream: BinaryIO, encoding: str) -> Any:

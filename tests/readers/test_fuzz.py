@@ -9,7 +9,9 @@ The caps are lowered so that a few hundred bytes can reach them.
 from __future__ import annotations
 
 import gzip
+import io
 import json
+import re
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,6 +22,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from khabar.readers import SUPPORTED_SUFFIXES, limits, read_paths
+from khabar.readers.jsondoc import _LoneSurrogatesMarked
 from khabar.records import RawRecord, Rejection
 
 PIECES = [
@@ -121,3 +124,28 @@ def test_any_json_values_give_records_and_rejections_only(shape: str, values: li
         assert isinstance(item, RawRecord | Rejection)
         assert_storable(item)
     assert sum(isinstance(item, Rejection) for item in found) <= CAPS["MAX_REJECTIONS_PER_FILE"] + 1
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    texts=st.lists(
+        st.text(st.sampled_from(["\ud800", "\udc00", "\U0001f600", "\\", "u", "d", "8", "ا", '"']))
+    ),
+    sizes=st.lists(st.integers(1, 20), min_size=1),
+)
+def test_lone_surrogate_escapes_are_marked_across_any_chunk_boundary(
+    texts: list[str], sizes: list[int]
+) -> None:
+    """The .json reader marks each escaped lone surrogate for ijson (which cannot parse past one) and restores
+    it after: the strings read equal Python's own parse, wherever the reads cut the escapes."""
+    document = json.dumps(texts).encode()  # every lone surrogate, pair and backslash escaped
+    marked = _LoneSurrogatesMarked(io.BytesIO(document))
+    chunks, turn = [], 0
+    while chunk := marked.read(sizes[turn % len(sizes)]):
+        chunks.append(chunk)
+        turn += 1
+
+    restored = json.loads(b"".join(chunks).decode().replace("\\ufffe", "\\ud800"))
+
+    lone = re.compile("[\ud800-\udfff]")  # after parsing, pairs are one character: what is left is lone
+    assert restored == [lone.sub("\ud800", text) for text in json.loads(document)]

@@ -315,17 +315,20 @@ def test_lone_surrogate_in_a_key_is_replaced_in_the_rejection(tmp_path: Path) ->
     rejection.excerpt.encode("utf-8")
 
 
-def test_lone_surrogate_in_a_json_document_is_rejected(tmp_path: Path) -> None:
+@pytest.mark.parametrize("escape", ["\\ud800x", "\\udc00", "x\\ud83d"])
+def test_lone_surrogate_in_a_json_document_is_rejected_and_the_rest_read(tmp_path: Path, escape: str) -> None:
+    """ijson's C parser stopped at "\\ud800x" (and read "\\ud800" as "?"); both are now the record's rejection."""
     path = tmp_path / "news.json"
-    path.write_text('[{"text": "یک"}, {"text": "a\\ud800b\\udc00"}]', encoding="utf-8")
+    path.write_text(
+        f'[{{"text": "یک"}}, {{"text": "a{escape}b"}}, {{"text": "\\ud83d\\ude00 سه"}}]', encoding="utf-8"
+    )
 
-    found = items(path)
+    first, rejection, third = items(path)
 
-    assert texts(found)[:1] == ["یک"]
-    for item in found:
-        values = (item.text,) if isinstance(item, RawRecord) else (item.reason, item.excerpt)
-        for value in values:
-            value.encode("utf-8")
+    assert (first.text, third.text) == ("یک", "\U0001f600 سه")
+    assert isinstance(rejection, Rejection) and rejection.record_no == 2
+    assert "lone surrogate at character" in rejection.reason
+    rejection.excerpt.encode("utf-8")
 
 
 def test_a_file_name_that_is_not_utf8_gives_a_printable_origin(tmp_path: Path) -> None:
