@@ -207,7 +207,7 @@ def _holder(
     if articles_key is not None:
         head[articles_key] = pending
     if articles_key is None or _is_article(head, keys):
-        yield 1, head
+        yield 1, TOO_DEEP if _holds_too_deep(head) else head
     elif others:
         yield (
             0,
@@ -217,6 +217,14 @@ def _holder(
         )
     else:
         yield from enumerate(pending, start=1)
+
+
+def _holds_too_deep(head: dict[str, Any]) -> bool:
+    """Whether a value of the object, or an element of one of its arrays, was nested too deep to build."""
+    return any(
+        value is TOO_DEEP or (isinstance(value, list) and any(item is TOO_DEEP for item in value))
+        for value in head.values()
+    )
 
 
 def _build(events: Iterator[tuple[str, Any]], event: str, value: Any) -> Any:

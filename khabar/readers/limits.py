@@ -24,8 +24,9 @@ MAX_DECOMPRESSED_BYTES = 1 << 30
 download; a larger archive can be decompressed first (plain files have no total cap: they are streamed)."""
 
 MAX_RECORD_BYTES = 8 << 20
-"""8 MiB per JSON line, JSON article or CSV row. The 200,000-character text limit is 400 KB of UTF-8, 1.2 MB when a
-tool escapes every Persian letter as ``\\uXXXX``; crawler exports often carry the raw HTML beside it."""
+"""8 MiB per JSON line, JSON article, CSV line or field, seed record or HTML file. The 200,000-character text limit
+is 400 KB of UTF-8, 1.2 MB when a tool escapes every Persian letter as ``\\uXXXX``; crawler exports often carry the
+raw HTML beside it."""
 
 MAX_RECORDS_PER_FILE = 5_000_000
 """Records (good or bad) in one file: several times the largest Persian news corpora (Hamshahri2 has about 320k

@@ -256,6 +256,16 @@ def test_deep_nesting_is_one_rejection_and_the_rest_is_read(tmp_path: Path, name
     assert "nested deeper than 64 levels" in rejection.reason
 
 
+@pytest.mark.parametrize("deep", ['"a": ' + "[" * 100 + "]" * 100, '"a": [' + "[" * 100 + "]" * 100 + "]"])
+def test_a_single_article_object_nested_too_deep_is_rejected(tmp_path: Path, deep: str) -> None:
+    path = tmp_path / "news.json"
+    path.write_text('{"text": "متن", ' + deep + "}", encoding="utf-8")
+
+    [rejection] = items(path)
+
+    assert isinstance(rejection, Rejection) and "nested deeper than 64 levels" in rejection.reason
+
+
 @pytest.mark.parametrize("name", ["news.jsonl", "news.json"])
 def test_nesting_up_to_the_limit_is_read(tmp_path: Path, name: str) -> None:
     nested = {"text": "متن", "meta": json.loads("[" * 63 + "]" * 63)}  # 64 levels with the object
