@@ -64,8 +64,12 @@ CODES = {
 }
 # Punctuation keeps its own character as its code: / . : - , ( )
 
+# Lists inside an expression (days, years, numbers, seasons) repeat at most this many more times: unbounded, a
+# search that fails at the list's end (a run of «هزار و هزار و …» with no unit after it) is retried from each
+# of its items, which is quadratic in the run's length (issue 13). No date lists fifty days.
+_MORE = "{0,50}"
 _Q = r"(?:[dnv](?:&h)?|[dn]?h|[dn]?q)"  # a quantity: سه، سه و نیم، نیم، یک ربع، چند
-_DAYS = r"[dno](?:(?:&|~|-|,|y)[dno])*"  # ۲۵ و ۲۹، ۱۸ – ۲۰، هجدهم و نوزدهم
+_DAYS = rf"[dno](?:(?:&|~|-|,|y)[dno]){_MORE}"  # ۲۵ و ۲۹، ۱۸ – ۲۰، هجدهم و نوزدهم
 _MONTH = r"(?:U[Mm]|[Mm]U?)"
 _YEAR_AFTER = r"(?:,?S?[dn](?!:)|Y|IS|S[<>=]|[<>=])"
 _PART = r"[PaB]"
@@ -74,14 +78,14 @@ _PART = r"[PaB]"
 RULES: dict[str, str] = {
     "numeric_date": r"d([/.\-])d\1d(?!\1d)",
     "clock": rf"(?:T|o?T)?d:d(?::d)?T?(?:A|{_PART})?",
-    "hour_words": rf"T[dn](?:&(?:[dn]T|h|q))*(?:&[dn]T)?(?:A|{_PART})?(?:~T?[dn](?!T)(?:A|{_PART})?)?",
+    "hour_words": rf"T[dn](?:&(?:[dn]T|h|q)){_MORE}(?:&[dn]T)?(?:A|{_PART})?(?:~T?[dn](?!T)(?:A|{_PART})?)?",
     "hour_minutes": rf"[dn]&[dn]T(?:&[dn]T)?(?:A|{_PART})?",
     "hour_part": r"[dn](?:&h)?[Pa]",
     "minutes_to": rf"T?(?:[dn]T|q)bT?[dn]{_PART}?",
     "month_date": rf"(?:[USB]?{_DAYS})?{_MONTH}{_YEAR_AFTER}?C?",
     "month_range": r"U?[Mm](?:-|~|&)[Mm]U?",
-    "day_of_period": r"o(?:(?:&|~|-)o)*IU[<>=]?",
-    "year": r"S[dn](?:(?:&|~|-|y)S?[dn])*C?k?",
+    "day_of_period": rf"o(?:(?:&|~|-)o){_MORE}IU[<>=]?",
+    "year": rf"S[dn](?:(?:&|~|-|y)S?[dn]){_MORE}C?k?",
     "tagged_year": r"[dn](?:(?:~|-|&)?[dn])?C",
     "bare_year": r"d(?:(?:~|-)?d)?k?",
     "relative_day": rf"(?:{_PART})?R(?:{_PART})?(?:-W-?|W|\(W\))?",
@@ -89,16 +93,17 @@ RULES: dict[str, str] = {
     "relative_unit": rf"{_Q}?[USBT](?:&h)?[<>=]C?|I[USB][<>=]?",
     "weekday": rf"(?:[USB]|{_PART})?W{_PART}?(?:[<>=]|[dn]?U[<>=])?",
     "day_part": r"P",
-    "ordinal_unit": r"o[USTB](?:p?o[USTB])*(?:S[<>=]?|Y)?|[USB]o(?:S[<>=]?|Y)?",
+    "ordinal_unit": rf"o[USTB](?:p?o[USTB]){_MORE}(?:S[<>=]?|Y)?|[USB]o(?:S[<>=]?|Y)?",
     "period_part": r"(?:X|q|[dn][UJ])o(?:[USB](?:[<>=]|[dno])?C?|Y)|XI?[USB](?:[<>=]|[dno])?C?",
-    "numbered_unit": r"[USB][dno](?:(?:,|&|~|-)[dno])*C?|UC",
+    "numbered_unit": rf"[USB][dno](?:(?:,|&|~|-)[dno]){_MORE}C?|UC",
     "frequency": r"[USBJ][dn]f",
     "recurring": r"e[USTBW](?:[USB]|p[USB])?",
-    "season": r"U?[Zz](?:&[Zz])*(?:,?S?[dn]|Y|S[<>=]|[<>=])?",
+    "season": rf"U?[Zz](?:&[Zz]){_MORE}(?:,?S?[dn]|Y|S[<>=]|[<>=])?",
     "named_day": r"[USB]?H(?:S?[dn]|Y)?",
     "vague_period": r"[USB]u",
-    "duration": rf"{_Q}[USTBJG](?:&(?:h|[dn][USTB]))*[<>=u]?|d\.d[USTB][<>=]?|[dn](?:(?:,|&|~|-|y)[dn])+[USTBJ]",
-    "minute_list": r"T[dn](?:(?:,|&)[dn])+",
+    "duration": rf"{_Q}[USTBJG](?:&(?:h|[dn][USTB])){_MORE}[<>=u]?|d\.d[USTB][<>=]?"
+    rf"|[dn](?:(?:,|&|~|-|y)[dn]){{1,50}}[USTBJ]",
+    "minute_list": r"T[dn](?:(?:,|&)[dn]){1,50}",
 }
 # A clock-unit duration may keep the «به»/«تا» after it («۵ دقیقه تا پایان کار»): the start of a time to.
 _TRAILING_TO = re.compile(r"[b~](?![dnoqTRWPa])")

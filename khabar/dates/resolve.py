@@ -10,6 +10,7 @@ precise date wins (a weekday beside a full date only confirms it). Relative expr
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
@@ -734,12 +735,21 @@ def _range(first: Meaning, last: Meaning) -> Meaning:
 
 
 def _chosen(span: Span) -> list[Core]:
+    """The span's cores that do not overlap, longest (then by rule priority) first.
+
+    The cores taken are kept in text order and found by bisection: a crafted text of adjacent dates makes one
+    span of thousands of cores, and comparing each with every core taken was quadratic (issue 13).
+    """
     ranked = sorted(span.cores, key=lambda c: (-(c.end - c.start), PRIORITY.index(c.rule), c.start))
-    taken: list[Core] = []
+    taken: list[Core] = []  # in text order, disjoint: their ends are in order too
+    starts: list[int] = []
     for core in ranked:
-        if all(core.end <= other.start or core.start >= other.end for other in taken):
-            taken.append(core)
-    return sorted(taken, key=lambda c: c.start)
+        before = bisect.bisect_left(starts, core.end)  # taken[:before] start before this core ends
+        if before and taken[before - 1].end > core.start:
+            continue  # the last of them reaches into it
+        taken.insert(before, core)
+        starts.insert(before, core.start)
+    return taken
 
 
 def meaning(atoms: list[Atom], span: Span, reference: date | None) -> Meaning:
