@@ -469,3 +469,24 @@ def test_a_broken_header_is_a_rejection(tmp_path: Path) -> None:
 
     assert isinstance(rejection, Rejection) and rejection.record_no is None
     assert "the header row cannot be read" in rejection.reason and "never closed" in rejection.reason
+
+
+def test_a_batch_with_invalid_unicode_is_stored_with_its_rejections(tmp_path: Path) -> None:
+    """The finding: saving the rejection of "\\ud800" raised UnicodeEncodeError and aborted the batch."""
+    from khabar import service
+    from khabar.store import open_archive
+
+    path = tmp_path / "news.jsonl"
+    path.write_text(
+        '{"text": "خبر یک"}\n{"text": "\\ud800 خبر"}\n{"\\udfff": 1}\n{"text": "خبر سه", "title": "\\u001b[2J"}\n',
+        encoding="utf-8",
+    )
+    archive = open_archive(tmp_path / "archive.db")
+    try:
+        summary = service.ingest(archive, read_paths([path]), analyze=False)
+        stored = archive.rejections()
+    finally:
+        archive.close()
+
+    assert (summary.added, summary.rejected) == (2, 2)
+    assert sorted(rejection.record_no for rejection in stored) == [2, 3]
