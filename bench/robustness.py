@@ -3,6 +3,7 @@
     python bench/robustness.py                        # every shape at 50k, 100k, 200k characters
     python bench/robustness.py --shapes persian_word,title --sizes 10000,20000 --timeout 60
     python bench/robustness.py --profile one_sentence --sizes 200000   # cProfile's top functions for one shape
+    python bench/robustness.py --by-step --sizes 100000,200000         # seconds of each step, and their ratio
 
 Each record goes through ``khabar.service.pipeline().process`` (the full default pipeline: normalization with
 ZWNJ restoration, sentences, tokens, NER, places, quotes, amounts, dates), as ``POST /api/articles`` runs it.
@@ -97,6 +98,46 @@ def run_shape(shape: str, sizes: list[int]) -> None:
         print(json.dumps({"shape": shape, "size": size, "seconds": seconds, "outcome": outcome}), flush=True)
 
 
+def run_steps(shape: str, sizes: list[int]) -> None:
+    """In a worker process: seconds of ``prepare`` and of each step, one JSON line per size."""
+    from khabar.pipeline import prepare
+    from khabar.records import RawRecord
+    from khabar.service import pipeline
+
+    pipe = pipeline()
+    pipe.process(RawRecord(text=SENTENCE + ".", origin="warm-up", record_no=0))
+    for size in sizes:
+        started = time.perf_counter()
+        analysis = prepare(record(shape, size))
+        seconds = {"prepare": time.perf_counter() - started}
+        for step in pipe.steps:
+            started = time.perf_counter()
+            analysis = step.run(analysis)
+            seconds[step.name] = time.perf_counter() - started
+        print(json.dumps({"shape": shape, "size": size, "steps": seconds}), flush=True)
+
+
+def by_step(shapes: list[str], sizes: list[int], timeout: float) -> None:
+    """A Markdown table: per shape and step, seconds at the largest size and the ratio to the size before."""
+    rows = []
+    for shape in shapes:
+        args = [sys.executable, __file__, "--step-worker", shape, "--sizes", ",".join(map(str, sizes))]
+        try:
+            out = subprocess.run(args, capture_output=True, text=True, timeout=timeout, check=True).stdout
+        except subprocess.TimeoutExpired:
+            print(f"| {shape} | over {timeout:.0f} s |", flush=True)
+            continue
+        found = {row["size"]: row["steps"] for row in map(json.loads, out.splitlines())}
+        last, before = found[sizes[-1]], found[sizes[-2]]
+        if not rows:
+            names = list(last)
+            print("| shape | " + " | ".join(names) + " |")
+            print("|---" * (len(names) + 1) + "|")
+        cells = [f"{last[name]:.2f} ({last[name] / max(before[name], 1e-3):.1f}×)" for name in last]
+        rows.append(shape)
+        print(f"| {shape} | " + " | ".join(cells) + " |", flush=True)
+
+
 def measure(shape: str, sizes: list[int], timeout: float) -> dict[int, float | None]:
     """Seconds per size for one shape, in a fresh process; ``None`` for sizes not reached within ``timeout``."""
     args = [sys.executable, __file__, "--worker", shape, "--sizes", ",".join(map(str, sizes))]
@@ -128,11 +169,16 @@ def main() -> None:
     parser.add_argument("--sizes", default="50000,100000,200000")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds per shape (all its sizes)")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--step-worker", help=argparse.SUPPRESS)
+    parser.add_argument("--by-step", action="store_true", help="time prepare and each step apart")
     parser.add_argument("--profile", metavar="SHAPE", help="print cProfile's top functions for SHAPE")
     args = parser.parse_args()
     sizes = [int(size) for size in args.sizes.split(",")]
     if args.worker:
         run_shape(args.worker, sizes)
+        return
+    if args.step_worker:
+        run_steps(args.step_worker, sizes)
         return
     if args.profile:
         profile(args.profile, sizes[-1])
@@ -141,6 +187,9 @@ def main() -> None:
     unknown = set(shapes) - set(SHAPES)
     if unknown:
         sys.exit(f"unknown shapes: {', '.join(sorted(unknown))}; known: {', '.join(SHAPES)}")
+    if args.by_step:
+        by_step(shapes, sizes, args.timeout)
+        return
     header = " | ".join(f"{size // 1000}k s" for size in sizes)
     print(f"| shape | {header} | {sizes[-1] // 1000}k/{sizes[-2] // 1000}k |" if len(sizes) > 1 else "")
     print("|---" * (len(sizes) + 2) + "|")

@@ -129,12 +129,21 @@ class Phrase:
         return product
 
 
+# Characters of the longest digit string read as a number (۱۲٬۵۰۰٬۰۰۰٬۰۰۰٬۰۰۰ has 19); a longer one is an id or
+# noise, and a crafted one of 50,000 digits made the whole record fail (issue 13).
+LONGEST_NUMBER = 40
+
+
 def tokenize(text: str) -> list[Token]:
     """Words, digit strings, dates, times and single other characters; ``هزارتومان`` splits into two words."""
     tokens = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup or "other"
         start, surface = match.start(), match.group()
+        if kind == "num" and len(surface) > LONGEST_NUMBER:
+            kind = (
+                "other"  # no amount: reading it as one would be slow (and Python refuses over 4,300 digits)
+            )
         glued = _GLUED_SCALE.fullmatch(surface) if kind == "word" else None
         if glued:
             cut = start + glued.end(1)

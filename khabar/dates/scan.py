@@ -191,6 +191,10 @@ def lexicon() -> tuple[dict[tuple[str, ...], Word], int, frozenset[str]]:
     return table, longest, pieces | {"و"}
 
 
+# Digits read as a number (a day, a year, an hour); a longer run is a word of its own (Python refuses to read one of
+# over 4,300 digits, and a crafted 50,000-digit run made the whole record fail: issue 13).
+LONGEST_NUMBER = 20
+
 # Date words glued together run a few words long (امروزدوشنبه، هزارونهصدونود); a longer letter run is no date, and
 # cutting one costs time quadratic in its length (issue 13).
 LONGEST_GLUED = 60
@@ -284,7 +288,7 @@ def atoms(text: str) -> list[Atom]:
         end = found[index + size - 1].end
         if word is not None:
             atom = Atom(word.code, token.start, end, dict(word.info), token.gap)
-        elif token.text.isascii() and token.text.isdigit():
+        elif token.text.isascii() and token.text.isdigit() and len(token.text) <= LONGEST_NUMBER:
             atom = Atom(
                 "d", token.start, end, {"value": int(token.text), "digits": len(token.text)}, token.gap
             )
