@@ -64,6 +64,9 @@ _OPENING_PHRASE = re.compile(
 )
 _PREPOSITION = re.compile(r"(?:از|در|بنا|طبق|پس|پیش|هنگام|ضمن)\s")
 MAX_SPEAKER_CHARS = 90
+SPEAKER_REGION = (
+    1_000  # characters before a cue where its speaker is looked for (a sentence's worth and more)
+)
 
 
 # Role nouns a speaker is called by besides those the entity step knows (``khabar.entities.canonical.ROLE_HEADS``).
@@ -94,7 +97,14 @@ class Speaker:
 def find_speaker(
     text: str, start: int, end: int, entities: list[dict[str, Any]], cut_adjuncts: bool = True
 ) -> Speaker:
-    """The speaker named in ``text[start:end]`` (the words before a cue), empty and anaphoric when none is."""
+    """The speaker named in ``text[start:end]`` (the words before a cue), empty and anaphoric when none is.
+
+    Only the last :data:`SPEAKER_REGION` characters are read: in a crafted sentence of thousands of cues, reading
+    from its start for each cue was quadratic (issue 13).
+    """
+    if end - start > SPEAKER_REGION:
+        space = text.find(" ", end - SPEAKER_REGION, end)
+        start = space + 1 if space >= 0 else end - SPEAKER_REGION
     leading = _LEADING.match(text, start, end)
     if leading:
         start = leading.end()

@@ -93,3 +93,26 @@ def test_many_colons_in_one_sentence(monkeypatch) -> None:  # noqa: ANN001
     monkeypatch.setattr(extract, "_words", counting)
     find_quotes("او گفت: " * 5_000)
     assert read < 100 * 5_000  # a few words per colon; every colon reading its sentence: 25 million
+
+
+def test_a_speaker_is_looked_for_near_its_cue(monkeypatch) -> None:  # noqa: ANN001
+    """In a crafted sentence of thousands of cues each speaker region ran from the sentence's start: quadratic."""
+    from khabar.quotes import speakers
+
+    widest = 0
+
+    class Recording:
+        def __init__(self, pattern) -> None:  # noqa: ANN001
+            self.pattern = pattern
+
+        def search(self, text: str, start: int, end: int):  # noqa: ANN201
+            nonlocal widest
+            widest = max(widest, end - start)
+            return self.pattern.search(text, start, end)
+
+        def finditer(self, text: str, start: int, end: int):  # noqa: ANN201
+            return self.pattern.finditer(text, start, end)
+
+    monkeypatch.setattr(speakers, "_ADJUNCT", Recording(speakers._ADJUNCT))
+    found = find_quotes("او گفت: «" * 10_000)
+    assert found and widest <= speakers.SPEAKER_REGION
