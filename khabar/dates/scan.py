@@ -200,6 +200,13 @@ LONGEST_NUMBER = 20
 LONGEST_GLUED = 60
 
 
+@cache
+def _phrase_firsts() -> frozenset[str]:
+    """The tokens that begin a lexicon phrase of more than one token."""
+    table, _, _ = lexicon()
+    return frozenset(key[0] for key in table if len(key) > 1)
+
+
 def _split_glued(token: Token, table: dict, pieces: frozenset[str]) -> list[Token] | None:
     """Cut a letter run that is no lexicon word into lexicon words (fewest pieces), or None."""
     text = token.text
@@ -271,13 +278,15 @@ def atoms(text: str) -> list[Atom]:
     """The atoms of ``text`` (normalized khabar text; any digits)."""
     folded = fold(text)
     table, longest, _ = lexicon()
+    firsts = _phrase_firsts()
     found = _expand(tokens(folded))
     result: list[Atom] = []
     index = 0
     while index < len(found):
         token = found[index]
         word, size = None, 1
-        for length in range(min(longest, len(found) - index), 0, -1):
+        top = min(longest, len(found) - index) if token.text in firsts else 1  # most tokens start no phrase
+        for length in range(top, 0, -1):
             window = found[index : index + length]
             if length > 1 and not all(_joinable(t.gap) for t in window[1:]):
                 continue
