@@ -139,7 +139,8 @@ def by_step(shapes: list[str], sizes: list[int], timeout: float) -> None:
 
 
 def measure(shape: str, sizes: list[int], timeout: float) -> dict[int, float | None]:
-    """Seconds per size for one shape, in a fresh process; ``None`` for sizes not reached within ``timeout``."""
+    """Seconds per size for one shape, in a fresh process; ``None`` for sizes not reached within ``timeout``.
+    A record the pipeline rejected (a step failed) stops the benchmark: its time says nothing."""
     args = [sys.executable, __file__, "--worker", shape, "--sizes", ",".join(map(str, sizes))]
     found: dict[int, float | None] = dict.fromkeys(sizes)
     try:
@@ -148,6 +149,8 @@ def measure(shape: str, sizes: list[int], timeout: float) -> dict[int, float | N
         done = (expired.stdout or b"").decode() if isinstance(expired.stdout, bytes) else expired.stdout or ""
     for line in done.splitlines():
         row = json.loads(line)
+        if row["outcome"] != "Analysis":
+            sys.exit(f"{shape} at {row['size']} characters: the pipeline returned a {row['outcome']}")
         found[row["size"]] = row["seconds"]
     return found
 
