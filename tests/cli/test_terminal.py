@@ -23,7 +23,9 @@ def test_plain_leaves_no_control_but_newline_and_tab(text: str) -> None:
     shown = plain(text)
     assert len(shown) == len(text)  # highlight offsets still fit
     assert all(ch in "\n\t" or unicodedata.category(ch) != "Cc" for ch in shown)
-    assert all(a == b for a, b in zip(text, shown, strict=True) if a in "\n\t" or unicodedata.category(a) != "Cc")
+    assert all(
+        a == b for a, b in zip(text, shown, strict=True) if a in "\n\t" or unicodedata.category(a) != "Cc"
+    )
 
 
 def test_persian_format_characters_are_not_controls() -> None:
