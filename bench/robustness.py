@@ -42,6 +42,16 @@ def _repeat(piece: str, size: int) -> str:
     return (piece * (size // len(piece) + 1))[:size]
 
 
+def _numbered(piece: str, size: int) -> str:
+    """``piece`` with a running number in its ``{}``, repeated to exactly ``size`` characters: all different."""
+    parts, length, number = [], 0, 0
+    while length < size:
+        parts.append(piece.format(*[number] * piece.count("{}")))
+        length += len(parts[-1])
+        number += 1
+    return "".join(parts)[:size]
+
+
 # Each shape: a name → (size → (text, title)). The text is what the record carries; the title is its title.
 SHAPES: dict[str, Callable[[int], tuple[str, str | None]]] = {
     "persian_word": lambda n: (_repeat("کتابخانه", n), None),  # one word, no space
@@ -71,6 +81,11 @@ SHAPES: dict[str, Callable[[int], tuple[str, str | None]]] = {
     "mixed_scripts": lambda n: (_repeat("abcابج123۱۲۳", n), None),
     "short_tokens": lambda n: (_repeat("و ", n), None),
     "names": lambda n: (_repeat("آقای علی احمدی ", n), None),  # one long run of PER tokens
+    # unnamed speakers, each a different role, and people named elsewhere (each role is looked for beside each)
+    "role_speakers": lambda n: (
+        _numbered("رئیس اداره {} گفت که ما این کار را می‌کنیم. علی احمدی{} آمد. ", n),
+        None,
+    ),
     "newlines": lambda n: (_repeat("الف\n", n), None),
 }
 

@@ -189,6 +189,7 @@ def resolve_speakers(
     protagonist = _protagonist(speakers, entities)
     people = [entity for entity in entities if entity["label"] == "PER"]
     named_by: dict[str, tuple[str, str | None] | None] = {}  # speaker words → the person they name, once
+    appositives = _Appositives(text, people)
     for speaker in speakers:
         person = True
         if speaker.entity is not None:
@@ -201,9 +202,7 @@ def resolve_speakers(
             current = last if last[0] else _last_before(people, speaker.start)
         else:
             if speaker.text not in named_by:
-                named_by[speaker.text] = _by_role(speaker.text, roles) or _appositive(
-                    text, speaker.text, people
-                )
+                named_by[speaker.text] = _by_role(speaker.text, roles) or appositives.find(speaker.text)
             found = named_by[speaker.text] or (protagonist if Speaker.is_role(speaker.text) else None)
             current = found or (
                 _bare(speaker.text),
@@ -253,6 +252,45 @@ def _appositive(text: str, role: str, entities: list[dict[str, Any]]) -> tuple[s
         if after.startswith(key) or before.endswith(key):
             return entity.get("canonical") or entity["text"], entity.get("entity_id")
     return None
+
+
+class _Appositives:
+    """:func:`_appositive` for many roles over one text: each person's neighbourhood is folded once per width
+    (a role's length + 20) and every beginning of what follows and ending of what precedes is indexed, so a role is
+    looked up, not compared with every person (an article of hundreds of unnamed roles and people was quadratic)."""
+
+    def __init__(self, text: str, people: list[dict[str, Any]]) -> None:
+        self.text = text
+        self.people = people
+        self._by_width: dict[int, tuple[dict[str, int], dict[str, int]]] = {}
+
+    def find(self, role: str) -> tuple[str, str | None] | None:
+        if len(role.split()) < 2:
+            return None
+        key = _role_key(role)
+        starting, ending = self._index(len(role) + 20)
+        found = [index for index in (starting.get(key), ending.get(key)) if index is not None]
+        if not found:
+            return None
+        entity = self.people[min(found)]
+        return entity.get("canonical") or entity["text"], entity.get("entity_id")
+
+    def _index(self, width: int) -> tuple[dict[str, int], dict[str, int]]:
+        """Every beginning of the folded text after each person, and every ending of that before, → the first
+        person (in text order) it belongs to."""
+        if width not in self._by_width:
+            starting: dict[str, int] = {}
+            ending: dict[str, int] = {}
+            text = self.text
+            for index, entity in enumerate(self.people):
+                after = _role_key(text[entity["end"] : entity["end"] + width].lstrip("،,» "))
+                before = _role_key(text[max(0, entity["start"] - width) : entity["start"]].rstrip("«، "))
+                for size in range(len(after) + 1):
+                    starting.setdefault(after[:size], index)
+                for size in range(len(before) + 1):
+                    ending.setdefault(before[len(before) - size :], index)
+            self._by_width[width] = (starting, ending)
+        return self._by_width[width]
 
 
 def _protagonist(speakers: list[Speaker], entities: list[dict[str, Any]]) -> tuple[str, str | None] | None:

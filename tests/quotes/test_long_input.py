@@ -116,3 +116,29 @@ def test_a_speaker_is_looked_for_near_its_cue(monkeypatch) -> None:  # noqa: ANN
     monkeypatch.setattr(speakers, "_ADJUNCT", Recording(speakers._ADJUNCT))
     found = find_quotes("او گفت: «" * 10_000)
     assert found and widest <= speakers.SPEAKER_REGION
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.text(alphabet="رئیس اداره کل علی احمدی «»،, ی", min_size=1, max_size=200),
+    st.lists(st.tuples(st.integers(0, 200), st.integers(1, 12)), max_size=8),
+    st.lists(
+        st.sampled_from(["رئیس اداره", "رئیس  کل", "اداره ی کل", "رئیس", "کل علی ، احمدی", "ی ی"]), max_size=5
+    ),
+)
+def test_roles_looked_up_find_the_person_the_pairwise_rule_finds(text: str, spans, roles) -> None:  # noqa: ANN001
+    from khabar.quotes.speakers import _appositive, _Appositives
+
+    people = [
+        {
+            "start": min(start, len(text)),
+            "end": min(start + size, len(text)),
+            "label": "PER",
+            "text": "x",
+            "entity_id": str(i),
+        }
+        for i, (start, size) in enumerate(sorted(spans))
+    ]
+    index = _Appositives(text, people)
+    for role in roles:
+        assert index.find(role) == _appositive(text, role, people)
