@@ -82,6 +82,10 @@ SHAPES: dict[str, Callable[[int], tuple[str, str | None]]] = {
     "short_tokens": lambda n: (_repeat("و ", n), None),
     "names": lambda n: (_repeat("آقای علی احمدی ", n), None),  # one long run of PER tokens
     # unnamed speakers, each a different role, and people named elsewhere (each role is looked for beside each)
+    "people_with_roles": lambda n: (
+        _numbered("علی احمدی{} رئیس اداره {} شد. رئیس اداره {} گفت که ما این کار را می‌کنیم. ", n),
+        None,
+    ),
     "role_speakers": lambda n: (
         _numbered("رئیس اداره {} گفت که ما این کار را می‌کنیم. علی احمدی{} آمد. ", n),
         None,

@@ -189,7 +189,7 @@ def resolve_speakers(
     protagonist = _protagonist(speakers, entities)
     people = [entity for entity in entities if entity["label"] == "PER"]
     named_by: dict[str, tuple[str, str | None] | None] = {}  # speaker words → the person they name, once
-    appositives = _Appositives(text, people)
+    appositives, by_role = _Appositives(text, people), _RoleIndex(roles)
     for speaker in speakers:
         person = True
         if speaker.entity is not None:
@@ -202,7 +202,7 @@ def resolve_speakers(
             current = last if last[0] else _last_before(people, speaker.start)
         else:
             if speaker.text not in named_by:
-                named_by[speaker.text] = _by_role(speaker.text, roles) or appositives.find(speaker.text)
+                named_by[speaker.text] = by_role.find(speaker.text) or appositives.find(speaker.text)
             found = named_by[speaker.text] or (protagonist if Speaker.is_role(speaker.text) else None)
             current = found or (
                 _bare(speaker.text),
@@ -252,6 +252,31 @@ def _appositive(text: str, role: str, entities: list[dict[str, Any]]) -> tuple[s
         if after.startswith(key) or before.endswith(key):
             return entity.get("canonical") or entity["text"], entity.get("entity_id")
     return None
+
+
+class _RoleIndex:
+    """:func:`_by_role` for many speakers: the roles' beginnings and the roles themselves are indexed, so speaker
+    words are looked up, not compared with every role the article gave (quadratic in a long text)."""
+
+    def __init__(self, roles: list[tuple[str, tuple[str, str | None]]]) -> None:
+        self.roles = roles
+        self.starting: dict[str, int] = {}  # a beginning of a role → the first role beginning so
+        self.exact: dict[str, int] = {}  # a role → its first place
+        for index, (role, _) in enumerate(roles):
+            self.exact.setdefault(role, index)
+            for size in range(len(role) + 1):
+                self.starting.setdefault(role[:size], index)
+
+    def find(self, words: str) -> tuple[str, str | None] | None:
+        folded = _role_key(words)
+        if not folded or not Speaker.is_role(words):
+            return None
+        found = [
+            self.starting.get(folded),
+            *(self.exact.get(folded[:size]) for size in range(len(folded) + 1)),
+        ]
+        first = min((index for index in found if index is not None), default=None)
+        return None if first is None else self.roles[first][1]
 
 
 class _Appositives:

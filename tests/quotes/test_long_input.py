@@ -142,3 +142,20 @@ def test_roles_looked_up_find_the_person_the_pairwise_rule_finds(text: str, span
     index = _Appositives(text, people)
     for role in roles:
         assert index.find(role) == _appositive(text, role, people)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(["رئیس اداره", "رئیس", "", "مدیر کل", "رئیس اداره کل", "سخنگو"]), max_size=8),
+    st.lists(
+        st.sampled_from(["رئیس اداره", "رئیس اداره کل استان", "مدیر", "مدیر کل", "سخنگوی دولت", "رئیس"]),
+        max_size=5,
+    ),
+)
+def test_roles_indexed_find_the_person_the_pairwise_rule_finds(given_roles, speakers) -> None:  # noqa: ANN001
+    from khabar.quotes.speakers import _by_role, _role_key, _RoleIndex
+
+    roles = [(_role_key(role), (f"نام{i}", str(i))) for i, role in enumerate(given_roles)]
+    index = _RoleIndex(roles)
+    for words in speakers:
+        assert index.find(words) == _by_role(words, roles)
