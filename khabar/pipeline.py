@@ -117,12 +117,13 @@ def prepare(raw: RawRecord, *, normalize: bool = True) -> Analysis:
         parse_published(raw.published) or date_from_identifier(url) or date_from_identifier(raw.external_id)
     )
     text = normalized.text if normalized else raw.text
+    title = normalize_text(raw.title).strip() or None if raw.title else None
     return Analysis(
         id=hashlib.sha256(identity.encode()).hexdigest()[:16],
         identity=identity,
         source=(raw.source.strip() if raw.source and raw.source.strip() else None) or infer_source(text),
         url=url,
-        title=normalize_text(raw.title).strip() or None if raw.title else None,
+        title=title,
         published=published.iso if published else None,
         published_jalali=published.jalali if published else None,
         text=text,
@@ -132,6 +133,7 @@ def prepare(raw: RawRecord, *, normalize: bool = True) -> Analysis:
         origin=f"{raw.origin}#{raw.record_no}",
         encoding=raw.encoding,
         published_raw=raw.published,
+        index_terms=(term_texts(title or ""), term_texts(text)),  # the text's: free after the identity's
     )
 
 

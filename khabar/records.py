@@ -72,12 +72,21 @@ class Analysis:
     published_raw: str | None = None
     analyzed: bool = True  # False: stored and indexed only (``khabar ingest --no-analysis``); see reanalyze
     schema_version: int = 1
+    # The search terms of ``title`` and ``text``, computed once where the record is prepared (on a Dask worker,
+    # if analysis runs there) so the single writer does not compute them again. Not part of the record: never
+    # serialized, and None on a record read back from an archive or a file.
+    index_terms: tuple[list[str], list[str]] | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The record as plain data; lists are shared, not copied (serialize it, don't mutate it)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {name: getattr(self, name) for name in RECORD_FIELDS}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> Analysis:
-        known = {name for name in cls.__dataclass_fields__}
-        return cls(**{key: value for key, value in data.items() if key in known})
+        return cls(**{key: value for key, value in data.items() if key in RECORD_FIELDS})
+
+
+RECORD_FIELDS: tuple[str, ...] = tuple(
+    name for name in Analysis.__dataclass_fields__ if name != "index_terms"
+)
+"""The fields of the analysis record (docs/schema.md), in order."""

@@ -201,8 +201,11 @@ class SQLArchive(ABC):
         )
         if rowid is None:
             return False
-        body_terms = term_texts(analysis.text)
-        self._index(rowid, term_texts(analysis.title or ""), body_terms)
+        title_terms, body_terms = analysis.index_terms or (
+            term_texts(analysis.title or ""),
+            term_texts(analysis.text),
+        )
+        self._index(rowid, title_terms, body_terms)
         self._add_entities(rowid, analysis)
         self._add_findings(rowid, analysis)
         if (
@@ -342,14 +345,18 @@ class SQLArchive(ABC):
         )
         for table in ("entity_mentions", "quotes", "amounts", "date_mentions"):
             self.db.execute(f"DELETE FROM {table} WHERE article_rowid = ?", (rowid,))
-        self._reindex(rowid, before, term_texts(analysis.title or ""), term_texts(analysis.text))
+        title_terms, body_terms = analysis.index_terms or (
+            term_texts(analysis.title or ""),
+            term_texts(analysis.text),
+        )
+        self._reindex(rowid, before, title_terms, body_terms)
         self._add_entities(rowid, analysis)
         self._add_findings(rowid, analysis)
         linked = self.db.execute("SELECT 1 FROM article_links WHERE article_rowid = ?", (rowid,)).fetchone()
         if linked:
             refresh_story(self.db, rowid, analysis)  # the entities found may place it in a story
         else:
-            link_article(self.db, rowid, analysis)  # stored by a store-only ingest: linked now
+            link_article(self.db, rowid, analysis, body_terms)  # stored by a store-only ingest: linked now
 
     def reject(self, rejection: Rejection) -> None:
         self.db.execute(
