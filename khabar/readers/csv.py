@@ -28,6 +28,7 @@ from khabar.records import RawRecord, Rejection
 
 DELIMITERS = (",", ";", "\t")
 _DATE = re.compile(r"[0-9۰-۹]{4}[-/][0-9۰-۹]{1,2}[-/][0-9۰-۹]{1,2}")
+ROW_TOO_LARGE = "row larger than the record limit"
 MIN_COLUMNS_TO_SPOT_ROWS = 3  # with fewer columns, a line of text often looks like a row by chance
 
 
@@ -37,9 +38,11 @@ class _Lines:
 
     def __init__(self, text: io.TextIOBase, cap: int) -> None:
         self._lines = bounded_lines(text.readline, cap, ends=("\n", "\r"))
+        self._cap = cap
         self.line_no = 0
         self.overlong: list[int] = []
         self.row_lines: list[str] = []
+        self.row_chars = 0
 
     def __iter__(self) -> Iterator[str]:
         return self
@@ -50,8 +53,14 @@ class _Lines:
         if isinstance(line, Overlong):
             self.overlong.append(self.line_no)
             line = "\n"
+        self.row_chars += len(line)
+        if self.row_chars > self._cap:  # quoted newlines can make one row of endless short lines
+            raise csv.Error(ROW_TOO_LARGE)
         self.row_lines.append(line)
         return line
+
+    def next_row(self) -> None:
+        self.row_lines, self.row_chars = [], 0
 
 
 def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Iterator[RawRecord | Rejection]:
@@ -98,7 +107,7 @@ def _records(
     record_no = 0
     while True:
         first_line = lines.line_no + 1
-        lines.row_lines = []
+        lines.next_row()
         row: list[str] | csv.Error | None
         try:
             row = next(rows)
@@ -144,6 +153,9 @@ def _broken_row_reason(exc: csv.Error, first_line: int, last_line: int) -> str:
             f"a quoted field that opens on line {first_line:,} is never closed: lines {first_line:,} to "
             f"{last_line:,} cannot be read as rows; check the quotes"
         )
+    if ROW_TOO_LARGE in str(exc):
+        size = limits.megabytes(limits.MAX_RECORD_BYTES)
+        return f"the row on lines {first_line:,}–{last_line:,} is over {size} (MAX_RECORD_BYTES): is a quote left open?"
     if "field larger than field limit" in str(exc):
         size = limits.megabytes(limits.MAX_RECORD_BYTES)
         return f"a field on lines {first_line:,}–{last_line:,} is over {size} (MAX_RECORD_BYTES): is a quote left open?"

@@ -144,6 +144,13 @@ def _array_items(events: Iterator[tuple[str, Any]], window: _Window) -> Iterator
         yield _build(events, event, value)
 
 
+def _too_large_object() -> _Problem:
+    size = limits.megabytes(limits.MAX_RECORD_BYTES)
+    return _Problem(
+        f"the JSON object is over {size} (MAX_RECORD_BYTES) without an array of articles: too large for one article"
+    )
+
+
 def _holder(
     events: Iterator[tuple[str, Any]], keys: frozenset[str], window: _Window
 ) -> Iterator[tuple[int, Any]]:
@@ -176,7 +183,10 @@ def _holder(
                     others.append(key)
                 elif not streamed:
                     kept.append(item)
-                if window.position - start > limits.MAX_RECORD_BYTES and articles_key is not None:
+                if window.position - start > limits.MAX_RECORD_BYTES:
+                    if articles_key is None:  # the elements mark the window: the object's own size is the cap
+                        yield 0, _too_large_object()
+                        return
                     for item in pending:
                         streamed += 1
                         yield streamed, item
@@ -184,14 +194,7 @@ def _holder(
             if not streamed and key != articles_key:
                 head[key] = kept
         if not streamed and window.position - start > limits.MAX_RECORD_BYTES and articles_key is None:
-            size = limits.megabytes(limits.MAX_RECORD_BYTES)
-            yield (
-                0,
-                _Problem(
-                    f"the JSON object is over {size} (MAX_RECORD_BYTES) without an array of articles: too large "
-                    "for one article"
-                ),
-            )
+            yield 0, _too_large_object()
             return
     if streamed:
         yield from enumerate(pending, start=streamed + 1)

@@ -490,3 +490,30 @@ def test_a_batch_with_invalid_unicode_is_stored_with_its_rejections(tmp_path: Pa
 
     assert (summary.added, summary.rejected) == (2, 2)
     assert sorted(rejection.record_no for rejection in stored) == [2, 3]
+
+
+# --- found by review: containers whose elements each stay under the cap ---------------------------------------------
+
+
+def test_a_csv_row_of_endless_quoted_lines_is_cut_at_the_record_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Every field may hold a quoted newline, so one row can run over endless short lines: each line and each field
+    is under its cap, the row is not. It is cut at the record cap, and memory stays bounded by it."""
+    monkeypatch.setattr(limits, "MAX_RECORD_BYTES", 20_000)
+    path = tmp_path / "news.csv"
+    path.write_bytes(b"id,title,text\n" + b'"x\n",' * 200_000 + b'"y"\n')
+    found, peak = peak_memory_of(path)
+    assert "the row on lines 2" in found[0].reason and "MAX_RECORD_BYTES" in found[0].reason
+    assert peak < 5_000_000  # the file's 1.2 MB as 400,000 line and field objects would take far more
+
+
+def test_an_object_with_a_huge_array_that_holds_no_articles_is_cut_at_the_record_cap(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(limits, "MAX_RECORD_BYTES", 20_000)
+    path = tmp_path / "news.json"
+    path.write_bytes(b'{"meta": [' + b"{}," * 300_000 + b"{}]}")
+    found, peak = peak_memory_of(path)
+    assert "without an array of articles" in found[0].reason
+    assert peak < 5_000_000  # 300,000 dictionaries would take over 20 MB
