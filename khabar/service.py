@@ -203,6 +203,7 @@ def ingest(
     finally:
         if ready:
             store_ready()
+        archive.commit()  # what the records' source wrote between blocks (a feed's poll state, on PostgreSQL)
     return summary
 
 

@@ -120,9 +120,12 @@ def import_archive(
                 if on_article is not None:
                     on_article(analysis, added)
     for table, file in tables.items():
-        if file is not None:
+        if file is None:
+            continue
+        rows, summary.rows[table] = _read_lines(file), 0
+        while batch := list(islice(rows, BATCH)):
             with archive.writing():
-                summary.rows[table] = archive.restore_rows(table, _read_lines(file))
+                summary.rows[table] += archive.restore_rows(table, batch)
     return summary
 
 

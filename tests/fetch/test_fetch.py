@@ -8,6 +8,7 @@ import pytest
 from khabar import service
 from khabar.errors import InputError, NotFound
 from khabar.fetch.poll import parse_interval
+from khabar.store import open_archive
 
 
 @pytest.fixture
@@ -64,6 +65,18 @@ def test_a_second_fetch_adds_nothing_and_polls_conditionally(followed, site, pol
     for feed_path in ("/rss.xml", "/atom.xml"):
         headers = site.headers_of(feed_path)[-1]
         assert headers["if-none-match"].startswith('"') and headers["if-modified-since"]
+
+
+def test_the_poll_state_of_a_fetch_that_stores_nothing_is_committed(followed, archive_location, site, polite):
+    """Polls write the feed's state between the write blocks of the pages; with no page to store, the ingest's end
+    still commits it (on PostgreSQL it stayed in an open transaction, and was lost)."""
+    fetch(followed, polite)
+    fetch(followed, polite)  # every feed answers 304: nothing to store
+    other = open_archive(archive_location)
+    try:
+        assert {feed.last_status for feed in other.feeds()} == {"not modified"}
+    finally:
+        other.close()
 
 
 def test_a_changed_feed_fetches_only_its_new_pages(followed, site, polite):
