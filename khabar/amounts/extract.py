@@ -72,8 +72,7 @@ from khabar.amounts.numbers import (
     to_latin_digits,
     word_part,
 )
-
-ZWNJ = "\u200c"
+from khabar.text.alphabet import ZWNJ
 
 _TOKEN = re.compile(
     rf"""

@@ -13,7 +13,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-ZWNJ = "\u200c"
+from khabar.text.alphabet import ZWNJ
+
 _TO_LATIN = str.maketrans("۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩", "01234567890123456789")
 
 # Thousands: ٬ (Arabic thousands separator) always; a Latin comma or a Persian comma only before groups of three.

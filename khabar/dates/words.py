@@ -13,8 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from khabar.amounts.numbers import HUNDREDS, TEENS, TENS, UNITS
-
-ZWNJ = "\u200c"
+from khabar.text.alphabet import ZWNJ
 
 # Same-length folding, so offsets in the folded text are offsets in the original.
 _FOLD = str.maketrans(

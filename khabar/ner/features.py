@@ -12,7 +12,8 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-ZWNJ = "\u200c"
+from khabar.text.alphabet import ZWNJ
+
 _FOLD = str.maketrans(
     {
         **{d: "0" for d in "0123456789۰۱۲۳۴۵۶۷۸۹٠١٢٣٤٥٦٧٨٩"},

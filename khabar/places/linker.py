@@ -24,7 +24,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from khabar.places.gazetteer import Gazetteer, Match, Place, gazetteer, key_of_normalized
-from khabar.text.normalize import ZWNJ
+from khabar.text.alphabet import ZWNJ
 from khabar.text.terms import fold
 from khabar.text.tokens import TOKEN
 

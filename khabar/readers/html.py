@@ -35,8 +35,8 @@ from khabar.readers import limits
 from khabar.readers.decoding import DecodeFailure, decode, preview
 from khabar.readers.fields import PARAGRAPH_SEPARATOR
 from khabar.records import RawRecord, Rejection
+from khabar.text.alphabet import ZWNJ
 
-ZWNJ = "\u200c"
 _ZWNJ_FORMS = re.compile(r"\u200c|&zwnj;|&#0*8204;|&#[xX]0*200[cC];")
 # Letters trafilatura keeps as they are (printable, not spaces, no Unicode decomposition): Vai, then Yi syllables.
 _PLACEHOLDERS = (*range(0xA500, 0xA62C), *range(0xA000, 0xA48D))

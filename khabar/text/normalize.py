@@ -18,16 +18,12 @@ from dataclasses import dataclass
 from functools import cache
 
 from khabar.text import zwnj
-
-ZWNJ = "\u200c"
+from khabar.text.alphabet import NON_JOINING, PERSIAN_LETTERS, ZWNJ
 
 ARABIC_LETTERS = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", "ٱ": "ا", "ٮ": "ب", "ڪ": "ک", "ھ": "ه", "ە": "ه"}
 )
 ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
-# Letters that never join to the following letter: a ZWNJ after them is invisible noise.
-NON_JOINING = "اآأإٱدذرزژوؤة"
-PERSIAN_LETTER = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u0629"
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,7 +51,7 @@ def _pattern_rule(name: str, description: str, pattern: str, replacement: str | 
 
 _SPACE_BEFORE_PUNCT = r" +(?=[،؛؟!:.»)\]])"
 _SPACE_AFTER_OPENING = r"(?<=[«(\[]) +"
-_NO_SPACE_AFTER_PUNCT = rf"(?<=[،؛؟])(?=[{PERSIAN_LETTER}a-zA-Z«])"
+_NO_SPACE_AFTER_PUNCT = rf"(?<=[،؛؟])(?=[{PERSIAN_LETTERS}a-zA-Z«])"
 
 # Runs of spaces and line breaks in one pass: a break with spaces around it, spaces at the text's edges, or a run.
 _WHITESPACE = r"[ ]*(?:\r\n?|\n)(?:[ ]*(?:\r\n?|\n))*[ ]*|^[ ]+|[ ]+$|[ ]{2,}"

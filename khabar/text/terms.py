@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from khabar.text.normalize import ZWNJ
+from khabar.text.alphabet import ZWNJ
 from khabar.text.tokens import TOKEN
 from khabar.text.zwnj import LONGEST_WORD
 

@@ -33,10 +33,11 @@ from dataclasses import dataclass, field, replace
 from functools import cache, lru_cache
 from importlib import resources
 
-ZWNJ = "\u200c"
-LETTERS = "\u0621-\u063a\u0641-\u064a\u067e\u0686\u0698\u06a9\u06af\u06cc\u06c0\u0654"
-WORD_RUN = re.compile(rf"[{LETTERS}][{LETTERS}{ZWNJ}]*(?: [{LETTERS}][{LETTERS}{ZWNJ}]*)*")
-NON_JOINING = frozenset("اآأإدذرزژوؤة")
+from khabar.text.alphabet import NON_JOINING, PERSIAN_LETTERS, ZWNJ
+
+WORD_RUN = re.compile(
+    rf"[{PERSIAN_LETTERS}][{PERSIAN_LETTERS}{ZWNJ}]*(?: [{PERSIAN_LETTERS}][{PERSIAN_LETTERS}{ZWNJ}]*)*"
+)
 
 PREVERBS = frozenset({"بر", "در", "فرو", "فرا", "باز", "وا", "ور"})  # برمی‌گردد، فرومی‌ریزد
 PREFIX_WORDS = frozenset({"می", "نمی"})  # standing alone, these are a verb prefix written apart
