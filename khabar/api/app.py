@@ -13,6 +13,8 @@ bodies are bounded (``max_body_mb`` for an upload to ``/api/ingest``, ``max_json
 from __future__ import annotations
 
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
@@ -433,6 +435,13 @@ class _KhabarAPI(FastAPI):
         return SecurityHeaders(super().build_middleware_stack())
 
 
+@asynccontextmanager
+async def _closing_the_archive(app: FastAPI) -> AsyncIterator[None]:
+    """The archive :func:`create_app` opened is closed when the server stops (PostgreSQL: its pool)."""
+    yield
+    app.state.archive.close()
+
+
 def create_app(
     db: str,
     *,
@@ -459,6 +468,7 @@ def create_app(
         allowed_hosts=allowed_hosts,
     )
     app = _KhabarAPI(
+        lifespan=_closing_the_archive,
         title="khabar",
         summary="Search and read a Persian news archive. Every HTML page has a JSON twin here.",
         version="0.1.0",

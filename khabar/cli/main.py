@@ -6,6 +6,8 @@ import json
 import sys
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
@@ -33,6 +35,7 @@ from khabar.store import DEFAULT_DB, open_archive
 
 if TYPE_CHECKING:
     from khabar.api.security import WriteAccess
+    from khabar.store.base import Archive
 
 app = typer.Typer(
     name="khabar",
@@ -62,6 +65,17 @@ PathsArgument = Annotated[
 def _fail(error: KhabarError) -> typer.Exit:
     err.print(f"[bold red]error:[/] {escape(str(error))}")
     return typer.Exit(error.exit_code)
+
+
+@contextmanager
+def opened(db: str) -> Iterator[Archive]:
+    """The archive at ``db`` for one command's reads and writes: closed at the end, and a
+    :class:`~khabar.errors.KhabarError` on the way becomes its message and exit code."""
+    try:
+        with open_archive(db) as archive:
+            yield archive
+    except KhabarError as error:
+        raise _fail(error) from None
 
 
 @app.command()
@@ -198,8 +212,7 @@ def ingest(
 
     try:
         fields = parse_field_map(field_map or [])
-        archive = open_archive(db)
-        with analyzer_for(workers, cluster) as analyzer, progress:
+        with open_archive(db) as archive, analyzer_for(workers, cluster) as analyzer, progress:
             task = progress.add_task("ingest", total=None)
             if paths:
                 summary = service.ingest_paths(
@@ -252,9 +265,9 @@ def search(
     ] = False,
 ) -> None:
     """Search the archive, best matches first (BM25), with highlighted snippets. An empty query lists the newest."""
-    try:
+    with opened(db) as archive:
         page = service.search(
-            open_archive(db),
+            archive,
             query,
             since=since,
             until=until,
@@ -264,8 +277,6 @@ def search(
             offset=offset,
             collapse=collapse,
         )
-    except KhabarError as error:
-        raise _fail(error) from None
     if as_json:
         out.print_json(data=page.to_dict(), ensure_ascii=False)
         return
@@ -298,10 +309,8 @@ def entities(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The people, organisations and places named in the most articles."""
-    try:
-        rows = service.entities(open_archive(db), label=label, since=since, until=until, limit=limit)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        rows = service.entities(archive, label=label, since=since, until=until, limit=limit)
     if as_json:
         out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
         return
@@ -323,8 +332,7 @@ def reanalyze(
     started = time.perf_counter()
     progress = _progress("analyzing", "articles", quiet=quiet)
     try:
-        archive = open_archive(db)
-        with progress:
+        with open_archive(db) as archive, progress:
             task = progress.add_task("reanalyze", total=None)
             done = service.reanalyze(archive, on_article=lambda _: progress.advance(task))
     except KhabarError as error:
@@ -346,10 +354,8 @@ def quotes(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Who said what, when: quotations with their speakers, newest first."""
-    try:
-        page = service.quotes(open_archive(db), speaker=speaker, since=since, until=until, limit=limit)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        page = service.quotes(archive, speaker=speaker, since=since, until=until, limit=limit)
     if as_json:
         out.print_json(data=page.to_dict(), ensure_ascii=False)
         return
@@ -382,10 +388,8 @@ def amounts(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """The figures articles give: value, unit or counted noun, qualifier (بیش از …)."""
-    try:
-        page = service.amounts(open_archive(db), noun=noun, unit=unit, since=since, until=until, limit=limit)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        page = service.amounts(archive, noun=noun, unit=unit, since=since, until=until, limit=limit)
     _print_findings(page, as_json, ("value", "value_max", "unit", "noun", "qualifier", "text"))
 
 
@@ -404,17 +408,15 @@ def dates(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """Date expressions in the articles (دیروز، ۱۷ مهر ۱۴۰۴ …) resolved to calendar dates."""
-    try:
+    with opened(db) as archive:
         page = service.date_mentions(
-            open_archive(db),
+            archive,
             mentioned_from=mentioned_from,
             mentioned_to=mentioned_to,
             since=since,
             until=until,
             limit=limit,
         )
-    except KhabarError as error:
-        raise _fail(error) from None
     _print_findings(page, as_json, ("text", "value", "jalali", "kind", "calendar"))
 
 
@@ -437,10 +439,8 @@ def _print_findings(page: service.FindingPage, as_json: bool, columns: tuple[str
 @app.command()
 def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """What the archive holds: articles, sources, date range (both calendars), entities, quotes, rejections."""
-    try:
-        result = service.stats(open_archive(db))
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        result = service.stats(archive)
     if as_json:
         out.print_json(data=result.to_dict(), ensure_ascii=False)
         return
@@ -466,10 +466,8 @@ def rejected(
     as_json: Annotated[bool, typer.Option("--json")] = False,
 ) -> None:
     """List rejected records with their reasons."""
-    try:
-        rows = service.rejections(open_archive(db), limit)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        rows = service.rejections(archive, limit)
     if as_json:
         out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
         return
@@ -542,8 +540,7 @@ def _transfer(verb: str, db: str, quiet: bool, run: Any) -> tuple[Any, float]:
     started = time.perf_counter()
     progress = _progress(verb, "articles", quiet=quiet, bar=False)
     try:
-        archive = open_archive(db)
-        with progress:
+        with open_archive(db) as archive, progress:
             task = progress.add_task(verb, total=None)
             summary = run(archive, lambda *_: progress.advance(task))
     except KhabarError as error:
@@ -670,20 +667,16 @@ def feeds_add(
     allow_private_hosts: AllowPrivateHostsOption = False,
 ) -> None:
     """Follow a feed. Nothing is fetched until `khabar fetch`."""
-    try:
-        feed = service.add_feed(open_archive(db), url, name, allow_private_hosts=allow_private_hosts)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        feed = service.add_feed(archive, url, name, allow_private_hosts=allow_private_hosts)
     out.print(f"following [bold]{escape(feed.url)}[/] (id {feed.id}); `khabar fetch` polls it")
 
 
 @feeds_app.command("list")
 def feeds_list(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
     """The followed feeds: last poll, its outcome, and their pages by state."""
-    try:
-        rows = service.list_feeds(open_archive(db))
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        rows = service.list_feeds(archive)
     if as_json:
         out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
         return
@@ -708,10 +701,8 @@ def feeds_remove(
     db: DbOption = DEFAULT_DB,
 ) -> None:
     """Stop following a feed. Its articles stay in the archive."""
-    try:
-        removed = service.remove_feed(open_archive(db), feed)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive:
+        removed = service.remove_feed(archive, feed)
     out.print(f"no longer following {escape(removed.url)} (id {removed.id})")
 
 
@@ -760,8 +751,7 @@ def fetch(
             progress.console.print(escape(message))
 
     try:
-        archive = open_archive(db)
-        with progress:
+        with open_archive(db) as archive, progress:
             task = progress.add_task("fetch", total=None)
             summary = service.fetch(
                 archive,
@@ -806,7 +796,6 @@ def watch(
 
     try:
         seconds = parse_interval(every)
-        archive = open_archive(db)
     except KhabarError as error:
         raise _fail(error) from None
 
@@ -821,20 +810,21 @@ def watch(
         if isinstance(item, Rejection):
             err.print(f"[yellow]rejected[/] {escape(item.describe())}")
 
-    err.print(f"watching the feeds of {db} every {every}; Ctrl-C stops")
     try:
-        service.watch(
-            archive,
-            seconds,
-            rounds=rounds,
-            on_round=on_round,
-            only=feed or (),
-            politeness=_politeness(delay, timeout),
-            allow_private_hosts=allow_private_hosts,
-            on_record=on_record,
-            on_event=lambda message: err.print(escape(message)),
-            analyze=not no_analysis,
-        )
+        with open_archive(db) as archive:
+            err.print(f"watching the feeds of {db} every {every}; Ctrl-C stops")
+            service.watch(
+                archive,
+                seconds,
+                rounds=rounds,
+                on_round=on_round,
+                only=feed or (),
+                politeness=_politeness(delay, timeout),
+                allow_private_hosts=allow_private_hosts,
+                on_record=on_record,
+                on_event=lambda message: err.print(escape(message)),
+                analyze=not no_analysis,
+            )
     except KhabarError as error:
         raise _fail(error) from None
     except KeyboardInterrupt:

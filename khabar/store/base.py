@@ -400,3 +400,8 @@ class Archive(Protocol):
         """Insert rows :meth:`table_rows` gave, keeping those already there; how many were new."""
 
     def close(self) -> None: ...
+
+    def __enter__(self) -> Archive:
+        """``with open_archive(…) as archive:`` closes the archive at the end of the block."""
+
+    def __exit__(self, *exc_info: object) -> None: ...

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
-from typing import Any, Protocol
+from typing import Any, Protocol, Self
 
 from khabar.dates import jalali, parse_published
 from khabar.errors import InputError, NotFound, QueryError
@@ -367,6 +367,16 @@ class SQLArchive(ABC):
 
     def commit(self) -> None:
         self.db.commit()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @abstractmethod
+    def close(self) -> None:
+        """Give back what this archive holds open (this thread's connection; PostgreSQL: its pool)."""
 
     @contextmanager
     def writing(self) -> Iterator[None]:

@@ -187,3 +187,31 @@ def test_retry_rejected_names_inputs_it_cannot_read_again(archive) -> None:
     retried = service.retry_rejected(archive)
     assert retried.not_retried == ["api: not a file that can be read again"]
     assert len(archive.rejections()) == 1
+
+
+def test_an_archive_is_a_context_manager_that_closes_itself(tmp_path) -> None:
+    """Commands use ``with open_archive(…) as archive:`` and give their connection back at the end (issue 14)."""
+    with open_archive(tmp_path / "closing.db") as archive:
+        assert archive.stats().articles == 0
+        assert archive._local.connection is not None
+    assert archive._local.connection is None
+
+
+def test_the_server_closes_its_archive_when_it_stops(tmp_path, monkeypatch) -> None:
+    from fastapi.testclient import TestClient
+
+    from khabar.api import app as api_app
+
+    closed = []
+    real = api_app.open_archive
+
+    def recording(location):
+        archive = real(location)
+        monkeypatch.setattr(archive, "close", lambda: closed.append(location), raising=False)
+        return archive
+
+    monkeypatch.setattr(api_app, "open_archive", recording)
+    with TestClient(api_app.create_app(str(tmp_path / "served.db"))) as client:
+        assert client.get("/api/stats").status_code == 200
+        assert closed == []
+    assert closed == [str(tmp_path / "served.db")]
