@@ -9,53 +9,30 @@ same in a worker process.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
 
 from khabar.dates import parse_published
 from khabar.dates.identifiers import date_from_identifier
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.sources import infer_source
-from khabar.steps.amounts import find_article_amounts
-from khabar.steps.dates import find_article_dates
-from khabar.steps.entities import find_entities
-from khabar.steps.places import find_places
-from khabar.steps.quotes import find_article_quotes
+from khabar.steps import Step
+from khabar.steps.amounts import STEP as AMOUNTS
+from khabar.steps.dates import STEP as DATES
+from khabar.steps.entities import STEP as ENTITIES
+from khabar.steps.places import STEP as PLACES
+from khabar.steps.quotes import STEP as QUOTES
+from khabar.steps.text import SENTENCES, TOKENS
 from khabar.text.normalize import normalize as normalize_with_offsets
 from khabar.text.normalize import normalize_text
 from khabar.text.terms import term_texts
-from khabar.text.tokens import split_sentences, tokenize
 
 PREPARED = frozenset({"text", "offset_map", "published", "source"})
+"""What :func:`prepare` gives every record, before any step."""
 
+__all__ = ["DEFAULT_STEPS", "PREPARED", "Pipeline", "Step", "identity_of", "identity_of_raw", "prepare"]
 
-@dataclass(frozen=True, slots=True)
-class Step:
-    name: str
-    run: Callable[[Analysis], Analysis]
-    requires: frozenset[str] = frozenset()
-    provides: frozenset[str] = frozenset()
-
-
-def _sentences(analysis: Analysis) -> Analysis:
-    analysis.sentences = [list(span) for span in split_sentences(analysis.text)]
-    return analysis
-
-
-def _tokens(analysis: Analysis) -> Analysis:
-    analysis.tokens = [list(span) for span in tokenize(analysis.text)]
-    return analysis
-
-
-DEFAULT_STEPS: tuple[Step, ...] = (
-    Step("sentences", _sentences, frozenset({"text"}), frozenset({"sentences"})),
-    Step("tokens", _tokens, frozenset({"text"}), frozenset({"tokens"})),
-    Step("entities", find_entities, frozenset({"tokens"}), frozenset({"entities"})),
-    Step("places", find_places, frozenset({"entities"}), frozenset({"places"})),
-    Step("quotes", find_article_quotes, frozenset({"entities", "places"}), frozenset({"quotes"})),
-    Step("amounts", find_article_amounts, frozenset({"text"}), frozenset({"amounts"})),
-    Step("dates", find_article_dates, frozenset({"published"}), frozenset({"dates"})),
-)
+DEFAULT_STEPS: tuple[Step, ...] = (SENTENCES, TOKENS, ENTITIES, PLACES, QUOTES, AMOUNTS, DATES)
+"""The analysis, in order; each step is declared in its own module under :mod:`khabar.steps`."""
 
 
 class Pipeline:

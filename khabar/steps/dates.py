@@ -6,11 +6,15 @@ from datetime import datetime
 
 from khabar.dates import find_dates
 from khabar.records import Analysis
+from khabar.steps import Step
 
 
 def find_article_dates(analysis: Analysis) -> Analysis:
     analysis.dates = find_dates(analysis.text, _reference(analysis.published))
     return analysis
+
+
+STEP = Step("dates", find_article_dates, frozenset({"published"}), frozenset({"dates"}))
 
 
 def _reference(published: str | None) -> datetime | None:

@@ -10,6 +10,7 @@ from khabar.entities.canonical import canonicalize
 from khabar.ner.tagger import entities as bio_entities
 from khabar.ner.tagger import load_tagger
 from khabar.records import Analysis
+from khabar.steps import Step
 
 # Of a run of tokens with neither letter nor digit (punctuation, symbols), the tagger sees this many at each end:
 # they are context for the words beside them, the rest is tagged O unseen. News has no such runs this long; a
@@ -27,6 +28,9 @@ def find_entities(analysis: Analysis) -> Analysis:
     found = bio_entities(analysis.text, spans, tags)
     analysis.entities = canonicalize(analysis.text, [dict(entity) for entity in found])
     return analysis
+
+
+STEP = Step("entities", find_entities, frozenset({"tokens"}), frozenset({"entities"}))
 
 
 def tokens_to_tag(words: list[str]) -> list[int]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from khabar.entities.canonical import entity_id
 from khabar.places.linker import link_places
 from khabar.records import Analysis
+from khabar.steps import Step
 
 
 def find_places(analysis: Analysis) -> Analysis:
@@ -21,3 +22,6 @@ def find_places(analysis: Analysis) -> Analysis:
             entity["key"] = f"{entity['label']}:{place['id']}"
             entity["entity_id"] = entity_id(entity["key"])
     return analysis
+
+
+STEP = Step("places", find_places, frozenset({"entities"}), frozenset({"places"}))
