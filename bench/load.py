@@ -30,7 +30,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 import httpx
@@ -133,23 +135,29 @@ def measure(base: str, token: str, run: Run, queries: list[str], articles: list[
     deadline = time.monotonic() + run.seconds
     lock = threading.Lock()
 
+    def timed(send: Callable[[], httpx.Response], done: list[float], errors: dict[int, int]) -> None:
+        """Send one request; its latency in ``done`` when answered 2xx, else its status (0: no answer) counted."""
+        started = time.perf_counter()
+        try:
+            status = send().status_code
+        except httpx.HTTPError:
+            status = 0
+        elapsed = (time.perf_counter() - started) * 1000
+        with lock:
+            if 200 <= status < 300:
+                done.append(elapsed)
+            else:
+                errors[status] = errors.get(status, 0) + 1
+
     def searcher(offset: int) -> None:
         with httpx.Client(base_url=base, timeout=60) as client:
             for number in range(limit):
                 if time.monotonic() >= deadline:
                     return
                 query = queries[(offset + number) % len(queries)]
-                started = time.perf_counter()
-                try:
-                    status = client.get("/api/search", params={"q": query}).status_code
-                except httpx.HTTPError:
-                    status = 0
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    if 200 <= status < 300:
-                        run.searches.append(elapsed)
-                    else:
-                        run.search_errors[status] = run.search_errors.get(status, 0) + 1
+                timed(
+                    partial(client.get, "/api/search", params={"q": query}), run.searches, run.search_errors
+                )
 
     def writer() -> None:
         headers = {"Authorization": f"Bearer {token}"}
@@ -157,17 +165,7 @@ def measure(base: str, token: str, run: Run, queries: list[str], articles: list[
             for article in articles[:limit]:
                 if time.monotonic() >= deadline:
                     return
-                started = time.perf_counter()
-                try:
-                    status = client.post("/api/articles", json=article).status_code
-                except httpx.HTTPError:
-                    status = 0
-                elapsed = (time.perf_counter() - started) * 1000
-                with lock:
-                    if 200 <= status < 300:
-                        run.writes_done.append(elapsed)
-                    else:
-                        run.write_errors[status] = run.write_errors.get(status, 0) + 1
+                timed(partial(client.post, "/api/articles", json=article), run.writes_done, run.write_errors)
 
     threads = [threading.Thread(target=searcher, args=(index * 7,)) for index in range(run.concurrency)]
     if run.writes:
@@ -180,7 +178,7 @@ def measure(base: str, token: str, run: Run, queries: list[str], articles: list[
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--articles", type=int, default=5000, help="articles in the archive searched")
+    parser.add_argument("--articles", type=int, default=2000, help="articles in the archive searched")
     parser.add_argument("--keep", type=Path, help="build the archive here once and reuse it")
     parser.add_argument("--concurrency", type=int, action="append", help="client threads (repeatable)")
     parser.add_argument("--seconds", type=float, default=20.0, help="length of each run")
@@ -193,7 +191,11 @@ def main() -> None:
     if not db.exists():
         print(f"building an archive of {options.articles:,} Hamshahri articles …", file=sys.stderr)
         build_archive(db, options.articles)
-    written = hamshahri(2000, skip=options.articles + 1000)  # never in the archive: each POST stores one
+    written = hamshahri(2000, skip=options.articles)  # the articles after the archive's: each POST stores one
+    if not written:
+        sys.exit(
+            f"the corpus has no articles after the first {options.articles:,} to post: give fewer --articles"
+        )
     queries = read_queries()
     token = secrets.token_urlsafe(32)
     server, base = serve(db, token)

@@ -169,9 +169,8 @@ def ingest(
             layouts.append(layout)
             yield [record for record, needed in layout if needed and isinstance(record, RawRecord)]
 
-    ready: list[
-        tuple[RawRecord | Rejection, Analysis | Rejection | RawRecord]
-    ] = []  # analyzed, not yet stored
+    # (the record read, what became of it) for each record analyzed and not yet stored
+    ready: list[tuple[RawRecord | Rejection, Analysis | Rejection | RawRecord]] = []
 
     def store_ready() -> None:
         block = ready.copy()

@@ -12,7 +12,6 @@ behaviour each backend implements itself (:meth:`SQLArchive._index`, :meth:`SQLA
 from __future__ import annotations
 
 import json
-import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
@@ -134,9 +133,6 @@ class Dialect:
     query_errors: tuple[type[Exception], ...]  # what a query the index cannot run raises
     same_text_ignoring_case: str  # ``{column} = ?`` without regard to (ASCII) case
     starts_with_a_year: str  # ``{column}`` begins with four digits
-
-
-_WRITING_DEPTH = threading.local()  # per thread and archive: how many ``writing()`` blocks are open
 
 
 class SQLArchive(ABC):
@@ -380,21 +376,15 @@ class SQLArchive(ABC):
 
     @contextmanager
     def writing(self) -> Iterator[None]:
-        """One write transaction, committed at the end and rolled back on an exception. PostgreSQL's writers
-        take row locks only, so this is all it needs; SQLite takes its one write lock up front (its override).
-        A block inside a block joins it."""
-        depth = _WRITING_DEPTH.__dict__.setdefault(id(self), 0)
-        _WRITING_DEPTH.__dict__[id(self)] = depth + 1
+        """One write transaction, committed at the end and rolled back on an exception (blocks do not nest).
+        PostgreSQL's writers take row locks only, so this is all it needs; SQLite takes its one write lock up front
+        (its override)."""
         try:
             yield
         except BaseException:
-            if depth == 0:
-                self.db.rollback()
+            self.db.rollback()
             raise
-        finally:
-            _WRITING_DEPTH.__dict__[id(self)] = depth
-        if depth == 0:
-            self.db.commit()
+        self.db.commit()
 
     # -- reading -----------------------------------------------------------------------------------------------
     def get(self, article_id: str) -> Analysis:

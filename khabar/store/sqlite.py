@@ -111,11 +111,8 @@ class SQLiteArchive(SQLArchive):
     def writing(self) -> Iterator[None]:
         """One write transaction: ``BEGIN IMMEDIATE`` takes the write lock at once (waiting up to
         :data:`BUSY_TIMEOUT` for another writer's block), so a block never fails half-way on a lock it cannot
-        upgrade to. Committed at the end, rolled back on an exception; a block inside a block joins it."""
+        upgrade to. Committed at the end, rolled back on an exception (blocks do not nest)."""
         db = self.db
-        if db.in_transaction:
-            yield
-            return
         db.execute("BEGIN IMMEDIATE")
         try:
             yield
