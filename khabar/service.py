@@ -16,10 +16,12 @@ from urllib.parse import urlsplit
 
 from khabar.dates import parse_user_date
 from khabar.errors import InputError, NotFound
+from khabar.linking import add_linked, link_unlinked, replace_relinked
 from khabar.pipeline import Pipeline, identity_of_raw
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
+from khabar.store import open_archive as open_store
 from khabar.store.base import (
     AmountRequest,
     Archive,
@@ -46,6 +48,15 @@ WRITE_EVERY = 1.0  # … or after this many seconds of analysis, whichever comes
 LISTED_REJECTIONS = 100  # an ingest summary lists this many rejections; all are counted and stored
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000  # paging deeper than this is refused (a date range or a filter finds it faster)
+
+
+def open_archive(location: str | Path | None = None) -> Archive:
+    """Open (creating and migrating if needed) the archive at a SQLite path or a ``postgresql://`` URL (else
+    ``KHABAR_DB``, else ``khabar.db``), and link the articles an older khabar stored before links existed."""
+    archive = open_store(location)
+    if archive.links_missing:
+        link_unlinked(archive)
+    return archive
 
 
 @cache
@@ -217,7 +228,7 @@ def _store(archive: Archive, item: Analysis | Rejection | RawRecord, summary: In
         summary.rejected += 1
         if len(summary.rejections) < LISTED_REJECTIONS:
             summary.rejections.append(item)
-    elif added := archive.add(item):
+    elif added := add_linked(archive, item):
         summary.added += 1
         summary.undated += item.published is None
         if item.encoding:
@@ -244,7 +255,7 @@ def reanalyze(
                     rejection is not None
                 ):  # keep the stored article; the rejection says why it stays unanalyzed
                     archive.reject(rejection)
-                archive.replace(analysis)
+                replace_relinked(archive, analysis)
         for analysis, _ in analyses:
             done += 1
             if on_article is not None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from khabar.errors import InputError
+from khabar.linking import add_linked
 from khabar.records import Analysis
 from khabar.store.base import Archive
 
@@ -114,7 +115,7 @@ def import_archive(
     while batch := list(islice(records, BATCH)):  # read (and checked) before the write block opens
         with archive.writing():
             for analysis, ingested_at in batch:
-                added = archive.add(analysis, ingested_at)
+                added = add_linked(archive, analysis, ingested_at)
                 summary.articles += added
                 summary.known += not added
                 if on_article is not None:

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from khabar import service
 from khabar.api.app import create_app
+from khabar.linking import add_linked
 from khabar.records import RawRecord
 from khabar.store import open_archive
 
@@ -394,7 +395,7 @@ def test_article_page_renders_analysis_spans_robustly(client: TestClient) -> Non
     analysis.amounts = [{"start": amount, "end": amount + 7, "type": "percent", "value": 20}]
     analysis.dates = [{"start": day, "end": day + 6, "value": "1404-07-17"}]
     archive = create_app_archive(client)
-    assert archive.add(analysis)
+    assert add_linked(archive, analysis)
     archive.commit()
 
     response = client.get(f"/articles/{analysis.id}", params={"q": "قیمت"})

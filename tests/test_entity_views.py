@@ -11,6 +11,7 @@ from fastapi.testclient import TestClient
 
 from khabar.api.app import create_app
 from khabar.entities.canonical import canonicalize
+from khabar.linking import add_linked
 from khabar.pipeline import prepare
 from khabar.records import RawRecord
 from khabar.steps.places import find_places
@@ -44,7 +45,7 @@ def db(archive_location) -> str:
             spans.append({"start": start, "end": start + len(normalize_text(written)), "label": label})
         analysis.entities = canonicalize(analysis.text, spans)
         find_places(analysis)
-        archive.add(analysis)
+        add_linked(archive, analysis)
     archive.commit()
     archive.close()
     return path

@@ -33,8 +33,7 @@ from khabar import service
 from khabar.api.security import BodyLimit, HostGuard, SecurityHeaders, ServerSettings, WriteGuard
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
-from khabar.service import MAX_LIMIT, MAX_OFFSET
-from khabar.store import open_archive
+from khabar.service import MAX_LIMIT, MAX_OFFSET, open_archive
 from khabar.store.base import Archive, EntitySummary, SearchPage, Stats, StoredQuote, StoredRejection
 from khabar.web import pages
 from khabar.web.pages import MAX_ID

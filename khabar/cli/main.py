@@ -31,7 +31,8 @@ from khabar.cli.terminal import TerminalConsole, cell, plain
 from khabar.errors import InputError, KhabarError
 from khabar.readers.fields import parse_field_map
 from khabar.records import Analysis, Rejection
-from khabar.store import DEFAULT_DB, open_archive
+from khabar.service import open_archive
+from khabar.store import DEFAULT_DB
 
 if TYPE_CHECKING:
     from khabar.api.security import WriteAccess

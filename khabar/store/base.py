@@ -1,309 +1,78 @@
-"""The archive interface every storage backend implements.
+"""The archive's interface: what every storage backend implements, one protocol per role.
 
-Callers (service, CLI, API) only see :class:`Archive`; the SQLite implementation is the embedded default and the
-PostgreSQL one sits beside it (both in :mod:`khabar.store.sql`). Search requests and results are plain records, so every view renders the same
-object.
+Callers (the service, linking, transfer) only see :class:`Archive`, the sum of the roles: articles
+(:class:`ArticleStore`), findings queried across articles (:class:`FindingStore`), near-duplicate and story links
+(:class:`LinkIndex`) and followed feeds (:class:`FeedStore`). The archive stores and finds; it does not analyze:
+what to store comes from the pipeline, and which articles are linked to which from :mod:`khabar.linking`.
+SQLite is the embedded default (:mod:`khabar.store.sqlite`) and PostgreSQL sits beside it
+(:mod:`khabar.store.postgres`); both share their SQL (:mod:`khabar.store.sql`). The request and result records
+are in :mod:`khabar.store.results` and named here too, as part of the interface.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any, Protocol
-from urllib.parse import urlsplit
 
 from khabar.records import Analysis, Rejection
-from khabar.search.highlight import Snippet
+from khabar.store.results import (
+    AmountRequest,
+    ArticleLinks,
+    DateRequest,
+    EntityDetail,
+    EntitySummary,
+    Feed,
+    FeedItem,
+    Finding,
+    Hit,
+    LinkedArticle,
+    QuoteRequest,
+    SearchPage,
+    SearchRequest,
+    Stats,
+    StoredQuote,
+    StoredRejection,
+    StoryDetail,
+)
+
+__all__ = [
+    "AmountRequest",
+    "Archive",
+    "ArticleLinks",
+    "ArticleStore",
+    "DateRequest",
+    "EntityDetail",
+    "EntitySummary",
+    "Feed",
+    "FeedItem",
+    "FeedStore",
+    "Finding",
+    "FindingStore",
+    "Hit",
+    "LinkCandidate",
+    "LinkIndex",
+    "LinkedArticle",
+    "NewLinks",
+    "QuoteRequest",
+    "SearchPage",
+    "SearchRequest",
+    "Stats",
+    "StoredQuote",
+    "StoredRejection",
+    "StoryDetail",
+    "StoryState",
+]
 
 
-@dataclass(slots=True)
-class SearchRequest:
-    query: str | None = None  # None or empty: browse the newest articles
-    since: date | None = None
-    until: date | None = None
-    source: str | None = None
-    entity: str | None = None  # an entity id, or a name (any spelling) of the entities to require
-    limit: int = 20
-    offset: int = 0
-    collapse: bool = False  # one result per duplicate group (republications of one report)
+class ArticleStore(Protocol):
+    """Articles with their analysis, the records that were rejected, and search over the articles."""
 
-
-@dataclass(slots=True)
-class Hit:
-    id: str
-    title: str | None
-    source: str | None
-    url: str | None
-    published: str | None
-    published_jalali: str | None
-    score: float | None
-    snippet: Snippet
-    lead: str  # the first words of the text; a heading when there is no title
-    collapsed: int = 0  # with SearchRequest.collapse: how many more results republish the same report
-
-    def to_dict(self) -> dict[str, Any]:
-        data = asdict(self)
-        data["snippet"] = self.snippet.to_dict()
-        return data
-
-
-@dataclass(slots=True)
-class SearchPage:
-    request: SearchRequest
-    total: int
-    hits: list[Hit] = field(default_factory=list)
-    terms: list[str] = field(default_factory=list)  # analyzed terms to highlight
-
-    def to_dict(self) -> dict[str, Any]:
-        request = asdict(self.request)
-        for key in ("since", "until"):
-            request[key] = request[key].isoformat() if request[key] else None
-        return {
-            "request": request,
-            "total": self.total,
-            "terms": self.terms,
-            "hits": [hit.to_dict() for hit in self.hits],
-        }
-
-
-@dataclass(slots=True)
-class StoredRejection:
-    origin: str
-    record_no: int | None
-    reason: str
-    excerpt: str
-    rejected_at: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class Stats:
-    articles: int
-    sources: dict[str, int]
-    undated: int
-    first_day: str | None
-    last_day: str | None
-    first_day_jalali: str | None
-    last_day_jalali: str | None
-    entities: int
-    quotes: int
-    rejected: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class EntitySummary:
-    id: str
-    label: str
-    name: str
-    articles: int
-    mentions: int
-    place: dict[str, Any] | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class EntityDetail:
-    entity: EntitySummary
-    timeline: list[tuple[str, int]]  # (Gregorian day, articles that day), oldest first
-    cooccurring: list[EntitySummary]  # ``articles`` counts the articles shared with this entity
-    articles: list[Hit]
-    undated_articles: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "entity": self.entity.to_dict(),
-            "timeline": [{"day": day, "articles": count} for day, count in self.timeline],
-            "cooccurring": [other.to_dict() for other in self.cooccurring],
-            "articles": [hit.to_dict() for hit in self.articles],
-            "undated_articles": self.undated_articles,
-        }
-
-
-@dataclass(slots=True)
-class QuoteRequest:
-    speaker: str | None = None  # an entity id, or a name in any spelling (a surname finds the full name)
-    since: date | None = None
-    until: date | None = None
-    limit: int = 50
-    offset: int = 0
-
-
-@dataclass(slots=True)
-class AmountRequest:
-    noun: str | None = None  # what is counted, as written (شهید)
-    unit: str | None = None  # percent, rial, toman, dollar, …
-    since: date | None = None
-    until: date | None = None
-    limit: int = 50
-    offset: int = 0
-
-
-@dataclass(slots=True)
-class DateRequest:
-    mentioned_from: str | None = None  # ISO day: mentions of dates from this day …
-    mentioned_to: str | None = None  # … to this day (inclusive)
-    since: date | None = None  # publication days of the articles
-    until: date | None = None
-    limit: int = 50
-    offset: int = 0
-
-
-@dataclass(slots=True)
-class Finding:
-    """An amount or a date expression with the article it appears in (``fields`` are its table's columns)."""
-
-    article_id: str
-    title: str | None
-    source: str | None
-    published: str | None
-    published_jalali: str | None
-    fields: dict[str, Any]
-
-    def to_dict(self) -> dict[str, Any]:
-        data = {key: getattr(self, key) for key in ("article_id", "title", "source", "published")}
-        data["published_jalali"] = self.published_jalali
-        return {**data, **self.fields}
-
-
-@dataclass(slots=True)
-class StoredQuote:
-    """A quote with the article it was said in, for "what did X say, when"."""
-
-    article_id: str
-    title: str | None
-    source: str | None
-    published: str | None
-    published_jalali: str | None
-    kind: str
-    cue: str
-    speaker: str
-    speaker_name: str | None
-    speaker_entity_id: str | None
-    text: str
-    start: int
-    end: int
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass(slots=True)
-class LinkedArticle:
-    """An article of a duplicate group or a story, with what it republishes."""
-
-    article: Hit
-    duplicate_of: str | None  # the id of the earliest earlier article it republishes
-    similarity: float | None  # Jaccard of the two texts' word shingles
-    story_id: int | None
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            **self.article.to_dict(),
-            "duplicate_of": self.duplicate_of,
-            "similarity": self.similarity,
-            "story_id": self.story_id,
-        }
-
-
-@dataclass(slots=True)
-class ArticleLinks:
-    """An article's place among near-duplicates and stories: what it republishes, who else published it."""
-
-    article_id: str
-    duplicate_of: str | None
-    similarity: float | None
-    story_id: int | None
-    story_articles: int  # articles in its story, itself included
-    duplicates: list[LinkedArticle]  # the other articles of its duplicate group, earliest first
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "article_id": self.article_id,
-            "duplicate_of": self.duplicate_of,
-            "similarity": self.similarity,
-            "story_id": self.story_id,
-            "story_articles": self.story_articles,
-            "duplicates": [linked.to_dict() for linked in self.duplicates],
-        }
-
-
-@dataclass(slots=True)
-class StoryDetail:
-    """A story: articles about one event, oldest first, with their sources."""
-
-    id: int
-    first_day: str | None
-    last_day: str | None
-    first_day_jalali: str | None
-    last_day_jalali: str | None
-    total: int
-    sources: dict[str, int]  # articles per source, most first
-    articles: list[LinkedArticle]
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "first_day": self.first_day,
-            "last_day": self.last_day,
-            "first_day_jalali": self.first_day_jalali,
-            "last_day_jalali": self.last_day_jalali,
-            "total": self.total,
-            "sources": self.sources,
-            "articles": [linked.to_dict() for linked in self.articles],
-        }
-
-
-@dataclass(slots=True)
-class Feed:
-    """A feed khabar follows, with the state of its last poll (see ``khabar feeds``)."""
-
-    id: int
-    url: str
-    name: str | None  # the user's name for it; articles take it as their source
-    title: str | None  # the feed's own title, learned when polled
-    etag: str | None
-    last_modified: str | None
-    last_polled_at: str | None
-    last_status: str | None  # ok | not modified | failed
-    error: str | None
-    added_at: str
-    pages: dict[str, int] = field(default_factory=dict)  # its pages by state: stored, failed …
-
-    @property
-    def source(self) -> str:
-        """What its articles are attributed to: the given name, else the feed's title, else the host."""
-        return self.name or self.title or urlsplit(self.url).hostname or self.url
-
-    def to_dict(self) -> dict[str, Any]:
-        return {**asdict(self), "source": self.source}
-
-
-@dataclass(slots=True)
-class FeedItem:
-    """What became of one page a feed linked to: ``stored``, ``duplicate``, ``rejected`` or ``failed`` (retried)."""
-
-    url: str
-    feed_id: int | None
-    status: str
-    attempts: int = 1
-    reason: str | None = None
-    article_id: str | None = None
-
-
-class Archive(Protocol):
-    """Articles with their analysis, the records that were rejected, and search over them."""
-
-    def add(self, analysis: Analysis, ingested_at: str | None = None) -> bool:
-        """Store an article; ``False`` when an article with the same identity is already there.
+    def add(self, analysis: Analysis, ingested_at: str | None = None) -> int | None:
+        """Store an article with everything the analysis found; its key in the archive (for linking), or None
+        when an article with the same identity is already there.
 
         ``ingested_at`` (UTC, ISO 8601) keeps the time another archive stored it (``khabar import``); else now."""
 
@@ -313,21 +82,8 @@ class Archive(Protocol):
     def pending(self, limit: int = 500) -> list[Analysis]:
         """Articles stored without analysis (``analyzed`` false), oldest first."""
 
-    def replace(self, analysis: Analysis) -> None:
-        """Store a new analysis of an article already in the archive (same id); raises NotFound."""
-
-    def reject(self, rejection: Rejection) -> None:
-        """Record a rejection (recording the same one again changes nothing)."""
-
-    def forget_rejections(self, origin: str, record_no: int | None) -> None:
-        """Remove the rejections of one input record (``None``: of the whole file), e.g. once it was stored."""
-
-    def commit(self) -> None:
-        """Make everything added so far durable."""
-
-    def writing(self) -> AbstractContextManager[None]:
-        """A block of writes stored together: committed at its end, rolled back if it raises. Writers hold the
-        archive's write lock (SQLite) only inside such blocks, so keep analysis and input reading out of them."""
+    def replace(self, analysis: Analysis) -> int:
+        """Store a new analysis of an article already in the archive (same id); its key. Raises NotFound."""
 
     def get(self, article_id: str) -> Analysis:
         """The stored analysis record; raises :class:`~khabar.errors.NotFound`."""
@@ -336,7 +92,26 @@ class Archive(Protocol):
 
     def stats(self) -> Stats: ...
 
+    def reject(self, rejection: Rejection) -> None:
+        """Record a rejection (recording the same one again changes nothing)."""
+
+    def forget_rejections(self, origin: str, record_no: int | None) -> None:
+        """Remove the rejections of one input record (``None``: of the whole file), e.g. once it was stored."""
+
     def rejections(self, limit: int = 100) -> list[StoredRejection]: ...
+
+    def stored_articles(self, batch: int = 500) -> Iterator[tuple[Analysis, str]]:
+        """Every article with the time it was stored (``ingested_at``), in the order it was stored."""
+
+    def table_rows(self, table: str) -> Iterator[dict[str, Any]]:
+        """The rows of ``rejected``, ``feeds`` or ``feed_items`` as plain dicts (what ``khabar export`` writes)."""
+
+    def restore_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
+        """Insert rows :meth:`table_rows` gave, keeping those already there; how many were new."""
+
+
+class FindingStore(Protocol):
+    """What the analysis found, queried across articles: entities, quotes, figures, date mentions."""
 
     def entities(
         self,
@@ -360,6 +135,95 @@ class Archive(Protocol):
     def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
         """Date expressions, optionally only those denoting days in a range; with the total count."""
 
+
+@dataclass(frozen=True, slots=True)
+class LinkCandidate:
+    """A stored article that shares MinHash band keys with a new one, with its links."""
+
+    key: int
+    signature: bytes | None
+    duplicate_of: int | None
+    dup_group: int
+    story_id: int
+
+
+@dataclass(frozen=True, slots=True)
+class NewLinks:
+    """What linking decided about a just-stored article, for the archive to persist."""
+
+    key: int
+    signature: bytes | None  # its MinHash signature (None: a text too short to shingle)
+    duplicate_of: int | None  # the earliest earlier article it republishes
+    similarity: float | None  # the exact Jaccard with that article
+    dup_group: int  # the key of its duplicate group's earliest article
+    story_id: int
+    band_keys: list[int]
+    story_keys: frozenset[str]
+    day: str | None  # its publication day (ISO): story keys are looked up by day
+
+
+@dataclass(frozen=True, slots=True)
+class StoryState:
+    """A linked article's place in its story."""
+
+    story_id: int
+    key_count: int
+    story_size: int
+    day: str | None
+
+
+class LinkIndex(Protocol):
+    """Near-duplicate and story links: the lookups and writes :mod:`khabar.linking` makes, and their views.
+    Articles are named by the key :meth:`ArticleStore.add` returned."""
+
+    def duplicate_candidates(self, band_keys: list[int], limit: int) -> list[LinkCandidate]:
+        """The linked articles sharing the most of these band keys (at most ``limit``)."""
+
+    def published_and_text(self, key: int) -> tuple[str | None, str]: ...
+
+    def published_of(self, keys: Collection[int]) -> dict[int, str | None]: ...
+
+    def story_of(self, key: int) -> int | None: ...
+
+    def story_candidates(
+        self, story_keys: Collection[str], day: str, window_days: int, exclude: int, limit: int
+    ) -> list[tuple[int, int, int]]:
+        """``(keys shared, its key count, its story)`` of the articles published within ``window_days`` of ``day``
+        that share the most of these story keys (other than ``exclude``)."""
+
+    def story_state(self, key: int) -> StoryState | None:
+        """Where a linked article stands in its story; None when it is not linked."""
+
+    def unlinked(self, limit: int) -> list[tuple[int, Analysis]]:
+        """Analyzed articles without links (stored before links existed), earliest first, with their keys."""
+
+    def new_story(self) -> int: ...
+
+    def save_links(self, links: NewLinks) -> None:
+        """Store an article's links and keys, and count it in its story."""
+
+    def repoint_copy(self, copy: int, original: int, similarity: float) -> None:
+        """A stored copy republishes an earlier article than it was linked to."""
+
+    def merge_groups(self, root: int, merged: list[int]) -> None:
+        """Duplicate groups an article bridged become one, named ``root``."""
+
+    def add_story_keys(self, key: int, story_keys: Collection[str], day: str) -> int:
+        """Add story keys to a linked article; how many were new."""
+
+    def move_to_story(self, key: int, old_story: int, new_story: int, day: str | None) -> None:
+        """Move an article that was alone in its story to another (the old story is deleted)."""
+
+    def links(self, article_id: str) -> ArticleLinks:
+        """What an article republishes, the other copies of it, and its story; raises NotFound."""
+
+    def story(self, story_id: int, limit: int = 200) -> StoryDetail:
+        """A story's articles, oldest first; raises NotFound."""
+
+
+class FeedStore(Protocol):
+    """The feeds khabar follows and what became of the pages they linked to."""
+
     def add_feed(self, url: str, name: str | None = None) -> Feed:
         """Follow a feed; raises :class:`~khabar.errors.InputError` when it is followed already."""
 
@@ -381,23 +245,20 @@ class Archive(Protocol):
     def save_feed_item(self, item: FeedItem) -> None:
         """Record what became of a page (in the transaction of its article or rejection)."""
 
-    def has_article_url(self, url: str) -> bool:
-        """Whether an article with this URL is stored already (so the page need not be fetched)."""
 
-    def links(self, article_id: str) -> ArticleLinks:
-        """What an article republishes, the other copies of it, and its story; raises NotFound."""
+class Archive(ArticleStore, FindingStore, LinkIndex, FeedStore, Protocol):
+    """An archive: every role, its transactions, and its lifetime (``with open_archive(…) as archive:``)."""
 
-    def story(self, story_id: int, limit: int = 200) -> StoryDetail:
-        """A story's articles, oldest first; raises NotFound."""
+    links_missing: (
+        bool  # an archive from before links existed: its articles await khabar.linking.link_unlinked
+    )
 
-    def stored_articles(self, batch: int = 500) -> Iterator[tuple[Analysis, str]]:
-        """Every article with the time it was stored (``ingested_at``), in the order it was stored."""
+    def writing(self) -> AbstractContextManager[None]:
+        """A block of writes stored together: committed at its end, rolled back if it raises. Writers hold the
+        archive's write lock (SQLite) only inside such blocks, so keep analysis and input reading out of them."""
 
-    def table_rows(self, table: str) -> Iterator[dict[str, Any]]:
-        """The rows of ``rejected``, ``feeds`` or ``feed_items`` as plain dicts (what ``khabar export`` writes)."""
-
-    def restore_rows(self, table: str, rows: Iterable[dict[str, Any]]) -> int:
-        """Insert rows :meth:`table_rows` gave, keeping those already there; how many were new."""
+    def commit(self) -> None:
+        """Make everything added so far durable."""
 
     def close(self) -> None: ...
 

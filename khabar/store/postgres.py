@@ -1,6 +1,6 @@
 """The archive on a PostgreSQL server, for many readers and large collections (``--db postgresql://…``).
 
-It runs the same queries as the SQLite archive (:mod:`khabar.store.sql`) through :class:`PooledConnection`, which
+It runs the same queries as the SQLite archive (:mod:`khabar.store.sql` and its roles) through :class:`PooledConnection`, which
 gives a psycopg connection pool the shape of :class:`sqlite3.Connection`: ``?`` placeholders, rows by position or
 name, ``commit()``. A thread's writes go to one connection taken from the pool for the whole transaction, until
 ``commit()`` gives it back (so a batch of an ingest is all-or-nothing, as in SQLite); its reads between two writes
@@ -36,7 +36,8 @@ from khabar.errors import ArchiveError, InputError
 from khabar.search.budget import Deadline
 from khabar.search.query import Node, Not, Or, Phrase, lexeme, to_tsquery, tokens
 from khabar.store.migrations import migrations
-from khabar.store.sql import Connection, Dialect, Row, SQLArchive, now
+from khabar.store.rows import Connection, Dialect, Row, now
+from khabar.store.sql import SQLArchive
 
 try:
     import psycopg

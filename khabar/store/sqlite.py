@@ -5,7 +5,7 @@ mode: a write outside :meth:`SQLiteArchive.writing` is committed at once, and a 
 ``BEGIN IMMEDIATE`` transaction, so no connection ever sits on the write lock while it reads input or analyzes
 (an ingest, an import and the API's writers take turns in blocks of about a second). The full-text index holds
 the terms of khabar's own Persian analyzer, never raw text, so orthographic variants meet in the index. Every
-query is shared with PostgreSQL (:mod:`khabar.store.sql`); what is SQLite's own is here: the connection, the
+query is shared with PostgreSQL (:mod:`khabar.store.sql` and its roles); what is SQLite's own is here: the connection, the
 migrations, and the FTS5 index with its ``bm25`` ranking.
 """
 
@@ -21,9 +21,9 @@ from typing import Any
 from khabar.errors import ArchiveError, QueryError
 from khabar.search.budget import Deadline
 from khabar.search.query import Node, to_fts5
-from khabar.store.links import link_unlinked
 from khabar.store.migrations import migrations
-from khabar.store.sql import INTO_ARTICLES, Dialect, Row, SQLArchive, now
+from khabar.store.rows import INTO_ARTICLES, Dialect, Row, now
+from khabar.store.sql import SQLArchive
 from khabar.text.terms import term_texts
 
 
@@ -104,8 +104,8 @@ class SQLiteArchive(SQLArchive):
                 for statement in _statements(sql):
                     db.execute(statement)
                 db.execute("INSERT INTO schema_migrations VALUES (?, ?)", (name, now()))
-        if "0005_duplicates" not in done:  # articles stored before near-duplicates and stories existed
-            link_unlinked(db)
+        # Articles stored before near-duplicates and stories existed: khabar.service.open_archive links them.
+        self.links_missing = bool(done) and "0005_duplicates" not in done
 
     @contextmanager
     def writing(self) -> Iterator[None]:

@@ -224,8 +224,7 @@ def test_a_search_past_its_budget_raises_query_timeout(tmp_path, monkeypatch) ->
 def test_no_snippet_is_made_past_the_deadline(archive, monkeypatch, collapse: bool) -> None:
     """A snippet reads its whole article (up to 200,000 characters), a page has up to 200: that work, done after
     the database answered, stops at the deadline too."""
-    import khabar.store.linked
-    import khabar.store.sql
+    import khabar.store.search
     from khabar.search.highlight import snippet
 
     clock = Clock()
@@ -237,9 +236,8 @@ def test_no_snippet_is_made_past_the_deadline(archive, monkeypatch, collapse: bo
         return snippet(text, wanted)
 
     service.ingest(archive, [RawRecord(f"خبر شماره {n} درباره ایران.", "t", n) for n in range(1, 6)])
-    monkeypatch.setattr(khabar.store.sql, "Deadline", lambda seconds: Deadline(seconds, clock))
-    for module in (khabar.store.sql, khabar.store.linked):
-        monkeypatch.setattr(module, "snippet", slow_snippet)
+    monkeypatch.setattr(khabar.store.search, "Deadline", lambda seconds: Deadline(seconds, clock))
+    monkeypatch.setattr(khabar.store.search, "snippet", slow_snippet)
     archive.query_timeout = 2.5
     with pytest.raises(QueryTimeout):
         service.search(archive, "ایران", collapse=collapse)

@@ -10,6 +10,7 @@ import pytest
 
 from khabar import service
 from khabar.errors import ArchiveError, NotFound
+from khabar.linking import add_linked
 from khabar.pipeline import prepare
 from khabar.records import RawRecord, Rejection
 from khabar.store import open_archive
@@ -45,10 +46,12 @@ def test_identity_is_the_url_when_there_is_one(archive) -> None:
 def test_adding_an_article_twice_stores_and_indexes_it_once(archive) -> None:
     article = prepare(record("همکاری\u200cهای دوجانبه", url="https://example.org/a"))
     same_text_elsewhere = prepare(record("همکاری\u200cهای دوجانبه", 2))
-    assert archive.add(article) is True
-    assert archive.add(article) is False  # the same id and identity
-    assert archive.add(same_text_elsewhere) is True  # a new identity (no url: its text) is another article
-    assert archive.add(same_text_elsewhere) is False
+    assert add_linked(archive, article) is True
+    assert add_linked(archive, article) is False  # the same id and identity
+    assert (
+        add_linked(archive, same_text_elsewhere) is True
+    )  # a new identity (no url: its text) is another article
+    assert add_linked(archive, same_text_elsewhere) is False
     hits = archive.search(service.SearchRequest(query="همکاری"))
     assert hits.total == 2
     assert archive.stats().articles == 2

@@ -10,11 +10,11 @@ import pytest
 from khabar import service
 from khabar.duplicates import THRESHOLD
 from khabar.entities.canonical import entity_id
+from khabar.linking import add_linked, link_unlinked, replace_relinked
 from khabar.pipeline import prepare
 from khabar.records import RawRecord
 from khabar.store import open_archive
 from khabar.store.base import SearchRequest
-from khabar.store.links import link_unlinked
 
 ZWNJ = "\u200c"
 
@@ -92,7 +92,9 @@ def test_links_roll_back_with_their_article(archive_location, report) -> None:
     path = archive_location
     archive = open_archive(path)
     with pytest.raises(KeyboardInterrupt), archive.writing():  # a crash before the batch's commit
-        archive.add(prepare(RawRecord(report, "t", 1, url="https://ilna.ir/1", published="2025-10-09")))
+        add_linked(
+            archive, prepare(RawRecord(report, "t", 1, url="https://ilna.ir/1", published="2025-10-09"))
+        )
         raise KeyboardInterrupt
     archive.close()
     archive = open_archive(path)
@@ -200,7 +202,7 @@ def add_hand_analyzed(archive, text: str, day: str, number: int) -> None:
                     "entity_id": entity_id(key),
                 }
             )
-    archive.add(analysis)
+    add_linked(archive, analysis)
 
 
 def stories_of(archive) -> dict[str, int]:
@@ -287,10 +289,10 @@ def test_articles_stored_before_links_existed_are_linked_when_the_archive_is_ope
         " DROP TABLE article_links; DROP TABLE minhash_bands; DROP TABLE story_keys; DROP TABLE stories;"
     )
     db.close()
-    archive = open_archive(path)
+    archive = service.open_archive(path)
     links = links_table(archive)
     assert links["https://isna.ir/2"][0] == "https://ilna.ir/1"
-    assert link_unlinked(archive.db) == 0  # nothing left to link
+    assert link_unlinked(archive) == 0  # nothing left to link
     archive.close()
 
 
@@ -300,7 +302,7 @@ def test_a_reanalysis_that_finds_entities_can_join_a_story(archive) -> None:
     bare = prepare(
         RawRecord("امروز خبر کوتاهی منتشر شد.", "test", 2, url="https://s.ir/2", published="2025-10-10")
     )
-    archive.add(bare)
+    add_linked(archive, bare)
     before = stories_of(archive)
     assert before["https://s.ir/2"] != before["https://s.ir/1"]
     full = prepare(RawRecord(MEETING[1][0], "test", 2, url="https://s.ir/2", published="2025-10-10"))
@@ -318,7 +320,7 @@ def test_a_reanalysis_that_finds_entities_can_join_a_story(archive) -> None:
                 "entity_id": entity_id(key),
             }
         )
-    archive.replace(full)
+    replace_relinked(archive, full)
     after = stories_of(archive)
     assert after["https://s.ir/2"] == after["https://s.ir/1"]
     assert tuple(archive.db.execute("SELECT count(*), sum(articles) FROM stories").fetchone()) == (1, 2)

@@ -9,6 +9,7 @@ import pytest
 from khabar import service
 from khabar.entities.canonical import canonicalize
 from khabar.errors import NotFound
+from khabar.linking import add_linked
 from khabar.pipeline import prepare
 from khabar.records import RawRecord
 from khabar.store import open_archive
@@ -31,29 +32,32 @@ def article(text: str, number: int, published: str, names: list[tuple[str, str]]
 
 @pytest.fixture
 def filled(archive):
-    archive.add(
+    add_linked(
+        archive,
         article(
             "سردار ایرج کاکاوند با دبیر کل سازمان اکو دیدار کرد.",
             1,
             "2025-10-09",
             [("ایرج کاکاوند", "PER"), ("سازمان اکو", "ORG")],
-        )
+        ),
     )
-    archive.add(
+    add_linked(
+        archive,
         article(
             "كاكاوند در تهران از همکاری با افغانستان گفت.",
             2,
             "2025-10-12",
             [("كاكاوند", "PER"), ("تهران", "LOC"), ("افغانستان", "LOC")],
-        )
+        ),
     )
-    archive.add(
+    add_linked(
+        archive,
         article(
             "سازمان‌ اکو نشست خود را در تهران برگزار کرد.",
             3,
             "2025-11-01",
             [("سازمان‌ اکو", "ORG"), ("تهران", "LOC")],
-        )
+        ),
     )
     archive.commit()
     return archive
