@@ -31,7 +31,8 @@ class Row(Protocol):
 
 
 class Result(Protocol):
-    rowcount: int
+    @property
+    def rowcount(self) -> int: ...
 
     def fetchone(self) -> Any: ...
 
@@ -164,10 +165,10 @@ def summary_of(row: Row) -> EntitySummary:
 
 def feed_of(row: Row, pages: dict[str, int]) -> Feed:
     names = ("id", "url", "name", "title", "etag", "last_modified", "last_polled_at", "last_status", "error")
-    return Feed(*(row[name] for name in names), added_at=row["added_at"], pages=pages)
+    return Feed(**{name: row[name] for name in names}, added_at=row["added_at"], pages=pages)
 
 
-def article_columns(row: Row) -> tuple[Any, ...]:
+def article_columns(row: Row) -> tuple[str, str | None, str | None, str | None, str | None]:
     """The article fields a finding carries (its query selects them as ``article_id, title, source, …``)."""
     return row["article_id"], row["title"], row["source"], row["published"], row["published_jalali"]
 

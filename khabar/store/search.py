@@ -53,9 +53,10 @@ class SearchQueries(SQLRole):
             params.extend(ids)
         if request.collapse:
             return self._collapsed(request, where, params, deadline)
-        if not (request.query or "").strip():
+        query = (request.query or "").strip()
+        if not query:
             return self._browse(request, " AND ".join(where), params)
-        tree = parse(request.query)
+        tree = parse(query)
         match = self.dialect.render(tree)
         wanted = highlight_terms(tree)
         sql_from = f"FROM {self.dialect.search_from}"
@@ -110,8 +111,8 @@ class SearchQueries(SQLRole):
         group = "coalesce(l.dup_group, a.rowid)"
         links = "LEFT JOIN article_links l ON l.article_rowid = a.rowid"
         wanted: set[str] = set()
-        if (request.query or "").strip():
-            tree = parse(request.query)
+        if query := (request.query or "").strip():
+            tree = parse(query)
             wanted = highlight_terms(tree)
             rank, rank_params = self.dialect.ranking(self.db, tree)
             matched = f"""SELECT a.rowid AS rid, {rank} AS score, {group} AS grp,
