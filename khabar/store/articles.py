@@ -12,7 +12,7 @@ from __future__ import annotations
 from abc import abstractmethod
 from collections.abc import Iterable, Iterator
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from khabar.dates import jalali, parse_published
 from khabar.errors import InputError, NotFound
@@ -28,7 +28,11 @@ from khabar.store.rows import (
     now,
     stored_original,
 )
+from khabar.store.tables import forget_table_rows, write_table_rows
 from khabar.text.terms import term_texts
+
+if TYPE_CHECKING:
+    from khabar.steps import FindingTable
 
 # Tables that ``khabar export`` writes row by row and ``khabar import`` loads as they are (articles travel as
 # analysis records; everything derived from them is rebuilt by ``add``), with the column that orders them.
@@ -57,6 +61,10 @@ TRANSFERRED_COLUMNS = {  # what ``restore_rows`` may write: an export's keys bec
 
 class ArticleStore(SQLRole):
     """The archive's :class:`~khabar.store.base.ArticleStore` role (search is :mod:`khabar.store.search`)."""
+
+    finding_tables: tuple[
+        FindingTable, ...
+    ] = ()  # the tables the steps declare (khabar.service.open_archive)
 
     @abstractmethod
     def _index(self, rowid: int, title_terms: list[str], body_terms: list[str]) -> None:
@@ -103,6 +111,7 @@ class ArticleStore(SQLRole):
         self._index(rowid, *_index_terms(analysis))
         write_entities(self.db, rowid, analysis)
         write_findings(self.db, rowid, analysis)
+        write_table_rows(self.db, rowid, analysis, self.finding_tables)
         return rowid
 
     def replace(self, analysis: Analysis) -> int:
@@ -130,9 +139,11 @@ class ArticleStore(SQLRole):
         )
         for table in ("entity_mentions", "quotes", "amounts", "date_mentions"):
             self.db.execute(f"DELETE FROM {table} WHERE article_rowid = ?", (rowid,))
+        forget_table_rows(self.db, rowid, self.finding_tables)
         self._reindex(rowid, before, *_index_terms(analysis))
         write_entities(self.db, rowid, analysis)
         write_findings(self.db, rowid, analysis)
+        write_table_rows(self.db, rowid, analysis, self.finding_tables)
         return rowid
 
     def reject(self, rejection: Rejection) -> None:

@@ -15,7 +15,7 @@ from collections.abc import Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from khabar.records import Analysis, Rejection
 from khabar.store.results import (
@@ -27,6 +27,7 @@ from khabar.store.results import (
     Feed,
     FeedItem,
     Finding,
+    FindingRequest,
     Hit,
     LinkedArticle,
     QuoteRequest,
@@ -37,6 +38,9 @@ from khabar.store.results import (
     StoredRejection,
     StoryDetail,
 )
+
+if TYPE_CHECKING:
+    from khabar.steps import FindingTable
 
 __all__ = [
     "AmountRequest",
@@ -50,6 +54,7 @@ __all__ = [
     "FeedItem",
     "FeedStore",
     "Finding",
+    "FindingRequest",
     "FindingStore",
     "Hit",
     "LinkCandidate",
@@ -134,6 +139,14 @@ class FindingStore(Protocol):
 
     def date_mentions(self, request: DateRequest) -> tuple[int, list[Finding]]:
         """Date expressions, optionally only those denoting days in a range; with the total count."""
+
+    finding_tables: tuple[FindingTable, ...]  # the tables the steps declare (set when the service opens it)
+
+    def finding_table(self, name: str) -> FindingTable:
+        """A declared finding table by name; raises NotFound."""
+
+    def findings(self, request: FindingRequest) -> tuple[int, list[Finding]]:
+        """Rows of a declared finding table, newest articles first, filtered by its declared columns."""
 
 
 @dataclass(frozen=True, slots=True)

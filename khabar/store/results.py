@@ -153,6 +153,18 @@ class DateRequest:
 
 
 @dataclass(slots=True)
+class FindingRequest:
+    """Rows of a finding table a step declared (:class:`khabar.steps.FindingTable`)."""
+
+    table: str
+    filters: dict[str, str] = field(default_factory=dict)  # declared filter column -> value
+    since: date | None = None
+    until: date | None = None
+    limit: int = 50
+    offset: int = 0
+
+
+@dataclass(slots=True)
 class Finding:
     """An amount or a date expression with the article it appears in (``fields`` are its table's columns)."""
 
