@@ -1,0 +1,83 @@
+"""A step's declared finding table: stored with each article, dropped on reanalysis, queried by declared filters
+(both backends). The table here is a toy one, made the way a migration would."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import pytest
+
+from khabar.errors import InputError, NotFound
+from khabar.linking import add_linked, replace_relinked
+from khabar.pipeline import prepare
+from khabar.records import Analysis, RawRecord
+from khabar.steps import FindingTable
+from khabar.store.results import FindingRequest
+
+QUESTION = re.compile(r"[^.؟!]*؟")
+
+
+def questions(analysis: Analysis) -> Iterator[Mapping[str, Any]]:
+    """Sentences that ask something, with the first word as their ``kind``."""
+    for found in QUESTION.finditer(analysis.text):
+        text = found.group().strip()
+        start = analysis.text.index(text, found.start())
+        yield {"start": start, "end": start + len(text), "kind": text.split()[0], "text": text}
+
+
+TABLE = FindingTable("questions", ("kind", "text"), questions, filters=("kind",), label="پرسش‌ها")
+MIGRATION = """CREATE TABLE questions (
+    article_rowid BIGINT NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
+    start INTEGER NOT NULL, "end" INTEGER NOT NULL, kind TEXT, text TEXT NOT NULL,
+    PRIMARY KEY (article_rowid, start, "end"))"""
+
+
+@pytest.fixture
+def asking(archive):
+    archive.db.execute(MIGRATION)
+    archive.commit()
+    archive.finding_tables = (TABLE,)
+    return archive
+
+
+def article(number: int, text: str, day: str) -> Analysis:
+    return prepare(RawRecord(text, "t", number, url=f"https://s.ir/{number}", published=day))
+
+
+def test_rows_are_stored_with_the_article_and_queried_newest_first(asking) -> None:
+    with asking.writing():
+        add_linked(asking, article(1, "چرا قیمت‌ها بالا رفت؟ مسئولان پاسخ دادند.", "2025-10-09"))
+        add_linked(asking, article(2, "آیا نشست برگزار می‌شود؟ چرا دیر شد؟", "2025-10-12"))
+    total, found = asking.findings(FindingRequest("questions"))
+    assert total == 3
+    assert [item.article_id for item in found][:2] == [found[0].article_id] * 2  # the newest article first
+    assert found[0].fields["text"] == "آیا نشست برگزار می‌شود؟"  # ZWNJ kept
+    total, why = asking.findings(FindingRequest("questions", {"kind": "چرا"}))
+    assert total == 2 and {item.fields["kind"] for item in why} == {"چرا"}
+
+
+def test_a_reanalysis_replaces_the_rows(asking) -> None:
+    first = article(1, "چرا قیمت‌ها بالا رفت؟", "2025-10-09")
+    add_linked(asking, first)
+    again = article(1, "قیمت‌ها بالا رفت. آیا پایین می‌آید؟", "2025-10-09")
+    again.id, again.identity = first.id, first.identity
+    replace_relinked(asking, again)
+    total, found = asking.findings(FindingRequest("questions"))
+    assert total == 1 and found[0].fields["kind"] == "آیا"
+
+
+def test_only_declared_tables_and_filters_are_asked(asking) -> None:
+    with pytest.raises(NotFound, match="questions"):
+        asking.findings(FindingRequest("events"))
+    with pytest.raises(InputError, match="its filters: kind"):
+        asking.findings(FindingRequest("questions", {"text": "x"}))
+
+
+@pytest.mark.parametrize("name", ["Questions", "a-b", "start", "x; DROP TABLE articles", ""])
+def test_a_table_or_column_name_must_be_a_plain_identifier(name: str) -> None:
+    with pytest.raises(ValueError, match="cannot name"):
+        FindingTable(name, ("text",), questions)
+    with pytest.raises(ValueError, match="cannot name"):
+        FindingTable("questions", (name,), questions)
