@@ -42,7 +42,9 @@ class Analyzer(Protocol):
     decides what to analyze and stores the results, so the strategy only changes *where* analysis runs.
     """
 
-    batch_size: int
+    @property
+    def batch_size(self) -> int:
+        """How many records a batch holds at most."""
 
     def __call__(
         self, batches: Iterable[list[RawRecord]], analyze: bool

@@ -34,8 +34,9 @@ class RawRecord:
     encoding: str | None = None
     identity: str | None = None
     # The search terms of ``text`` when its identity needed them (no URL); a store-only ingest indexes them as they
-    # are. Not part of the record's value: never compared, and None until the identity is computed.
-    text_terms: list[str] | None = field(default=None, repr=False, compare=False)
+    # are. Not part of the record's value: not given to the constructor, never compared, None until the identity
+    # is computed (and on a copy made with ``dataclasses.replace``).
+    text_terms: list[str] | None = field(default=None, init=False, repr=False, compare=False)
 
 
 @dataclass(slots=True)

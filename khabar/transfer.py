@@ -123,9 +123,9 @@ def import_archive(
         if file is None:
             continue
         rows, summary.rows[table] = _read_lines(file), 0
-        while batch := list(islice(rows, BATCH)):
+        while block := list(islice(rows, BATCH)):
             with archive.writing():
-                summary.rows[table] += archive.restore_rows(table, batch)
+                summary.rows[table] += archive.restore_rows(table, block)
     return summary
 
 
