@@ -235,7 +235,9 @@ def reanalyze(
     block_started = time.monotonic()
     try:
         for results in analyzer(to_analyze(), True):
-            ready.extend(map(_reanalysis, sent.popleft(), results))
+            ready.extend(
+                _reanalysis(old, result) for old, result in zip(sent.popleft(), results, strict=True)
+            )
             if len(ready) >= batch or time.monotonic() - block_started >= WRITE_EVERY:
                 store_ready()
                 block_started = time.monotonic()
