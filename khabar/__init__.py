@@ -15,6 +15,6 @@ __all__ = ["Analysis", "RawRecord", "Rejection", "analyze", "open_archive"]
 
 def analyze(text: str, **fields: str | None) -> Analysis:
     """Analyze one article's text; ``fields`` may give url, source, title, published."""
-    from khabar.service import pipeline
+    from khabar.analyzers import pipeline  # imported on first use: the steps double the import time of khabar
 
     return pipeline()(RawRecord(text=text, origin="<text>", record_no=1, **fields))

@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from khabar.dates import parse_published
 from khabar.duplicates import (
     THRESHOLD,
     band_keys,
@@ -119,7 +118,7 @@ def link(index: LinkIndex, key: int, analysis: Analysis, text_terms: Sequence[st
         if match.order > own_order and _points_later(index, match.candidate, own_order):
             index.repoint_copy(match.candidate.key, key, match.similarity)
 
-    day = publication_day(analysis)
+    day = analysis.published_day
     keys_of_story = story_keys(analysis.title, text_terms, analysis.entities)
     group = _merge_groups(index, key, own_order, matches)
     if matches:
@@ -159,12 +158,6 @@ def relink(index: LinkIndex, key: int, analysis: Analysis) -> None:
     found = _matching_story(index, keys, state.day, exclude=key, key_count=key_count)
     if found is not None and found != state.story_id:
         index.move_to_story(key, state.story_id, found, state.day)
-
-
-def publication_day(analysis: Analysis) -> str | None:
-    """The article's publication day (ISO), as the archive stores it."""
-    published = parse_published(analysis.published)
-    return published.day.isoformat() if published else None
 
 
 def _verified_matches(

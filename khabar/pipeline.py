@@ -13,6 +13,7 @@ from collections.abc import Iterable, Iterator
 
 from khabar.dates import parse_published
 from khabar.dates.identifiers import date_from_identifier
+from khabar.identity import article_url, identity_of, identity_of_raw
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.sources import infer_source
 from khabar.steps import Step
@@ -26,7 +27,7 @@ from khabar.text.normalize import normalize as normalize_with_offsets
 from khabar.text.normalize import normalize_text
 from khabar.text.terms import term_texts
 
-PREPARED = frozenset({"text", "offset_map", "published", "source"})
+PREPARED = frozenset({"text", "offset_map", "published", "published_day", "source"})
 """What :func:`prepare` gives every record, before any step."""
 
 __all__ = ["DEFAULT_STEPS", "PREPARED", "Pipeline", "Step", "identity_of", "identity_of_raw", "prepare"]
@@ -86,15 +87,20 @@ class Pipeline:
 
 
 def prepare(raw: RawRecord, *, normalize: bool = True) -> Analysis:
+    """The record every step starts from: text (normalized, with its offset map), identity, dates, source and the
+    search terms to index. What the record carries already (its identity, its text's terms) is not computed
+    again; what is computed here is computed once."""
     normalized = normalize_with_offsets(raw.text) if normalize else None
-    url = raw.url.strip() if raw.url and raw.url.strip() else None
-    identity = identity_of_raw(raw)
+    url = article_url(raw.url)
+    identity = identity_of_raw(raw)  # the ingest's, when it checked the archive for it
     # No readable date: many agencies number articles by day (Fars, ISNA), and corpora date their document ids.
     published = (
         parse_published(raw.published) or date_from_identifier(url) or date_from_identifier(raw.external_id)
     )
     text = normalized.text if normalized else raw.text
     title = normalize_text(raw.title).strip() or None if raw.title else None
+    # The original text's terms, when its identity needed them, are the terms of a text that is not normalized.
+    text_terms = raw.text_terms if normalized is None and raw.text_terms is not None else term_texts(text)
     return Analysis(
         id=hashlib.sha256(identity.encode()).hexdigest()[:16],
         identity=identity,
@@ -102,30 +108,15 @@ def prepare(raw: RawRecord, *, normalize: bool = True) -> Analysis:
         url=url,
         title=title,
         published=published.iso if published else None,
+        published_day=published.day.isoformat() if published else None,
         published_jalali=published.jalali if published else None,
         text=text,
         original_text=raw.text,
         offset_map=normalized.offset_map() if normalized else [[0, 0]],
         external_id=raw.external_id,
-        origin=f"{raw.origin}#{raw.record_no}",
+        origin=raw.origin,
+        record_no=raw.record_no,
         encoding=raw.encoding,
         published_raw=raw.published,
-        index_terms=(term_texts(title or ""), term_texts(text)),  # the text's: free after the identity's
+        index_terms=(term_texts(title or ""), text_terms),
     )
-
-
-def identity_of(url: str | None, text: str) -> str:
-    """The URL (without fragment) when there is one, otherwise a hash of the text's search terms.
-
-    Search terms fold letters, digits, diacritics, spaces and ZWNJ, so the identity is the same for the original
-    and the normalized text, with or without ZWNJ restored, whatever the ZWNJ model's version.
-    """
-    if url:
-        return "url:" + url.split("#", 1)[0]
-    return "text:" + hashlib.sha256("".join(term_texts(text)).encode()).hexdigest()
-
-
-def identity_of_raw(raw: RawRecord) -> str:
-    """The identity :func:`prepare` gives this record, known before any normalization or analysis."""
-    url = raw.url.strip() if raw.url and raw.url.strip() else None
-    return identity_of(url, raw.text)

@@ -8,16 +8,17 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field, replace
-from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, BinaryIO, Protocol
+from typing import TYPE_CHECKING, Any, BinaryIO
 from urllib.parse import urlsplit
 
+from khabar.analyzers import IN_PROCESS, Analyzer, pipeline
+from khabar.analyzers import store_only_pipeline as store_only_pipeline  # the CLI and API reach it here
 from khabar.dates import parse_user_date
 from khabar.errors import InputError, NotFound
+from khabar.identity import identity_of_raw
 from khabar.linking import add_linked, link_unlinked, replace_relinked
-from khabar.pipeline import Pipeline, identity_of_raw
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
@@ -59,18 +60,6 @@ def open_archive(location: str | Path | None = None) -> Archive:
     return archive
 
 
-@cache
-def pipeline() -> Pipeline:
-    """The analysis pipeline, built once per process (models load lazily on first use)."""
-    return Pipeline()
-
-
-@cache
-def store_only_pipeline() -> Pipeline:
-    """Identify and index the original text; no normalization, no analysis steps (``--no-analysis``)."""
-    return Pipeline(steps=(), normalize=False)
-
-
 @dataclass(slots=True)
 class IngestSummary:
     added: int = 0
@@ -109,37 +98,6 @@ class IngestSummary:
 
 def analyze_paths(paths: Iterable[str | Path]) -> Iterator[Analysis | Rejection]:
     return pipeline().stream(read_paths(paths))
-
-
-class Analyzer(Protocol):
-    """Analyzes batches of records and yields each batch's results in the same order, lazily.
-
-    :data:`IN_PROCESS` is the default; :mod:`khabar.batch` runs the same pipeline on Dask workers. ``ingest``
-    decides what to analyze and stores the results, so the strategy only changes *where* analysis runs.
-    """
-
-    batch_size: int
-
-    def __call__(
-        self, batches: Iterable[list[RawRecord]], analyze: bool
-    ) -> Iterator[list[Analysis | Rejection]]: ...
-
-
-@dataclass(frozen=True, slots=True)
-class InProcess:
-    """Analysis in this process, one record at a time: nothing is read ahead of what is stored."""
-
-    batch_size: int = 1
-
-    def __call__(
-        self, batches: Iterable[list[RawRecord]], analyze: bool
-    ) -> Iterator[list[Analysis | Rejection]]:
-        run = pipeline() if analyze else store_only_pipeline()
-        for batch in batches:
-            yield [run.process(record) for record in batch]
-
-
-IN_PROCESS = InProcess()
 
 
 def ingest(
@@ -239,52 +197,89 @@ def _store(archive: Archive, item: Analysis | Rejection | RawRecord, summary: In
 
 
 def reanalyze(
-    archive: Archive, *, on_article: Callable[[Analysis], None] | None = None, batch: int = COMMIT_EVERY
+    archive: Archive,
+    *,
+    on_article: Callable[[Analysis], None] | None = None,
+    batch: int = COMMIT_EVERY,
+    analyzer: Analyzer = IN_PROCESS,
 ) -> int:
     """Analyze the articles a store-only ingest left unanalyzed, in place; returns how many were done.
 
     Each article is analyzed from its original text, exactly as ``ingest`` would have; its id stays the same.
-    A batch is analyzed first and written afterwards in one short transaction, as :func:`ingest` does.
+    As in :func:`ingest`, ``analyzer`` says where analysis runs (:mod:`khabar.batch`: Dask workers) and this
+    process alone writes: the articles are read oldest first, and their analyses written in that order, in short
+    transactions (``archive.writing()``) of at most ``batch`` articles, or of what :data:`WRITE_EVERY` seconds of
+    analysis gave. An article that analysis rejects keeps what is stored, marked analyzed, with the rejection.
     """
+    # Articles read and sent to be analyzed but not written yet: still pending, so a later read skips them.
+    taken: set[str] = set()
+    sent: deque[list[Analysis]] = deque()  # the stored articles of each batch sent, awaiting its results
+
+    def to_analyze() -> Iterator[list[RawRecord]]:
+        while fresh := [old for old in archive.pending(batch + len(taken)) if old.id not in taken]:
+            for start in range(0, len(fresh), analyzer.batch_size):
+                chunk = fresh[start : start + analyzer.batch_size]
+                taken.update(old.id for old in chunk)
+                sent.append(chunk)
+                yield [_raw_of(old) for old in chunk]
+
+    ready: list[tuple[Analysis, Rejection | None]] = []  # analyzed, not yet written, in the order read
     done = 0
-    while stored := archive.pending(batch):
-        analyses = [_reanalysis(old) for old in stored]
-        with archive.writing():
-            for analysis, rejection in analyses:
-                if (
-                    rejection is not None
-                ):  # keep the stored article; the rejection says why it stays unanalyzed
-                    archive.reject(rejection)
-                replace_relinked(archive, analysis)
-        for analysis, _ in analyses:
-            done += 1
-            if on_article is not None:
-                on_article(analysis)
+
+    def store_ready() -> None:
+        nonlocal done
+        analyzed = ready.copy()
+        ready.clear()
+        for start in range(0, len(analyzed), batch):
+            block = analyzed[start : start + batch]
+            with archive.writing():
+                for analysis, rejection in block:
+                    if rejection is not None:  # keep the stored article; the rejection says why it stays so
+                        archive.reject(rejection)
+                    replace_relinked(archive, analysis)
+            for analysis, _ in block:
+                taken.discard(analysis.id)
+                done += 1
+                if on_article is not None:
+                    on_article(analysis)
+
+    block_started = time.monotonic()
+    try:
+        for results in analyzer(to_analyze(), True):
+            ready.extend(
+                _reanalysis(old, result) for old, result in zip(sent.popleft(), results, strict=True)
+            )
+            if len(ready) >= batch or time.monotonic() - block_started >= WRITE_EVERY:
+                store_ready()
+                block_started = time.monotonic()
+    finally:
+        if ready:  # what was analyzed before the analyzer failed or the caller stopped is kept
+            store_ready()
     return done
 
 
-def _reanalysis(old: Analysis) -> tuple[Analysis, Rejection | None]:
-    """A stored article analyzed again (same id and identity), or, when analysis rejects it, the stored article
+def _reanalysis(old: Analysis, result: Analysis | Rejection) -> tuple[Analysis, Rejection | None]:
+    """A stored article analyzed again (same id and identity), or, when analysis rejected it, the stored article
     marked analyzed (not pending any more) with the rejection."""
-    analysis = pipeline().process(_raw_of(old))
-    if isinstance(analysis, Rejection):
-        return replace(old, analyzed=True), analysis
-    analysis.id, analysis.identity = old.id, old.identity
-    return analysis, None
+    if isinstance(result, Rejection):
+        return replace(old, analyzed=True), result
+    result.id, result.identity = old.id, old.identity
+    return result, None
 
 
 def _raw_of(stored: Analysis) -> RawRecord:
-    """The input record a stored article was made from, to analyze it again."""
+    """The input record a stored article was made from, to analyze it again (its identity known already)."""
     return RawRecord(
         text=stored.original_text,
-        origin=(stored.origin or "archive").rsplit("#", 1)[0],
-        record_no=int(stored.origin.rsplit("#", 1)[1]) if stored.origin and "#" in stored.origin else 0,
+        origin=stored.origin or "archive",
+        record_no=stored.record_no or 0,
         external_id=stored.external_id,
         url=stored.url,
         source=stored.source,
         title=stored.title,
         published=stored.published_raw or stored.published,
         encoding=stored.encoding,
+        identity=stored.identity,
     )
 
 

@@ -124,9 +124,9 @@ def import_archive(
         if file is None:
             continue
         rows, summary.rows[table] = _read_lines(file), 0
-        while batch := list(islice(rows, BATCH)):
+        while block := list(islice(rows, BATCH)):
             with archive.writing():
-                summary.rows[table] += archive.restore_rows(table, batch)
+                summary.rows[table] += archive.restore_rows(table, block)
     return summary
 
 
@@ -206,10 +206,12 @@ PARQUET_TABLES: dict[str, tuple[str | None, list[tuple[str, str]]]] = {
             ("url", "string"),
             ("title", "string"),
             ("published", "string"),
+            ("published_day", "string"),
             ("published_jalali", "string"),
             ("published_raw", "string"),
             ("external_id", "string"),
             ("origin", "string"),
+            ("record_no", "int32"),
             ("encoding", "string"),
             ("analyzed", "bool_"),
             ("schema_version", "int32"),

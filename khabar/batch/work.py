@@ -13,9 +13,9 @@ _ONE_AT_A_TIME = (
 
 def analyze_batch(records: list[RawRecord], analyze: bool) -> list[Analysis | Rejection]:
     """Analyze records with this process's pipeline (built once per worker process: models load once)."""
-    from khabar import service
+    from khabar.analyzers import pipeline_for
 
-    run = service.pipeline() if analyze else service.store_only_pipeline()
+    run = pipeline_for(analyze)
     with _ONE_AT_A_TIME:
         return [run.process(record) for record in records]
 

@@ -24,7 +24,7 @@ from khabar.dates import parse_published
 from khabar.errors import InputError
 from khabar.fetch.feeds import FeedEntry, NotAFeed, parse_feed
 from khabar.fetch.http import FetchFailure, PoliteClient
-from khabar.pipeline import identity_of
+from khabar.identity import url_identity
 from khabar.readers import screen
 from khabar.readers.html import page_record
 from khabar.records import Analysis, RawRecord, Rejection
@@ -180,7 +180,7 @@ class FeedPoller:
             if state is not None and (state.status != "failed" or state.attempts >= self.max_attempts):
                 continue
             self._claimed.add(link)
-            if state is None and self.archive.contains(identity_of(link, "")):
+            if state is None and self.archive.contains(url_identity(link)):
                 self.archive.save_feed_item(
                     FeedItem(link, feed.id, "duplicate", 0, "stored before, not fetched")
                 )

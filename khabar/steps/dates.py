@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from khabar.dates import find_dates
 from khabar.records import Analysis
@@ -10,18 +10,10 @@ from khabar.steps import Step
 
 
 def find_article_dates(analysis: Analysis) -> Analysis:
-    analysis.dates = find_dates(analysis.text, _reference(analysis.published))
+    """Relative expressions count from the publication day in Tehran, which the record carries (``published_day``)."""
+    reference = date.fromisoformat(analysis.published_day) if analysis.published_day else None
+    analysis.dates = find_dates(analysis.text, reference)
     return analysis
 
 
-STEP = Step("dates", find_article_dates, frozenset({"published"}), frozenset({"dates"}))
-
-
-def _reference(published: str | None) -> datetime | None:
-    """The publication moment (a UTC datetime or a day) that relative expressions count from, if known."""
-    if not published:
-        return None
-    try:
-        return datetime.fromisoformat(published.replace("Z", "+00:00"))
-    except ValueError:
-        return None
+STEP = Step("dates", find_article_dates, frozenset({"published_day"}), frozenset({"dates"}))

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from khabar.dates import jalali, parse_published
+from khabar.dates import jalali
 from khabar.errors import InputError, NotFound
 from khabar.records import Analysis, Rejection
 from khabar.store.findings import write_entities, write_findings
@@ -86,7 +86,6 @@ class ArticleStore(SQLRole):
     def add(self, analysis: Analysis, ingested_at: str | None = None) -> int | None:
         """Store an article (``ingested_at``: keep the time another archive stored it, for ``khabar import``);
         its rowid, or None when it is stored already."""
-        published = parse_published(analysis.published)
         rowid = self._insert_article(
             (
                 analysis.id,
@@ -95,7 +94,7 @@ class ArticleStore(SQLRole):
                 analysis.url,
                 analysis.title,
                 analysis.published,
-                published.day.isoformat() if published else None,
+                analysis.published_day,
                 analysis.published_jalali,
                 analysis.text,
                 stored_original(analysis),

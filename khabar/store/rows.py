@@ -94,6 +94,7 @@ COLUMNS_OUTSIDE_JSON = (
     "url",
     "title",
     "published",
+    "published_day",
     "published_jalali",
     "text",
     "original_text",

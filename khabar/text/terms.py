@@ -92,21 +92,17 @@ def terms(text: str) -> list[Term]:
 
 
 def term_texts(text: str) -> list[str]:
-    return list(_cached_term_texts(text))
-
-
-@lru_cache(maxsize=4)
-def _cached_term_texts(text: str) -> tuple[str, ...]:
-    """An ingest asks for an article's terms twice (its identity, its index row): the second time is free.
+    """The index terms of ``text`` without their spans, as :func:`terms` finds them.
 
     Indexing needs no spans, so this is the lean version of :func:`_term_spans`: the text is split once into
     alternating gaps and tokens, and two words are adjacent when no dropped token lies between them and their
-    gap is a single space, a ZWNJ or nothing.
+    gap is a single space, a ZWNJ or nothing. An article's terms are computed once, where it is prepared (see
+    :func:`khabar.identity.identity_of_raw`), and carried in the record.
     """
     pieces = _PIECES.split(text)
     gaps, folded = pieces[0::2], list(map(_folded, pieces[1::2]))
     if _AFFIX_WORDS.isdisjoint(folded):  # nothing written apart to join: most texts with ZWNJ, all of a title
-        return tuple(map(_cached_stem, filter(None, folded)))
+        return list(map(_cached_stem, filter(None, folded)))
     indices = [index for index, word in enumerate(folded) if word]
     words = [folded[index] for index in indices]
     merged: list[str] = []
@@ -140,7 +136,7 @@ def _cached_term_texts(text: str) -> tuple[str, ...]:
             merged.append(word)
         done = position + 1
     merged.extend(words[done:])
-    return tuple(map(_cached_stem, merged))
+    return list(map(_cached_stem, merged))
 
 
 _PIECES = re.compile(f"({TOKEN.pattern})", re.VERBOSE)

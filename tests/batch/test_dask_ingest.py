@@ -89,6 +89,20 @@ def _ingest(corpus: Path, db: Path, *options: str) -> subprocess.Popen:
     )
 
 
+def _reanalyze(db: Path, *options: str) -> subprocess.Popen:
+    command = [sys.executable, "-m", "khabar", "reanalyze", "--db", str(db), "--quiet", *options]
+    return subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV, start_new_session=True
+    )
+
+
+def _copy(db: Path, target: Path) -> Path:
+    """A copy of an archive (SQLite's backup: what the WAL holds too)."""
+    with sqlite3.connect(db) as source, sqlite3.connect(target) as copy:
+        source.backup(copy)
+    return target
+
+
 def _finish(process: subprocess.Popen, timeout: float = 300) -> str:
     _, errors = process.communicate(timeout=timeout)
     assert process.returncode == 0, errors
@@ -189,6 +203,22 @@ def reference(corpus: Path, tmp_path_factory) -> dict[str, list[tuple]]:
 
 
 @pytest.fixture(scope="module")
+def stored_only(corpus: Path, tmp_path_factory) -> Path:
+    """The corpus stored by ``khabar ingest --no-analysis``: every article pending reanalysis."""
+    db = tmp_path_factory.mktemp("stored-only") / "stored.db"
+    _finish(_ingest(corpus, db, "--no-analysis"))
+    return db
+
+
+@pytest.fixture(scope="module")
+def reanalyzed(stored_only: Path, tmp_path_factory) -> dict[str, list[tuple]]:
+    """What a single-process ``khabar reanalyze`` leaves."""
+    db = _copy(stored_only, tmp_path_factory.mktemp("reanalyzed") / "one.db")
+    _finish(_reanalyze(db))
+    return _dump(db)
+
+
+@pytest.fixture(scope="module")
 def scheduler() -> Iterator[str]:
     """A ``dask scheduler`` and two ``dask worker`` processes on 127.0.0.1; the scheduler's address."""
     if not DASK.exists():
@@ -235,6 +265,26 @@ def test_an_existing_dask_cluster_stores_exactly_what_one_process_stores(
     again = _ingest(corpus, db, "--cluster", scheduler)  # a rerun skips everything before analysis
     _finish(again)
     assert _dump(db) == reference, errors
+
+
+def test_reanalyze_on_two_local_workers_leaves_what_one_process_leaves(
+    stored_only, reanalyzed, tmp_path
+) -> None:
+    db = _copy(stored_only, tmp_path / "two.db")
+    _finish(_reanalyze(db, "--workers", "2"))
+    dump = _dump(db)
+    assert dump["quotes"] and dump["amounts"] and dump["entity_mentions"]
+    assert dump == reanalyzed
+
+
+def test_reanalyze_on_an_existing_dask_cluster_leaves_what_one_process_leaves(
+    stored_only, reanalyzed, scheduler, tmp_path
+) -> None:
+    db = _copy(stored_only, tmp_path / "cluster.db")
+    _finish(_reanalyze(db, "--cluster", scheduler))
+    assert _dump(db) == reanalyzed
+    _finish(_reanalyze(db, "--cluster", scheduler))  # nothing pending: nothing changes
+    assert _dump(db) == reanalyzed
 
 
 def test_a_worker_killed_mid_job_is_replaced_and_every_article_stored_once(scheduler, tmp_path) -> None:
