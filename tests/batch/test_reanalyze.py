@@ -96,9 +96,9 @@ def _count_blocks(archive: Any, blocks: list[int]) -> None:
         with writing():
             yield
 
-    def replaced(analysis: Analysis) -> None:
+    def replaced(analysis: Analysis) -> int:
         blocks[-1] += 1
-        replace(analysis)
+        return replace(analysis)
 
     archive.writing, archive.replace = counted, replaced
 
