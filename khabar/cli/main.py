@@ -576,8 +576,8 @@ def serve(
     from khabar.api.security import loopback_names, write_access
 
     access = write_access(host, token, read_only)
-    try:
-        with reporting():
+    with reporting():
+        try:
             application = create_app(
                 db,
                 token=access.token,
@@ -587,9 +587,8 @@ def serve(
                 max_json_mb=max_json_mb,
                 allowed_hosts=loopback_names(host),
             )
-    except ValueError as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        raise typer.Exit(2) from None
+        except ValueError as error:  # a body limit that is not a positive number
+            raise InputError(str(error)) from None
     base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     err.print(f"khabar is serving {escape(db)} at [bold]{escape(base)}/[/] (API docs: {escape(base)}/docs)")
     err.print(escape(_writes_banner(access, base)))
