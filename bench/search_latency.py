@@ -75,14 +75,9 @@ def measure(db: str, queries: list[Query], rounds: int, limit: int) -> Timings:
     timings = Timings(db)
 
     def run(number: int, query: Query) -> None:
+        window = service.Window(query.since, query.until, limit)
         page = service.search(
-            archive,
-            query.text,
-            since=query.since,
-            until=query.until,
-            source=query.source,
-            collapse=query.collapse,
-            limit=limit,
+            archive, service.SearchFilters(query.text, query.source, collapse=query.collapse, window=window)
         )
         timings.top[number] = [hit.id for hit in page.hits]
         timings.totals[number] = page.total

@@ -1,4 +1,11 @@
-"""The use cases. The CLI, the HTTP API and the web pages all call these functions and render what they return."""
+"""The use cases. The CLI, the HTTP API and the web pages all call these functions and render what they return.
+
+The views import nothing else of khabar but :mod:`khabar.errors` and :mod:`khabar.records`. What else they need is
+re-exported here (the names imported ``as`` themselves): the records they render, how to open an archive, the field
+map of ``--map``, export and import, and the presentation helpers they share (Jalali days in Persian digits, a
+text's lead, the world's outlines). Their queries are one value each: a :class:`Window` of days and a page, and for
+a search :class:`SearchFilters` around it.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +14,10 @@ import tempfile
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field, replace
+from datetime import date
+from functools import partial
 from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
@@ -15,34 +25,52 @@ from urllib.parse import urlsplit
 
 from khabar.analyzers import IN_PROCESS, Analyzer, pipeline
 from khabar.analyzers import store_only_pipeline as store_only_pipeline  # the CLI and API reach it here
+from khabar.dates import jalali_persian as jalali_persian
+from khabar.dates import parse_published as parse_published
 from khabar.dates import parse_user_date
-from khabar.errors import InputError, NotFound
+from khabar.errors import InputError, NotFound, QueryError
 from khabar.identity import identity_of_raw
 from khabar.linking import add_linked, link_unlinked, replace_relinked
+from khabar.places.topology import Point as Point
+from khabar.places.topology import country_rings as country_rings
 from khabar.readers import read_paths, screen
+from khabar.readers.decoding import DecodeFailure, decode
 from khabar.readers.fields import FieldMap, record_from_mapping
+from khabar.readers.fields import parse_field_map as parse_field_map
 from khabar.records import Analysis, RawRecord, Rejection
+from khabar.search.highlight import lead as lead
+from khabar.search.highlight import match_spans
+from khabar.search.query import highlight_terms, parse
+from khabar.store import DEFAULT_DB as DEFAULT_DB
 from khabar.store import open_archive as open_store
 from khabar.store.base import (
     AmountRequest,
-    Archive,
-    ArticleLinks,
     DateRequest,
-    EntityDetail,
-    EntitySummary,
-    Feed,
     Finding,
     QuoteRequest,
-    SearchPage,
     SearchRequest,
-    Stats,
     StoredQuote,
-    StoredRejection,
-    StoryDetail,
 )
+from khabar.store.base import Archive as Archive
+from khabar.store.base import ArticleLinks as ArticleLinks
+from khabar.store.base import EntityDetail as EntityDetail
+from khabar.store.base import EntitySummary as EntitySummary
+from khabar.store.base import Feed as Feed
+from khabar.store.base import Hit as Hit
+from khabar.store.base import SearchPage as SearchPage
+from khabar.store.base import Stats as Stats
+from khabar.store.base import StoredRejection as StoredRejection
+from khabar.store.base import StoryDetail as StoryDetail
+from khabar.text.normalize import RULES as NORMALIZATION_RULES
+from khabar.text.normalize import normalize_text
+from khabar.transfer import TransferSummary as TransferSummary
+from khabar.transfer import export_archive as export_archive
+from khabar.transfer import export_parquet as export_parquet
+from khabar.transfer import import_archive as import_archive
 
-if TYPE_CHECKING:
-    from khabar.fetch.http import PoliteClient, Politeness
+if TYPE_CHECKING:  # imported when fetching only (see politeness()); the views annotate with them
+    from khabar.fetch.http import PoliteClient as PoliteClient
+    from khabar.fetch.http import Politeness as Politeness
 
 COMMIT_EVERY = 200  # records written in one transaction at most …
 WRITE_EVERY = 1.0  # … or after this many seconds of analysis, whichever comes first
@@ -362,38 +390,113 @@ def ingest_mappings(archive: Archive, mappings: list[Any], origin: str = "api") 
     return ingest(archive, records)
 
 
-def search(
-    archive: Archive,
-    query: str | None,
-    *,
-    since: str | None = None,
-    until: str | None = None,
-    source: str | None = None,
-    entity: str | None = None,
-    limit: int = 20,
-    offset: int = 0,
-    collapse: bool = False,
-) -> SearchPage:
-    """Search (or, with no query, browse newest first). Dates may be Gregorian or Jalali, in any digits.
+# -- queries ------------------------------------------------------------------------------------------------------
+SEARCH_LIMIT = 20  # results on a page of a search that does not say
+FINDINGS_LIMIT = 50  # entities, quotes, amounts or date mentions on a page that does not say
+PLACES_SHOWN = 500  # places on the map, the most named first
+MAX_ID = 2**63 - 1  # the largest integer id either backend stores (SQLite INTEGER, PostgreSQL bigint)
 
-    ``collapse``: one result per duplicate group (republications of one report), each saying how many more.
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """Which part of a query's results to return, as the user gave it: publication days and a page.
+
+    ``since``/``until`` are days in either calendar and any digits (2025-10-01, 1404-07-01, ۱۴۰۴/۰۷/۰۱), either
+    end open; ``limit=None`` is the query's own default. The CLI, the API and the pages build one from their
+    options and pass it on; :meth:`checked` is the one place it is checked.
     """
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    _check_offset(offset)
-    request = SearchRequest(
-        query=(query or "").strip() or None,
-        since=parse_user_date(since) if since else None,
-        until=parse_user_date(until) if until else None,
-        source=(source or "").strip() or None,
-        entity=(entity or "").strip() or None,
-        limit=limit,
-        offset=offset,
-        collapse=collapse,
-    )
-    if request.since and request.until and request.since > request.until:
+
+    since: str | None = None
+    until: str | None = None
+    limit: int | None = None
+    offset: int = 0
+
+    def days(self) -> tuple[date | None, date | None]:
+        """The first and last publication day, parsed; a range that ends before it starts is an input error."""
+        return _day_range(self.since, self.until)
+
+    def checked(self, default_limit: int) -> CheckedWindow:
+        """The window with its days parsed and its page within bounds (:data:`MAX_LIMIT`, :data:`MAX_OFFSET`)."""
+        limit = default_limit if self.limit is None else self.limit
+        if not 1 <= limit <= MAX_LIMIT:
+            raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
+        if not 0 <= self.offset <= MAX_OFFSET:
+            raise InputError(
+                f"offset must be between 0 and {MAX_OFFSET:,}, not {self.offset}: "
+                "narrow the search with dates or a source"
+            )
+        since, until = self.days()
+        return CheckedWindow(since, until, limit, self.offset, self)
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedWindow:
+    """A :class:`Window` checked: the fields every store request shares, and the window as it was given."""
+
+    since: date | None
+    until: date | None
+    limit: int
+    offset: int
+    given: Window
+
+    def paging(self) -> dict[str, Any]:
+        """How a page of findings reports its window: the days as the user gave them, the page as used."""
+        return {"from": self.given.since, "to": self.given.until, "limit": self.limit, "offset": self.offset}
+
+
+def _day_range(since: str | None, until: str | None) -> tuple[date | None, date | None]:
+    first = parse_user_date(since) if since else None
+    last = parse_user_date(until) if until else None
+    if first and last and first > last:
         raise InputError(f"the date range is empty: {since} comes after {until}")
+    return first, last
+
+
+def _given(text: str | None) -> str | None:
+    """A text option as the store takes it: stripped, and None when blank."""
+    return (text or "").strip() or None
+
+
+@dataclass(frozen=True, slots=True)
+class SearchFilters:
+    """A search as the user gave it: the query (None or blank: the newest articles), filters and the window.
+
+    ``entity`` is an entity id or a name (PER:کاکاوند); ``collapse`` asks for one result per duplicate group
+    (republications of one report), each saying how many more.
+    """
+
+    query: str | None = None
+    source: str | None = None
+    entity: str | None = None
+    collapse: bool = False
+    window: Window = Window()
+
+
+def search(archive: Archive, filters: SearchFilters) -> SearchPage:
+    """Search (or, with no query, browse newest first), :data:`SEARCH_LIMIT` results unless the window says."""
+    window = filters.window.checked(SEARCH_LIMIT)
+    request = SearchRequest(
+        query=_given(filters.query),
+        since=window.since,
+        until=window.until,
+        source=_given(filters.source),
+        entity=_given(filters.entity),
+        limit=window.limit,
+        offset=window.offset,
+        collapse=filters.collapse,
+    )
     return archive.search(request)
+
+
+def query_matches(text: str, query: str) -> list[list[int]]:
+    """Where a search query's terms occur in ``text`` (``[start, end]`` spans, to highlight); a malformed or blank
+    query matches nothing."""
+    if not query.strip():
+        return []
+    try:
+        return match_spans(text, highlight_terms(parse(query)))
+    except QueryError:
+        return []
 
 
 def article(archive: Archive, article_id: str) -> Analysis:
@@ -407,7 +510,7 @@ def article_links(archive: Archive, article_id: str) -> ArticleLinks:
 
 def story(archive: Archive, story_id: int) -> StoryDetail:
     """The articles about one event, oldest first, with their sources."""
-    if not 0 < story_id < 2**63:  # the archive's row ids; a larger number cannot name a story
+    if not 0 < story_id <= MAX_ID:  # the archive's row ids; a larger number cannot name a story
         raise NotFound(f"no story with id {story_id} in this archive")
     return archive.story(story_id)
 
@@ -425,38 +528,20 @@ def rejections(archive: Archive, limit: int = 100) -> list[StoredRejection]:
 ENTITY_LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO", "DATE", "TIME", "MONEY", "PERCENT")
 
 
-def entities(
-    archive: Archive,
-    *,
-    label: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 50,
-) -> list[EntitySummary]:
-    """The entities named in the most articles, optionally of one type and in a date range."""
+def entities(archive: Archive, *, label: str | None = None, window: Window = Window()) -> list[EntitySummary]:
+    """The entities named in the most articles of the window's days, optionally of one type: the first
+    ``window.limit`` (:data:`FINDINGS_LIMIT`)."""
     if label and label.upper() not in ENTITY_LABELS:
         raise InputError(f"unknown entity type {label!r}; use one of {', '.join(ENTITY_LABELS)}")
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    return archive.entities(
-        label.upper() if label else None,
-        parse_user_date(since) if since else None,
-        parse_user_date(until) if until else None,
-        limit,
-    )
+    checked = window.checked(FINDINGS_LIMIT)
+    return archive.entities(label.upper() if label else None, checked.since, checked.until, checked.limit)
 
 
-def places(
-    archive: Archive, *, since: str | None = None, until: str | None = None, limit: int = 500
-) -> list[EntitySummary]:
-    """The places on the map: entities linked to the gazetteer, by the number of articles naming them."""
-    return archive.entities(
-        None,
-        parse_user_date(since) if since else None,
-        parse_user_date(until) if until else None,
-        limit,
-        placed=True,
-    )
+def places(archive: Archive, window: Window = Window()) -> list[EntitySummary]:
+    """The places on the map: entities linked to the gazetteer, by the number of articles naming them in the
+    window's days; the :data:`PLACES_SHOWN` most named (the map is one page: the window's paging is not used)."""
+    since, until = window.days()
+    return archive.entities(None, since, until, PLACES_SHOWN, placed=True)
 
 
 def entity(archive: Archive, entity_id: str) -> EntityDetail:
@@ -481,38 +566,18 @@ class QuotePage:
         }
 
 
-def quotes(
-    archive: Archive,
-    *,
-    speaker: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
-) -> QuotePage:
+def quotes(archive: Archive, *, speaker: str | None = None, window: Window = Window()) -> QuotePage:
     """What was said (by one speaker: an entity id or a name in any spelling), newest first."""
-    request = QuoteRequest(speaker=(speaker or "").strip() or None, **_window(since, until, limit, offset))
+    checked = window.checked(FINDINGS_LIMIT)
+    request = QuoteRequest(
+        speaker=_given(speaker),
+        since=checked.since,
+        until=checked.until,
+        limit=checked.limit,
+        offset=checked.offset,
+    )
     total, found = archive.quotes(request)
     return QuotePage(request, total, found)
-
-
-def _check_offset(offset: int) -> None:
-    if not 0 <= offset <= MAX_OFFSET:
-        raise InputError(
-            f"offset must be between 0 and {MAX_OFFSET:,}, not {offset}: narrow the search with dates or a source"
-        )
-
-
-def _window(since: str | None, until: str | None, limit: int, offset: int) -> dict[str, Any]:
-    """The publication-day range and paging every findings query shares, checked."""
-    if not 1 <= limit <= MAX_LIMIT:
-        raise InputError(f"limit must be between 1 and {MAX_LIMIT}, not {limit}")
-    _check_offset(offset)
-    first = parse_user_date(since) if since else None
-    last = parse_user_date(until) if until else None
-    if first and last and first > last:
-        raise InputError(f"the date range is empty: {since} comes after {until}")
-    return {"since": first, "until": last, "limit": limit, "offset": offset}
 
 
 @dataclass(slots=True)
@@ -528,21 +593,20 @@ class FindingPage:
 
 
 def amounts(
-    archive: Archive,
-    *,
-    noun: str | None = None,
-    unit: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    archive: Archive, *, noun: str | None = None, unit: str | None = None, window: Window = Window()
 ) -> FindingPage:
     """The figures articles give, optionally of one counted noun (شهید) or unit (percent, toman …)."""
-    window = _window(since, until, limit, offset)
-    request = AmountRequest(noun=(noun or "").strip() or None, unit=(unit or "").strip() or None, **window)
+    checked = window.checked(FINDINGS_LIMIT)
+    request = AmountRequest(
+        noun=_given(noun),
+        unit=_given(unit),
+        since=checked.since,
+        until=checked.until,
+        limit=checked.limit,
+        offset=checked.offset,
+    )
     total, found = archive.amounts(request)
-    filters = {"noun": request.noun, "unit": request.unit, "from": since, "to": until, "limit": limit}
-    return FindingPage({**filters, "offset": offset}, total, found)
+    return FindingPage({"noun": request.noun, "unit": request.unit, **checked.paging()}, total, found)
 
 
 def date_mentions(
@@ -550,20 +614,22 @@ def date_mentions(
     *,
     mentioned_from: str | None = None,
     mentioned_to: str | None = None,
-    since: str | None = None,
-    until: str | None = None,
-    limit: int = 50,
-    offset: int = 0,
+    window: Window = Window(),
 ) -> FindingPage:
     """Date expressions in the articles; ``mentioned_from``/``mentioned_to`` (either calendar) pick the days meant."""
-    window = _window(since, until, limit, offset)
-    first = parse_user_date(mentioned_from).isoformat() if mentioned_from else None
-    last = parse_user_date(mentioned_to).isoformat() if mentioned_to else None
-    if first and last and first > last:
-        raise InputError(f"the date range is empty: {mentioned_from} comes after {mentioned_to}")
-    total, found = archive.date_mentions(DateRequest(mentioned_from=first, mentioned_to=last, **window))
-    filters = {"mentioned_from": first, "mentioned_to": last, "from": since, "to": until, "limit": limit}
-    return FindingPage({**filters, "offset": offset}, total, found)
+    checked = window.checked(FINDINGS_LIMIT)
+    first, last = _day_range(mentioned_from, mentioned_to)
+    request = DateRequest(
+        mentioned_from=first.isoformat() if first else None,
+        mentioned_to=last.isoformat() if last else None,
+        since=checked.since,
+        until=checked.until,
+        limit=checked.limit,
+        offset=checked.offset,
+    )
+    total, found = archive.date_mentions(request)
+    filters = {"mentioned_from": request.mentioned_from, "mentioned_to": request.mentioned_to}
+    return FindingPage({**filters, **checked.paging()}, total, found)
 
 
 # -- feeds ------------------------------------------------------------------------------------------------------
@@ -682,3 +748,58 @@ def watch(
         if rounds is None or done < rounds:
             sleep(every)
     return done
+
+
+# -- what the commands need besides an archive --------------------------------------------------------------------
+def normalization_steps() -> list[tuple[str, str]]:
+    """The normalization steps in the order they run, as ``(name, description)``; each can be left out."""
+    return [(rule.name, rule.description) for rule in NORMALIZATION_RULES]
+
+
+def normalizer(skip: Iterable[str] = ()) -> Callable[[str], str]:
+    """Persian normalization of a text (``khabar normalize``) with the steps named in ``skip`` left out.
+
+    An unknown step is an :class:`~khabar.errors.InputError` now, before any text is read.
+    """
+    skipped = list(skip)
+    try:
+        normalize_text("", skip=skipped)
+    except ValueError as error:
+        raise InputError(str(error)) from None
+    return partial(normalize_text, skip=skipped)
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """Bytes as text, in the encoding the readers detect (UTF-8, UTF-16, Windows-1256 …); bytes that are not text
+    are an :class:`~khabar.errors.InputError` naming ``name``."""
+    try:
+        text, _ = decode(data)
+    except DecodeFailure as error:
+        raise InputError(f"{name}: {error}") from None
+    return text
+
+
+def analyzer_for(workers: int = 1, cluster: str | None = None) -> AbstractContextManager[Analyzer]:
+    """Where :func:`ingest` analyzes (``--workers``, ``--cluster``): this process, or Dask workers for the
+    duration of the ``with`` block (:func:`khabar.batch.analyzer_for`; Dask is imported only then)."""
+    from khabar.batch import analyzer_for as dask_or_in_process  # imported here: Dask is slow to import
+
+    return dask_or_in_process(workers, cluster)
+
+
+def politeness(delay: float, timeout: float | None = None) -> Politeness:
+    """How :func:`fetch` treats the sites it reads, with the settings a user may change: the delay between two
+    requests to one site and, when given, the timeout (the rest of :class:`~khabar.fetch.http.Politeness` is
+    meant to be kept). The fetch modules are imported only when fetching: httpx would slow every command's
+    start."""
+    from khabar.fetch.http import Politeness
+
+    settings = Politeness(delay=delay)
+    return settings if timeout is None else replace(settings, timeout=timeout)
+
+
+def poll_interval(every: str) -> float:
+    """How often :func:`watch` polls, from ``30s``, ``10m``, ``1h``, ``1h30m`` or plain seconds; at least ten."""
+    from khabar.fetch.poll import parse_interval
+
+    return parse_interval(every)

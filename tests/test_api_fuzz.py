@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from khabar import service
-from khabar.api.app import create_app, served_routes
+from khabar.api.app import create_app, query_parameters, served_routes
 from khabar.store import open_archive
 
 TOKEN = "fuzz-token"
@@ -213,7 +213,7 @@ def _request(client: TestClient, method: str, path: str, data: st.DataObject):
         )
     query = [
         f"{quote(param.alias)}={data.draw(encoded_values(), label=param.alias)}"
-        for param in route.dependant.query_params
+        for param in query_parameters(route.dependant)
         if data.draw(st.booleans(), label=f"send {param.alias}")
     ]
     if query:

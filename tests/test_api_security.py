@@ -26,7 +26,7 @@ from hypothesis import strategies as st
 from starlette.datastructures import Headers
 
 from khabar import service
-from khabar.api.app import create_app, served_routes
+from khabar.api.app import create_app, query_parameters, served_routes
 from khabar.api.security import (
     SECURITY_HEADERS,
     ServerSettings,
@@ -420,7 +420,7 @@ def paged_routes(client: TestClient) -> list[tuple[str, str]]:
         (path, param.alias)
         for path, route in routes(client)
         if "GET" in route.methods and "{" not in path
-        for param in route.dependant.query_params
+        for param in query_parameters(route.dependant)
         if param.alias in ("limit", "offset")
     ]
 

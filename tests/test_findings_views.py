@@ -43,9 +43,9 @@ def test_amounts_by_noun_and_unit(db: str) -> None:
         "more_than",
         "بیش از ۱۲ هزار",
     )
-    assert service.amounts(archive, noun="شهید", until="1404-08-01").total == 1
+    assert service.amounts(archive, noun="شهید", window=service.Window(until="1404-08-01")).total == 1
     with pytest.raises(InputError):
-        service.amounts(archive, limit=10_000)
+        service.amounts(archive, window=service.Window(limit=10_000))
 
 
 def test_date_mentions_resolved_against_the_publication_day(db: str) -> None:

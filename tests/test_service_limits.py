@@ -23,13 +23,13 @@ HUGE = 10**20  # past SQLite's 64-bit integers: an OverflowError (500) before th
 @pytest.mark.parametrize(
     "call",
     [
-        lambda a: service.search(a, "ایران", offset=HUGE),
-        lambda a: service.search(a, None, offset=-1),
-        lambda a: service.search(a, "ایران", limit=HUGE),
-        lambda a: service.quotes(a, offset=HUGE),
-        lambda a: service.amounts(a, offset=HUGE),
-        lambda a: service.date_mentions(a, offset=HUGE),
-        lambda a: service.entities(a, limit=HUGE),
+        lambda a: service.search(a, service.SearchFilters("ایران", window=service.Window(offset=HUGE))),
+        lambda a: service.search(a, service.SearchFilters(window=service.Window(offset=-1))),
+        lambda a: service.search(a, service.SearchFilters("ایران", window=service.Window(limit=HUGE))),
+        lambda a: service.quotes(a, window=service.Window(offset=HUGE)),
+        lambda a: service.amounts(a, window=service.Window(offset=HUGE)),
+        lambda a: service.date_mentions(a, window=service.Window(offset=HUGE)),
+        lambda a: service.entities(a, window=service.Window(limit=HUGE)),
         lambda a: service.rejections(a, limit=HUGE),
         lambda a: service.rejections(a, limit=0),
     ],
@@ -40,7 +40,8 @@ def test_paging_out_of_range_is_an_input_error(archive, call) -> None:
 
 
 def test_the_deepest_page_allowed_is_simply_empty(archive) -> None:
-    assert service.search(archive, None, offset=service.MAX_OFFSET).hits == []
+    deepest = service.SearchFilters(window=service.Window(offset=service.MAX_OFFSET))
+    assert service.search(archive, deepest).hits == []
 
 
 def test_a_story_id_no_archive_can_hold_is_not_found(archive) -> None:

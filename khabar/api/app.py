@@ -13,12 +13,13 @@ bodies are bounded (``max_body_mb`` for an upload to ``/api/ingest``, ``max_json
 from __future__ import annotations
 
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request, Security, UploadFile
+from fastapi.dependencies.models import Dependant
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, JSONResponse, Response
 from fastapi.routing import APIRoute
@@ -33,10 +34,19 @@ from khabar import service
 from khabar.api.security import BodyLimit, HostGuard, SecurityHeaders, ServerSettings, WriteGuard
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
-from khabar.service import MAX_LIMIT, MAX_OFFSET, open_archive
-from khabar.store.base import Archive, EntitySummary, SearchPage, Stats, StoredQuote, StoredRejection
+from khabar.service import (
+    MAX_ID,
+    MAX_LIMIT,
+    MAX_OFFSET,
+    EntitySummary,
+    SearchPage,
+    Stats,
+    StoredQuote,
+    StoredRejection,
+    open_archive,
+)
 from khabar.web import pages
-from khabar.web.pages import MAX_ID
+from khabar.web.pages import ArchiveDep
 
 STATIC = FilePath(pages.__file__).parent / "static"
 log = logging.getLogger(__name__)
@@ -99,58 +109,75 @@ _WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
 }
 # Documents the token for /docs ("Authorize"); WriteGuard checks it for every write, whatever the route declares.
 _bearer = HTTPBearer(auto_error=False, description="The token `khabar serve` printed, or its --token.")
-_WRITE = {"dependencies": [Security(_bearer)], "responses": _WRITE_ERRORS}
-
-Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")]
-Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Results to skip (paging).")]
-
-
-def archive(request: Request) -> Archive:
-    return request.app.state.archive
-
-
-ArchiveDep = Annotated[Archive, Depends(archive)]
 
 
 def _settings(request: Request) -> ServerSettings:
     return request.app.state.settings
 
 
-api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+# -- the query parameters several routes share, each mapped to the service's value objects ----------------------
+Since = Annotated[
+    str | None, Query(alias="from", description="Articles published from this day: 2025-10-01 or 1404-07-01.")
+]
+Until = Annotated[str | None, Query(alias="to", description="Articles published up to this day, inclusive.")]
+Limit = Annotated[int, Query(ge=1, le=MAX_LIMIT, description=f"At most {MAX_LIMIT}.")]
+Offset = Annotated[int, Query(ge=0, le=MAX_OFFSET, description="Results to skip (paging).")]
 
 
-@api.get("/search", response_model=SearchPage)
-def search(
-    store: ArchiveDep,
+def days_query(since: Since = None, until: Until = None) -> service.Window:
+    """The publication days asked for (the map's places)."""
+    return service.Window(since, until)
+
+
+def top_query(
+    since: Since = None, until: Until = None, limit: Limit = service.FINDINGS_LIMIT
+) -> service.Window:
+    """The publication days and how many to list (the most named entities)."""
+    return service.Window(since, until, limit)
+
+
+def page_query(
+    since: Since = None, until: Until = None, limit: Limit = service.FINDINGS_LIMIT, offset: Offset = 0
+) -> service.Window:
+    """The publication days and the page asked for (quotes, amounts, date mentions)."""
+    return service.Window(since, until, limit, offset)
+
+
+def search_query(
     q: Annotated[
         str | None, Query(description='Words, "phrases", AND, OR, NOT, parentheses; empty: newest.')
     ] = None,
-    since: Annotated[
-        str | None, Query(alias="from", description="From this day: 2025-10-01 or 1404-07-01.")
-    ] = None,
-    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
+    since: Since = None,
+    until: Until = None,
     source: Annotated[str | None, Query(description="Only this source, e.g. ILNA.")] = None,
     entity: Annotated[
         str | None, Query(description="Only articles naming this entity: an id or a name (PER:کاکاوند).")
     ] = None,
-    limit: Limit = 20,
+    limit: Limit = service.SEARCH_LIMIT,
     offset: Offset = 0,
     collapse: Annotated[
         bool, Query(description="One result per duplicate group (republications of one report).")
     ] = False,
-) -> dict[str, Any]:
-    page = service.search(
-        store,
-        q,
-        since=since,
-        until=until,
-        source=source,
-        entity=entity,
-        limit=limit,
-        offset=offset,
-        collapse=collapse,
-    )
-    return page.to_dict()
+) -> service.SearchFilters:
+    """A search's parameters, in the order the docs list them."""
+    return service.SearchFilters(q, source, entity, collapse, service.Window(since, until, limit, offset))
+
+
+DaysQuery = Annotated[service.Window, Depends(days_query)]
+TopQuery = Annotated[service.Window, Depends(top_query)]
+PageQuery = Annotated[service.Window, Depends(page_query)]
+SearchQuery = Annotated[service.SearchFilters, Depends(search_query)]
+
+api = APIRouter(prefix="/api", tags=["api"], responses=_ERRORS)
+# The routes that change the archive: their docs show the token and the refusals of WriteGuard.
+writes = APIRouter(
+    prefix="/api", tags=["api"], dependencies=[Security(_bearer)], responses={**_ERRORS, **_WRITE_ERRORS}
+)
+
+
+@api.get("/search", response_model=SearchPage)
+def search(store: ArchiveDep, filters: SearchQuery) -> dict[str, Any]:
+    return service.search(store, filters).to_dict()
 
 
 @api.get("/articles/{article_id}", response_model=Analysis)
@@ -158,7 +185,7 @@ def article(store: ArchiveDep, article_id: str) -> dict[str, Any]:
     return service.article(store, article_id).to_dict()
 
 
-@api.post("/articles", response_model=IngestSummaryOut, openapi_extra=_ARTICLES_BODY, **_WRITE)
+@writes.post("/articles", response_model=IngestSummaryOut, openapi_extra=_ARTICLES_BODY)
 def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, Any]:
     """Analyze and store one article (a JSON object) or several (a list of objects)."""
     if isinstance(body, dict):
@@ -170,7 +197,7 @@ def add_articles(store: ArchiveDep, body: Annotated[Any, Body()]) -> dict[str, A
     return service.ingest_mappings(store, body).to_dict()
 
 
-@api.post("/ingest", response_model=IngestSummaryOut, **_WRITE)
+@writes.post("/ingest", response_model=IngestSummaryOut)
 def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
     """Ingest an uploaded file in any format the readers take (.txt, .jsonl, .json, .csv, and .gz of them)."""
     return service.ingest_upload(store, file.filename or "", file.file).to_dict()
@@ -179,28 +206,17 @@ def ingest_file(store: ArchiveDep, file: UploadFile) -> dict[str, Any]:
 @api.get("/entities", response_model=list[EntitySummary])
 def entities(
     store: ArchiveDep,
+    window: TopQuery,
     label: Annotated[str | None, Query(alias="type", description="PER ORG LOC FAC EVENT PRO …")] = None,
-    since: Annotated[
-        str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
-    ] = None,
-    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
-    limit: Limit = 50,
 ) -> list[dict[str, Any]]:
     """The entities named in the most articles."""
-    rows = service.entities(store, label=label, since=since, until=until, limit=limit)
-    return [row.to_dict() for row in rows]
+    return [row.to_dict() for row in service.entities(store, label=label, window=window)]
 
 
 @api.get("/places", response_model=list[EntitySummary])
-def places(
-    store: ArchiveDep,
-    since: Annotated[
-        str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
-    ] = None,
-    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
-) -> list[dict[str, Any]]:
+def places(store: ArchiveDep, window: DaysQuery) -> list[dict[str, Any]]:
     """The places the archive's articles name, with coordinates and article counts (the map page's data)."""
-    return [row.to_dict() for row in service.places(store, since=since, until=until)]
+    return [row.to_dict() for row in service.places(store, window)]
 
 
 @api.get("/entities/{entity_id}")
@@ -222,59 +238,40 @@ class QuotePageOut(BaseModel):
 @api.get("/quotes", response_model=QuotePageOut)
 def quotes(
     store: ArchiveDep,
+    window: PageQuery,
     speaker: Annotated[
         str | None, Query(description="A name in any spelling (a surname works) or an entity id.")
     ] = None,
-    since: Annotated[
-        str | None, Query(alias="from", description="From this day (Gregorian or Jalali).")
-    ] = None,
-    until: Annotated[str | None, Query(alias="to", description="Up to this day, inclusive.")] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Who said what, when: quotations with their speakers, newest first."""
-    page = service.quotes(store, speaker=speaker, since=since, until=until, limit=limit, offset=offset)
-    return page.to_dict()
+    return service.quotes(store, speaker=speaker, window=window).to_dict()
 
 
 @api.get("/amounts")
 def amounts(
     store: ArchiveDep,
+    window: PageQuery,
     noun: Annotated[str | None, Query(description="Only figures counting this noun (شهید).")] = None,
     unit: Annotated[str | None, Query(description="percent, rial, toman, dollar, …")] = None,
-    since: Annotated[str | None, Query(alias="from", description="Articles from this day.")] = None,
-    until: Annotated[str | None, Query(alias="to", description="Articles up to this day.")] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> dict[str, Any]:
     """The figures articles give, newest articles first (what `khabar amounts --json` prints)."""
-    return service.amounts(
-        store, noun=noun, unit=unit, since=since, until=until, limit=limit, offset=offset
-    ).to_dict()
+    return service.amounts(store, noun=noun, unit=unit, window=window).to_dict()
 
 
 @api.get("/dates")
 def dates(
     store: ArchiveDep,
+    window: PageQuery,
     mentioned_from: Annotated[
         str | None, Query(alias="mentions_from", description="Days meant, from.")
     ] = None,
     mentioned_to: Annotated[str | None, Query(alias="mentions_to", description="Days meant, up to.")] = None,
-    since: Annotated[str | None, Query(alias="from", description="Articles from this day.")] = None,
-    until: Annotated[str | None, Query(alias="to", description="Articles up to this day.")] = None,
-    limit: Limit = 50,
-    offset: Offset = 0,
 ) -> dict[str, Any]:
     """Date expressions resolved to calendar dates (what `khabar dates --json` prints)."""
-    return service.date_mentions(
-        store,
-        mentioned_from=mentioned_from,
-        mentioned_to=mentioned_to,
-        since=since,
-        until=until,
-        limit=limit,
-        offset=offset,
-    ).to_dict()
+    found = service.date_mentions(
+        store, mentioned_from=mentioned_from, mentioned_to=mentioned_to, window=window
+    )
+    return found.to_dict()
 
 
 @api.get("/articles/{article_id}/duplicates")
@@ -314,20 +311,20 @@ def feeds(store: ArchiveDep) -> list[dict[str, Any]]:
     return [feed.to_dict() for feed in service.list_feeds(store)]
 
 
-@api.post("/feeds", status_code=201, **_WRITE)
+@writes.post("/feeds", status_code=201)
 def add_feed(request: Request, store: ArchiveDep, body: FeedIn) -> dict[str, Any]:
     """Follow a feed; nothing is fetched until `POST /api/fetch` (or `khabar fetch`)."""
     allow_private_hosts = _settings(request).allow_private_hosts
     return service.add_feed(store, body.url, body.name, allow_private_hosts=allow_private_hosts).to_dict()
 
 
-@api.delete("/feeds/{feed}", **_WRITE)
+@writes.delete("/feeds/{feed}")
 def remove_feed(store: ArchiveDep, feed: str) -> dict[str, Any]:
     """Stop following a feed (by id or URL); its articles stay."""
     return service.remove_feed(store, feed).to_dict()
 
 
-@api.post("/fetch", **_WRITE)
+@writes.post("/fetch")
 def fetch(
     request: Request,
     store: ArchiveDep,
@@ -337,18 +334,16 @@ def fetch(
     ] = 1.0,
 ) -> dict[str, Any]:
     """Poll the feeds now and store their new articles; answers when done (politely: a second per page or more)."""
-    from khabar.fetch.http import Politeness
-
     summary = service.fetch(
         store,
         only=feed or (),
-        politeness=Politeness(delay=delay),
+        politeness=service.politeness(delay),
         allow_private_hosts=_settings(request).allow_private_hosts,
     )
     return summary.to_dict()
 
 
-def _error(request: Request, message: str, status: int, headers: dict[str, str] | None = None) -> Response:
+def _error(request: Request, message: str, status: int, headers: Mapping[str, str] | None = None) -> Response:
     """``{"error": message}`` under /api (and for any request that is not a page's GET), an HTML page elsewhere."""
     if request.url.path.startswith("/api/") or request.method not in ("GET", "HEAD"):
         return JSONResponse({"error": message}, status_code=status, headers=headers)
@@ -427,6 +422,15 @@ def served_routes(app: FastAPI) -> list[tuple[str, APIRoute]]:
     ]
 
 
+def query_parameters(dependant: Dependant) -> list[Any]:
+    """The query parameters of a route (``route.dependant``) with those of its dependencies (a ``Window``'s
+    ``from``, ``to``, ``limit``, ``offset``): what a client may send, for the tests that check every route."""
+    return [
+        *dependant.query_params,
+        *(param for sub in dependant.dependencies for param in query_parameters(sub)),
+    ]
+
+
 class _KhabarAPI(FastAPI):
     """FastAPI with :class:`SecurityHeaders` outside even its error middleware, so a 500 carries them too."""
 
@@ -487,6 +491,7 @@ def create_app(
     app.add_exception_handler(HTTPException, _http_error)
     app.add_exception_handler(Exception, _internal_error)
     app.include_router(api)
+    app.include_router(writes)
     app.include_router(pages.router)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     return app

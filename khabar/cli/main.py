@@ -6,10 +6,10 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.markup import escape
@@ -26,17 +26,14 @@ from rich.table import Table
 from rich.text import Text
 
 from khabar import service
-from khabar.batch import analyzer_for
 from khabar.cli.terminal import TerminalConsole, cell, plain
 from khabar.errors import InputError, KhabarError
-from khabar.readers.fields import parse_field_map
-from khabar.records import Analysis, Rejection
-from khabar.service import open_archive
-from khabar.store import DEFAULT_DB
+from khabar.records import Analysis, RawRecord, Rejection
+from khabar.service import DEFAULT_DB, Archive, open_archive
 
 if TYPE_CHECKING:
     from khabar.api.security import WriteAccess
-    from khabar.store.base import Archive
+    from khabar.service import Politeness
 
 app = typer.Typer(
     name="khabar",
@@ -57,9 +54,40 @@ DbOption = Annotated[
         show_default=True,
     ),
 ]
-PathsArgument = Annotated[
-    list[Path],
-    typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, .html, and .gz)."),
+_PATHS_HELP = "Files or folders (.txt seed format, .jsonl, .json, .csv, .html, and .gz)."
+PathsArgument = Annotated[list[Path], typer.Argument(help=_PATHS_HELP)]
+SinceOption = Annotated[
+    str | None,
+    typer.Option("--from", help="Articles published from this day: 2025-10-01, or Jalali 1404-07-01."),
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--to", help="Articles published up to this day (inclusive).")
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON (as the API answers).")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")]
+NoAnalysisOption = Annotated[
+    bool,
+    typer.Option(
+        "--no-analysis", help="Store and index only (fast); `khabar reanalyze` adds the analysis later."
+    ),
+]
+WorkersOption = Annotated[
+    int,
+    typer.Option(
+        "--workers",
+        envvar="KHABAR_WORKERS",
+        min=1,
+        help="Analyze in this many local processes (Dask); 1 analyzes in this process.",
+    ),
+]
+ClusterOption = Annotated[
+    str | None,
+    typer.Option(
+        "--cluster",
+        envvar="KHABAR_CLUSTER",
+        metavar="tcp://HOST:8786",
+        help="Analyze on the workers of this Dask scheduler; this process still writes the archive.",
+    ),
 ]
 
 
@@ -69,29 +97,43 @@ def _fail(error: KhabarError) -> typer.Exit:
 
 
 @contextmanager
+def reporting() -> Iterator[None]:
+    """A :class:`~khabar.errors.KhabarError` raised in the block becomes its message and exit code."""
+    try:
+        yield
+    except KhabarError as error:
+        raise _fail(error) from None
+
+
+@contextmanager
 def opened(db: str) -> Iterator[Archive]:
     """The archive at ``db`` for one command's reads and writes: closed at the end, and a
     :class:`~khabar.errors.KhabarError` on the way becomes its message and exit code."""
-    try:
-        with open_archive(db) as archive:
-            yield archive
-    except KhabarError as error:
-        raise _fail(error) from None
+    with reporting(), open_archive(db) as archive:
+        yield archive
+
+
+def _print_json(data: object) -> None:
+    out.print_json(data=data, ensure_ascii=False)
+
+
+def _print_rejection(item: Analysis | Rejection | RawRecord) -> None:
+    """What ``ingest``, ``fetch`` and ``watch`` say of a record they rejected (nothing of the others)."""
+    if isinstance(item, Rejection):
+        err.print(f"[yellow]rejected[/] {escape(item.describe())}")
 
 
 @app.command()
 def analyze(paths: PathsArgument) -> None:
     """Print the analysis record of every article as JSON Lines (rejections go to standard error)."""
     rejected = 0
-    try:
+    with reporting():
         for item in service.analyze_paths(paths):
             if isinstance(item, Rejection):
                 rejected += 1
-                err.print(f"[yellow]rejected[/] {escape(item.describe())}")
+                _print_rejection(item)
                 continue
             sys.stdout.write(json.dumps(item.to_dict(), ensure_ascii=False) + "\n")
-    except KhabarError as error:
-        raise _fail(error) from None
     if rejected:
         raise typer.Exit(1)
 
@@ -105,34 +147,24 @@ def normalize(
     steps: Annotated[bool, typer.Option("--steps", help="List the normalization steps and exit.")] = False,
 ) -> None:
     """Normalize Persian text line by line: letters, digits, diacritics, spacing, ZWNJ (restored where lost)."""
-    from khabar.readers.decoding import DecodeFailure, decode
-    from khabar.text.normalize import RULES, normalize_text
-
     if steps:
-        for rule in RULES:
-            out.print(f"[bold]{rule.name}[/]  {escape(rule.description)}")
+        for name, description in service.normalization_steps():
+            out.print(f"[bold]{name}[/]  {escape(description)}")
         return
-    skipped = skip or []
-    try:
-        normalize_text("", skip=skipped)
-    except ValueError as error:
-        raise _fail(InputError(str(error))) from None
-    sources: list[tuple[str, bytes]] = []
-    for path in files or []:
-        try:
-            sources.append((str(path), path.read_bytes()))
-        except OSError as error:
-            raise _fail(InputError(f"cannot read {path}: {error.strerror}")) from None
-    if not files:
-        sources.append(("<stdin>", sys.stdin.buffer.read()))
-    for name, data in sources:
-        try:
-            text, _ = decode(data)
-        except DecodeFailure as error:
-            raise _fail(InputError(f"{name}: {error}")) from None
-        for line in text.splitlines(keepends=True):
-            body = line.rstrip("\r\n")
-            sys.stdout.write(normalize_text(body, skip=skipped) + line[len(body) :].replace("\r\n", "\n"))
+    with reporting():
+        normalized = service.normalizer(skip or [])
+        sources: list[tuple[str, bytes]] = []
+        for path in files or []:
+            try:
+                sources.append((str(path), path.read_bytes()))
+            except OSError as error:
+                raise InputError(f"cannot read {path}: {error.strerror}") from None
+        if not files:
+            sources.append(("<stdin>", sys.stdin.buffer.read()))
+        for name, data in sources:
+            for line in service.decode_text(data, name).splitlines(keepends=True):
+                body = line.rstrip("\r\n")
+                sys.stdout.write(normalized(body) + line[len(body) :].replace("\r\n", "\n"))
 
 
 class _RateColumn(ProgressColumn):
@@ -152,12 +184,9 @@ def _progress(label: str, unit: str, *, quiet: bool, bar: bool = True, rate: boo
 
 @app.command()
 def ingest(
-    paths: Annotated[
-        list[Path] | None,
-        typer.Argument(help="Files or folders (.txt seed format, .jsonl, .json, .csv, .html, and .gz)."),
-    ] = None,
+    paths: Annotated[list[Path] | None, typer.Argument(help=_PATHS_HELP)] = None,
     db: DbOption = DEFAULT_DB,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+    quiet: QuietOption = False,
     field_map: Annotated[
         list[str] | None,
         typer.Option(
@@ -168,36 +197,15 @@ def ingest(
             "Repeatable.",
         ),
     ] = None,
-    no_analysis: Annotated[
-        bool,
-        typer.Option(
-            "--no-analysis", help="Store and index only (fast); `khabar reanalyze` adds the analysis later."
-        ),
-    ] = False,
+    no_analysis: NoAnalysisOption = False,
     retry_rejected: Annotated[
         bool,
         typer.Option(
             "--retry-rejected", help="Read the rejected records again from their files and ingest them."
         ),
     ] = False,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            envvar="KHABAR_WORKERS",
-            min=1,
-            help="Analyze in this many local processes (Dask); 1 analyzes in this process.",
-        ),
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            envvar="KHABAR_CLUSTER",
-            metavar="tcp://HOST:8786",
-            help="Analyze on the workers of this Dask scheduler; this process still writes the archive.",
-        ),
-    ] = None,
+    workers: WorkersOption = 1,
+    cluster: ClusterOption = None,
 ) -> None:
     """Read, normalize, analyze and store articles. Running it again adds nothing new."""
     if not paths and not retry_rejected:
@@ -206,14 +214,13 @@ def ingest(
     where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
     progress = _progress(f"ingesting{where}", "records", quiet=quiet)
 
-    def on_record(item: Analysis | Rejection, added: bool) -> None:
-        if isinstance(item, Rejection):
-            progress.console.print(f"[yellow]rejected[/] {escape(item.describe())}")
+    def on_record(item: Analysis | Rejection | RawRecord, added: bool) -> None:
+        _print_rejection(item)
         progress.advance(task)
 
-    try:
-        fields = parse_field_map(field_map or [])
-        with open_archive(db) as archive, analyzer_for(workers, cluster) as analyzer, progress:
+    with reporting():
+        fields = service.parse_field_map(field_map or [])
+        with open_archive(db) as archive, service.analyzer_for(workers, cluster) as analyzer, progress:
             task = progress.add_task("ingest", total=None)
             if paths:
                 summary = service.ingest_paths(
@@ -229,8 +236,6 @@ def ingest(
                 for reason in retried.not_retried:
                     progress.console.print(f"[yellow]not retried[/] {escape(reason)}")
                 summary = retried.ingest if not paths else summary.merge(retried.ingest)
-    except KhabarError as error:
-        raise _fail(error) from None
     elapsed = time.perf_counter() - started
     rate = summary.seen / elapsed if elapsed else 0
     encodings = ", ".join(f"{name} {count}" for name, count in summary.encodings.items())
@@ -246,10 +251,8 @@ def ingest(
 def search(
     query: Annotated[str, typer.Argument(help='Words, "phrases", AND, OR, NOT, parentheses.')],
     db: DbOption = DEFAULT_DB,
-    since: Annotated[
-        str | None, typer.Option("--from", help="From this day: 2025-10-01 or Jalali 1404-07-01.")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     source: Annotated[str | None, typer.Option(help="Only this source, e.g. ILNA.")] = None,
     entity: Annotated[
         str | None,
@@ -257,7 +260,7 @@ def search(
     ] = None,
     limit: Annotated[int, typer.Option(help="How many results.")] = 10,
     offset: Annotated[int, typer.Option(help="Skip this many results.")] = 0,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the result page as JSON.")] = False,
+    as_json: JsonOption = False,
     collapse: Annotated[
         bool,
         typer.Option(
@@ -266,20 +269,12 @@ def search(
     ] = False,
 ) -> None:
     """Search the archive, best matches first (BM25), with highlighted snippets. An empty query lists the newest."""
+    window = service.Window(since, until, limit, offset)
+    filters = service.SearchFilters(query, source, entity, collapse, window)
     with opened(db) as archive:
-        page = service.search(
-            archive,
-            query,
-            since=since,
-            until=until,
-            source=source,
-            entity=entity,
-            limit=limit,
-            offset=offset,
-            collapse=collapse,
-        )
+        page = service.search(archive, filters)
     if as_json:
-        out.print_json(data=page.to_dict(), ensure_ascii=False)
+        _print_json(page.to_dict())
         return
     out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query or '(everything)')}[/]")
     for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
@@ -304,16 +299,16 @@ def entities(
     label: Annotated[
         str | None, typer.Option("--type", help="PER ORG LOC FAC EVENT PRO DATE TIME MONEY PERCENT")
     ] = None,
-    since: Annotated[str | None, typer.Option("--from", help="From this day (Gregorian or Jalali).")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[int, typer.Option(help="How many entities.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The people, organisations and places named in the most articles."""
     with opened(db) as archive:
-        rows = service.entities(archive, label=label, since=since, until=until, limit=limit)
+        rows = service.entities(archive, label=label, window=service.Window(since, until, limit))
     if as_json:
-        out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
+        _print_json([row.to_dict() for row in rows])
         return
     if not rows:
         out.print("no entities in this range")
@@ -352,7 +347,7 @@ def reanalyze(
     where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
     progress = _progress(f"analyzing{where}", "articles", quiet=quiet)
     try:
-        with open_archive(db) as archive, analyzer_for(workers, cluster) as analyzer, progress:
+        with open_archive(db) as archive, service.analyzer_for(workers, cluster) as analyzer, progress:
             task = progress.add_task("reanalyze", total=None)
             done = service.reanalyze(archive, on_article=lambda _: progress.advance(task), analyzer=analyzer)
     except KhabarError as error:
@@ -368,16 +363,16 @@ def quotes(
         str | None,
         typer.Option(help="Only this speaker: a name in any spelling (a surname works) or an entity id."),
     ] = None,
-    since: Annotated[str | None, typer.Option("--from", help="From this day (Gregorian or Jalali).")] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Up to this day (inclusive).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[int, typer.Option(help="How many quotes.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Who said what, when: quotations with their speakers, newest first."""
     with opened(db) as archive:
-        page = service.quotes(archive, speaker=speaker, since=since, until=until, limit=limit)
+        page = service.quotes(archive, speaker=speaker, window=service.Window(since, until, limit))
     if as_json:
-        out.print_json(data=page.to_dict(), ensure_ascii=False)
+        _print_json(page.to_dict())
         return
     if not page.quotes:
         out.print("no quotes" + (f" by {speaker}" if speaker else "") + " in this range")
@@ -400,16 +395,14 @@ def amounts(
     db: DbOption = DEFAULT_DB,
     noun: Annotated[str | None, typer.Option(help="Only figures counting this noun, e.g. شهید.")] = None,
     unit: Annotated[str | None, typer.Option(help="Only this unit: percent, rial, toman, dollar, …")] = None,
-    since: Annotated[
-        str | None, typer.Option("--from", help="Articles from this day (Gregorian or Jalali).")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Articles up to this day (inclusive).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[int, typer.Option(help="How many figures.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """The figures articles give: value, unit or counted noun, qualifier (بیش از …)."""
     with opened(db) as archive:
-        page = service.amounts(archive, noun=noun, unit=unit, since=since, until=until, limit=limit)
+        page = service.amounts(archive, noun=noun, unit=unit, window=service.Window(since, until, limit))
     _print_findings(page, as_json, ("value", "value_max", "unit", "noun", "qualifier", "text"))
 
 
@@ -420,12 +413,10 @@ def dates(
         str | None, typer.Option("--mentions-from", help="Only expressions meaning days from this one.")
     ] = None,
     mentioned_to: Annotated[str | None, typer.Option("--mentions-to", help="… up to this day.")] = None,
-    since: Annotated[
-        str | None, typer.Option("--from", help="Articles from this day (Gregorian or Jalali).")
-    ] = None,
-    until: Annotated[str | None, typer.Option("--to", help="Articles up to this day (inclusive).")] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
     limit: Annotated[int, typer.Option(help="How many date expressions.")] = 20,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Date expressions in the articles (دیروز، ۱۷ مهر ۱۴۰۴ …) resolved to calendar dates."""
     with opened(db) as archive:
@@ -433,16 +424,14 @@ def dates(
             archive,
             mentioned_from=mentioned_from,
             mentioned_to=mentioned_to,
-            since=since,
-            until=until,
-            limit=limit,
+            window=service.Window(since, until, limit),
         )
     _print_findings(page, as_json, ("text", "value", "jalali", "kind", "calendar"))
 
 
 def _print_findings(page: service.FindingPage, as_json: bool, columns: tuple[str, ...]) -> None:
     if as_json:
-        out.print_json(data=page.to_dict(), ensure_ascii=False)
+        _print_json(page.to_dict())
         return
     if not page.items:
         out.print("nothing found")
@@ -457,12 +446,12 @@ def _print_findings(page: service.FindingPage, as_json: bool, columns: tuple[str
 
 
 @app.command()
-def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def stats(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """What the archive holds: articles, sources, date range (both calendars), entities, quotes, rejections."""
     with opened(db) as archive:
         result = service.stats(archive)
     if as_json:
-        out.print_json(data=result.to_dict(), ensure_ascii=False)
+        _print_json(result.to_dict())
         return
     table = Table(show_header=False, box=None)
     table.add_row("articles", f"{result.articles:,}")
@@ -483,13 +472,13 @@ def stats(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--js
 def rejected(
     db: DbOption = DEFAULT_DB,
     limit: Annotated[int, typer.Option(help="How many to list.")] = 100,
-    as_json: Annotated[bool, typer.Option("--json")] = False,
+    as_json: JsonOption = False,
 ) -> None:
     """List rejected records with their reasons."""
     with opened(db) as archive:
         rows = service.rejections(archive, limit)
     if as_json:
-        out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
+        _print_json([row.to_dict() for row in rows])
         return
     if not rows:
         out.print("no rejected records")
@@ -511,18 +500,16 @@ def export(
         ),
     ] = "jsonl",
     gzip: Annotated[bool, typer.Option("--gzip", help="Compress the JSON Lines files (.jsonl.gz).")] = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Write the whole archive into a folder: JSON Lines (lossless, for `khabar import`) or Parquet tables."""
-    from khabar import transfer
-
     if file_format not in ("jsonl", "parquet"):
         raise _fail(InputError(f"--format is jsonl or parquet, not {file_format!r}")) from None
 
-    def run(archive: Any, advance: Any) -> Any:
+    def run(archive: Archive, advance: Callable[..., None]) -> service.TransferSummary:
         if file_format == "parquet":
-            return transfer.export_parquet(archive, out_folder, on_article=advance)
-        return transfer.export_archive(archive, out_folder, compress=gzip, on_article=advance)
+            return service.export_parquet(archive, out_folder, on_article=advance)
+        return service.export_archive(archive, out_folder, compress=gzip, on_article=advance)
 
     summary, seconds = _transfer("exporting", db, quiet, run)
     rows = "".join(f", {count:,} {table}" for table, count in summary.rows.items() if table != "articles")
@@ -536,16 +523,14 @@ def import_(
         typer.Argument(metavar="IN", help="A folder `khabar export` wrote, or a .jsonl of analysis records."),
     ],
     db: DbOption = DEFAULT_DB,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
+    quiet: QuietOption = False,
 ) -> None:
     """Store an export in this archive as it was: ids, analysis, ingest times, rejections, feeds. Idempotent."""
-    from khabar import transfer
-
     summary, seconds = _transfer(
         "importing",
         db,
         quiet,
-        lambda archive, advance: transfer.import_archive(archive, source, on_article=advance),
+        lambda archive, advance: service.import_archive(archive, source, on_article=advance),
     )
     rows = "".join(f", {count:,} {table}" for table, count in summary.rows.items())
     err.print(
@@ -554,17 +539,19 @@ def import_(
     )
 
 
-def _transfer(verb: str, db: str, quiet: bool, run: Any) -> tuple[Any, float]:
+def _transfer(
+    verb: str,
+    db: str,
+    quiet: bool,
+    run: Callable[[Archive, Callable[..., None]], service.TransferSummary],
+) -> tuple[service.TransferSummary, float]:
     """Run an export or an import (``run(archive, advance)``) with a progress bar over its articles; its summary
     and the seconds it took."""
     started = time.perf_counter()
     progress = _progress(verb, "articles", quiet=quiet, bar=False)
-    try:
-        with open_archive(db) as archive, progress:
-            task = progress.add_task(verb, total=None)
-            summary = run(archive, lambda *_: progress.advance(task))
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive, progress:
+        task = progress.add_task(verb, total=None)
+        summary = run(archive, lambda *_: progress.advance(task))
     return summary, time.perf_counter() - started
 
 
@@ -608,21 +595,19 @@ def serve(
     from khabar.api.security import loopback_names, write_access
 
     access = write_access(host, token, read_only)
-    try:
-        application = create_app(
-            db,
-            token=access.token,
-            read_only=access.read_only,
-            allow_private_hosts=allow_private_hosts,
-            max_body_mb=max_body_mb,
-            max_json_mb=max_json_mb,
-            allowed_hosts=loopback_names(host),
-        )
-    except KhabarError as error:
-        raise _fail(error) from None
-    except ValueError as error:
-        err.print(f"[bold red]error:[/] {escape(str(error))}")
-        raise typer.Exit(2) from None
+    with reporting():
+        try:
+            application = create_app(
+                db,
+                token=access.token,
+                read_only=access.read_only,
+                allow_private_hosts=allow_private_hosts,
+                max_body_mb=max_body_mb,
+                max_json_mb=max_json_mb,
+                allowed_hosts=loopback_names(host),
+            )
+        except ValueError as error:  # a body limit that is not a positive number
+            raise InputError(str(error)) from None
     base = f"http://{f'[{host}]' if ':' in host else host}:{port}"
     err.print(f"khabar is serving {escape(db)} at [bold]{escape(base)}/[/] (API docs: {escape(base)}/docs)")
     err.print(escape(_writes_banner(access, base)))
@@ -663,9 +648,6 @@ TimeoutOption = Annotated[float, typer.Option("--timeout", help="Seconds to wait
 FeedOption = Annotated[
     list[str] | None, typer.Option("--feed", help="Only this feed (an id or URL; repeatable).")
 ]
-NoAnalysisOption = Annotated[
-    bool, typer.Option("--no-analysis", help="Store and index only; `khabar reanalyze` analyzes later.")
-]
 AllowPrivateHostsOption = Annotated[
     bool,
     typer.Option(
@@ -693,12 +675,12 @@ def feeds_add(
 
 
 @feeds_app.command("list")
-def feeds_list(db: DbOption = DEFAULT_DB, as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+def feeds_list(db: DbOption = DEFAULT_DB, as_json: JsonOption = False) -> None:
     """The followed feeds: last poll, its outcome, and their pages by state."""
     with opened(db) as archive:
         rows = service.list_feeds(archive)
     if as_json:
-        out.print_json(data=[row.to_dict() for row in rows], ensure_ascii=False)
+        _print_json([row.to_dict() for row in rows])
         return
     if not rows:
         out.print("no feeds followed; add one with `khabar feeds add URL --name NAME`")
@@ -726,12 +708,16 @@ def feeds_remove(
     out.print(f"no longer following {escape(removed.url)} (id {removed.id})")
 
 
-def _politeness(delay: float, timeout: float) -> Any:
-    from khabar.fetch.http import Politeness
-
+def _politeness(delay: float, timeout: float) -> Politeness:
     if delay < 0 or timeout <= 0:
         raise _fail(InputError("--delay cannot be negative and --timeout must be positive"))
-    return Politeness(delay=delay, timeout=timeout)
+    return service.politeness(delay, timeout)
+
+
+def _print_failed_feeds(summary: service.FetchSummary) -> None:
+    for report in summary.feeds:
+        if report.status == "failed":
+            err.print(f"[red]feed failed[/] {escape(report.source)}: {escape(report.error or '')}")
 
 
 def _fetch_line(summary: service.FetchSummary) -> str:
@@ -752,8 +738,8 @@ def fetch(
     timeout: TimeoutOption = 20.0,
     no_analysis: NoAnalysisOption = False,
     allow_private_hosts: AllowPrivateHostsOption = False,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress; only the summary.")] = False,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    quiet: QuietOption = False,
+    as_json: JsonOption = False,
 ) -> None:
     """Poll the followed feeds and store their new articles (robots.txt, 1 request/s per site, conditional GET).
 
@@ -761,9 +747,8 @@ def fetch(
     """
     progress = _progress("fetching", "pages", quiet=quiet or as_json, rate=False)
 
-    def on_record(item: Any, added: bool) -> None:
-        if isinstance(item, Rejection):
-            progress.console.print(f"[yellow]rejected[/] {escape(item.describe())}")
+    def on_record(item: Analysis | Rejection | RawRecord, added: bool) -> None:
+        _print_rejection(item)
         progress.advance(task)
 
     def on_event(message: str) -> None:
@@ -771,7 +756,7 @@ def fetch(
             progress.console.print(escape(message))
 
     try:
-        with open_archive(db) as archive, progress:
+        with opened(db) as archive, progress:
             task = progress.add_task("fetch", total=None)
             summary = service.fetch(
                 archive,
@@ -782,17 +767,13 @@ def fetch(
                 on_event=on_event,
                 analyze=not no_analysis,
             )
-    except KhabarError as error:
-        raise _fail(error) from None
     except KeyboardInterrupt:
         err.print("interrupted; the pages fetched so far are stored")
         raise typer.Exit(130) from None
     if as_json:
-        out.print_json(data=summary.to_dict(), ensure_ascii=False)
+        _print_json(summary.to_dict())
     else:
-        for report in summary.feeds:
-            if report.status == "failed":
-                err.print(f"[red]feed failed[/] {escape(report.source)}: {escape(report.error or '')}")
+        _print_failed_feeds(summary)
         err.print(_fetch_line(summary) + f" → {db}")
     if summary.failed_feeds:
         raise typer.Exit(1)
@@ -812,26 +793,19 @@ def watch(
     ] = None,
 ) -> None:
     """Fetch the feeds again and again, every --every; Ctrl-C stops (what was fetched is kept)."""
-    from khabar.fetch.poll import parse_interval
-
-    try:
-        seconds = parse_interval(every)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with reporting():
+        seconds = service.poll_interval(every)
 
     def on_round(summary: service.FetchSummary) -> None:
         when = time.strftime("%H:%M:%S")
-        for report in summary.feeds:
-            if report.status == "failed":
-                err.print(f"[red]feed failed[/] {escape(report.source)}: {escape(report.error or '')}")
+        _print_failed_feeds(summary)
         err.print(f"{when} {_fetch_line(summary)}; next poll in {every}")
 
-    def on_record(item: Any, added: bool) -> None:
-        if isinstance(item, Rejection):
-            err.print(f"[yellow]rejected[/] {escape(item.describe())}")
+    def on_record(item: Analysis | Rejection | RawRecord, added: bool) -> None:
+        _print_rejection(item)
 
     try:
-        with open_archive(db) as archive:
+        with opened(db) as archive:
             err.print(f"watching the feeds of {db} every {every}; Ctrl-C stops")
             service.watch(
                 archive,
@@ -845,8 +819,6 @@ def watch(
                 on_event=lambda message: err.print(escape(message)),
                 analyze=not no_analysis,
             )
-    except KhabarError as error:
-        raise _fail(error) from None
     except KeyboardInterrupt:
         err.print("stopped; everything fetched so far is stored")
 

@@ -20,19 +20,17 @@ from fastapi.templating import Jinja2Templates
 from markupsafe import Markup, escape
 
 from khabar import service
-from khabar.dates import jalali_persian, parse_published
-from khabar.errors import InputError, QueryError, QueryTimeout
-from khabar.search.highlight import lead, match_spans
-from khabar.search.query import highlight_terms, parse
-from khabar.store.base import Archive, ArticleLinks, Hit
+from khabar.errors import InputError, QueryTimeout
+from khabar.service import MAX_ID, Archive, ArticleLinks, Hit, jalali_persian, lead, parse_published
 from khabar.web.worldmap import world_map
 
-PAGE_SIZE = 20
+PAGE_SIZE = 20  # search results on a page
+ENTITIES_SHOWN = 100  # on the entities page
+QUOTES_SHOWN = 100  # on an entity's page
 SPAN_KINDS = ("entities", "quotes", "amounts", "dates")  # analysis lists rendered as highlighted spans
 _PERSIAN_DIGITS = str.maketrans("0123456789", "۰۱۲۳۴۵۶۷۸۹")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n\s*")
 _CSS_NAME = re.compile(r"[^A-Za-z0-9_-]")
-MAX_ID = 2**63 - 1  # the largest integer id either backend stores (SQLite INTEGER, PostgreSQL bigint)
 
 templates = Jinja2Templates(directory=FilePath(__file__).parent / "templates")
 templates.env.filters["fa_digits"] = lambda value: str(value).translate(_PERSIAN_DIGITS)
@@ -40,6 +38,7 @@ router = APIRouter(include_in_schema=False, default_response_class=HTMLResponse)
 
 
 def archive(request: Request) -> Archive:
+    """The archive the app opened (:func:`khabar.api.app.create_app`), for the pages and the API alike."""
     return request.app.state.archive
 
 
@@ -73,18 +72,11 @@ def search_page(
             {**api_params, **({"collapse": "1"} if collapse else {})}, offset, "/api/search"
         ),
     }
+    filters = service.SearchFilters(
+        q, source, entity, collapse, service.Window(since, until, PAGE_SIZE, offset)
+    )
     try:
-        page = service.search(
-            store,
-            q,
-            since=since,
-            until=until,
-            source=source,
-            entity=entity,
-            limit=PAGE_SIZE,
-            offset=offset,
-            collapse=collapse,
-        )
+        page = service.search(store, filters)
     except (InputError, QueryTimeout) as error:  # the form stays, with what to change
         return templates.TemplateResponse(
             request, "search.html", {**context, "error": str(error)}, status_code=error.http_status
@@ -127,7 +119,7 @@ def _date(published: str | None) -> dict[str, str] | None:
 def article_page(request: Request, store: ArchiveDep, article_id: str, q: str = "") -> Response:
     """The normalized text in paragraphs with the query's matches and the analysis' spans highlighted."""
     analysis = service.article(store, article_id)
-    spans = [_Span(s, e, "mark") for s, e in _query_matches(analysis.text, q)]
+    spans = [_Span(s, e, "mark") for s, e in service.query_matches(analysis.text, q)]
     listed: dict[str, list[dict[str, Any]]] = {}
     for kind in SPAN_KINDS:
         items = [item for item in getattr(analysis, kind, None) or [] if isinstance(item, dict)]
@@ -191,16 +183,6 @@ def story_page(
     return templates.TemplateResponse(request, "story.html", context)
 
 
-def _query_matches(text: str, q: str) -> list[list[int]]:
-    """Where the query's terms occur; a malformed query on this page just highlights nothing."""
-    if not q.strip():
-        return []
-    try:
-        return match_spans(text, highlight_terms(parse(q)))
-    except QueryError:
-        return []
-
-
 def _listing(kind: str, text: str, item: dict[str, Any]) -> dict[str, Any]:
     """One entity/quote/amount/date for the list under the text: its words, label and simple attributes."""
     start, end = item.get("start"), item.get("end")
@@ -236,7 +218,9 @@ def entities_page(
     """Who and what the archive talks about most, by type."""
     params = {k: v for k, v in {"type": label, "from": since, "to": until}.items() if v}
     try:
-        rows = service.entities(store, label=label or None, since=since, until=until, limit=100)
+        rows = service.entities(
+            store, label=label or None, window=service.Window(since, until, ENTITIES_SHOWN)
+        )
         error = None
     except InputError as problem:
         rows, error = [], str(problem)
@@ -247,7 +231,7 @@ def entities_page(
         "since": since or "",
         "until": until or "",
         "labels": service.ENTITY_LABELS,
-        "json_url": "/api/entities" + (f"?{urlencode(params)}" if params else ""),
+        "json_url": _page_url(params, 0, "/api/entities"),
     }
     return templates.TemplateResponse(request, "entities.html", context, status_code=400 if error else 200)
 
@@ -256,7 +240,7 @@ def entities_page(
 def entity_page(request: Request, store: ArchiveDep, entity_id: str) -> Response:
     """One entity: mentions over time, who and what appears with it, the articles."""
     detail = service.entity(store, entity_id)
-    said = service.quotes(store, speaker=entity_id, limit=100)
+    said = service.quotes(store, speaker=entity_id, window=service.Window(limit=QUOTES_SHOWN))
     context = {
         "detail": detail,
         "quotes": [{"quote": quote, "date": _date(quote.published)} for quote in said.quotes],
@@ -278,7 +262,7 @@ def map_page(
     """Where the archive's news happens: a pin per place, sized by the articles naming it."""
     params = {k: v for k, v in {"from": since, "to": until}.items() if v}
     try:
-        places, error = service.places(store, since=since, until=until), None
+        places, error = service.places(store, service.Window(since, until)), None
     except InputError as problem:
         places, error = [], str(problem)
     context = {
@@ -287,7 +271,7 @@ def map_page(
         "error": error,
         "since": since or "",
         "until": until or "",
-        "json_url": "/api/places" + (f"?{urlencode(params)}" if params else ""),
+        "json_url": _page_url(params, 0, "/api/places"),
     }
     return templates.TemplateResponse(request, "map.html", context, status_code=400 if error else 200)
 
@@ -429,7 +413,8 @@ def render_spans(text: str, spans: list[_Span], start: int = 0, end: int | None 
     """``text[start:end]`` as HTML with each span wrapped in its element; spans are clipped to the range."""
     end = len(text) if end is None else end
     out: list[str] = []
-    position, stack = start, []
+    position = start
+    stack: list[tuple[int, Markup]] = []
     for span in nested(spans, len(text)):
         span_start, span_end = max(span.start, start), min(span.end, end)
         if span_start >= span_end:

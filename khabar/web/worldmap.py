@@ -12,8 +12,7 @@ from pathlib import Path
 
 from markupsafe import Markup, escape
 
-from khabar.places.topology import Point, country_rings
-from khabar.store.base import EntitySummary
+from khabar.service import EntitySummary, Point, country_rings
 
 WIDTH, HEIGHT = 1000, 500
 BASE_MAP = Path(__file__).parent / "static" / "map" / "world.json"

@@ -33,7 +33,7 @@ class Recording:
 
 
 def _stored(archive) -> list[dict]:
-    page = service.search(archive, None, limit=50)
+    page = service.search(archive, service.SearchFilters(window=service.Window(limit=50)))
     return [service.article(archive, hit.id).to_dict() for hit in page.hits]
 
 

@@ -23,7 +23,8 @@ def fetch(archive, polite, **options):
 
 
 def stored_urls(archive) -> set[str]:
-    return {hit.url for hit in service.search(archive, None, limit=50).hits}
+    newest = service.SearchFilters(window=service.Window(limit=50))
+    return {hit.url for hit in service.search(archive, newest).hits}
 
 
 def test_first_fetch_stores_every_new_page_once(followed, site, polite):
@@ -96,7 +97,7 @@ def test_a_changed_feed_fetches_only_its_new_pages(followed, site, polite):
 
 def test_zwnj_survives_fetch_extract_archive_and_search(followed, site, polite):
     fetch(followed, polite)
-    page = service.search(followed, "همکاری‌ها", limit=5)
+    page = service.search(followed, service.SearchFilters("همکاری‌ها", window=service.Window(limit=5)))
     [hit] = [hit for hit in page.hits if hit.url == site.url("/news/1/ministers")]
     assert hit.title == "وزیران برای گسترش همکاری\u200cها دیدار کردند"
     article = service.article(followed, hit.id)
@@ -104,7 +105,9 @@ def test_zwnj_survives_fetch_extract_archive_and_search(followed, site, polite):
         assert word in article.original_text  # as extracted, before normalization
         assert word in article.text  # and as stored and searched
     assert "همکاری\u200cهای" in hit.snippet.text or "همکاری\u200cها" in hit.snippet.text
-    cp1256 = service.search(followed, "بارش‌های پاییزی", limit=5).hits[0]
+    cp1256 = service.search(
+        followed, service.SearchFilters("بارش‌های پاییزی", window=service.Window(limit=5))
+    ).hits[0]
     assert (
         "استان\u200cهای" in service.article(followed, cp1256.id).text
     )  # ي became ی, ZWNJ from byte 0x9d kept
@@ -112,7 +115,10 @@ def test_zwnj_survives_fetch_extract_archive_and_search(followed, site, polite):
 
 def test_metadata_title_date_source_and_canonical_url(followed, site, polite):
     fetch(followed, polite)
-    articles = {hit.url: service.article(followed, hit.id) for hit in service.search(followed, None).hits}
+    articles = {
+        hit.url: service.article(followed, hit.id)
+        for hit in service.search(followed, service.SearchFilters()).hits
+    }
     first = articles[site.url("/news/1/ministers")]
     assert first.published == "2025-08-21T07:01:00Z"  # article:published_time, in UTC
     assert first.source == "آزمایشی"  # the name the feed was added with

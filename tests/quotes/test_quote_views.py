@@ -58,7 +58,7 @@ def test_quotes_of_a_speaker_by_surname_full_name_or_entity_id(db: str) -> None:
     assert service.quotes(archive, speaker="ايرج كاكاوند").total == 2  # Arabic letters find the same person
     assert service.quotes(archive).total == 4
     assert (
-        service.quotes(archive, speaker="کاکاوند", since="1404-08-01").total == 1
+        service.quotes(archive, speaker="کاکاوند", window=service.Window(since="1404-08-01")).total == 1
     )  # Jalali 1404-08-01 = 2025-10-23
     assert service.quotes(archive, speaker="nobody").total == 0
 
@@ -66,9 +66,9 @@ def test_quotes_of_a_speaker_by_surname_full_name_or_entity_id(db: str) -> None:
 def test_quote_requests_are_checked(db: str) -> None:
     archive = open_archive(db)
     with pytest.raises(InputError, match="limit"):
-        service.quotes(archive, limit=0)
+        service.quotes(archive, window=service.Window(limit=0))
     with pytest.raises(InputError, match="empty"):
-        service.quotes(archive, since="2025-12-01", until="2025-01-01")
+        service.quotes(archive, window=service.Window(since="2025-12-01", until="2025-01-01"))
 
 
 def test_cli_quotes_speaker(db: str) -> None:

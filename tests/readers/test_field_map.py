@@ -146,7 +146,7 @@ def test_ingest_with_a_field_map_stores_the_mapped_fields(archive) -> None:
     summary = service.ingest_paths(archive, [FIXTURES / "renamed_columns.csv"], fields=fields)
 
     assert (summary.added, summary.rejected, summary.undated) == (2, 0, 0)
-    page = service.search(archive, "", limit=10)
+    page = service.search(archive, service.SearchFilters("", window=service.Window(limit=10)))
     stored = {hit.title: hit for hit in page.hits}
     assert set(stored) == {"تیتر نخست", "تیتر دوم"}
     assert {hit.source for hit in page.hits} == {"sample-csv"}

@@ -96,7 +96,7 @@ def test_every_parsed_query_runs_on_the_archive(small_archive, query: str) -> No
     """On both backends: a search answers, or refuses with QueryError/QueryTimeout; never another error."""
     for collapse in (False, True):
         try:
-            page = service.search(small_archive, query, collapse=collapse)
+            page = service.search(small_archive, service.SearchFilters(query, collapse=collapse))
         except (QueryError, QueryTimeout):
             continue
         assert 0 <= page.total <= 2

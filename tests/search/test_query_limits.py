@@ -113,10 +113,10 @@ def test_repeated_terms_count_once(query: str, tree) -> None:
 def test_a_word_longer_than_any_word_is_refused(archive, letter: str) -> None:
     """PostgreSQL refused a lexeme over 2,047 bytes with an error (a 500 from the API): 999 CJK letters."""
     service.ingest(archive, [RawRecord("خبر کوتاه " + letter * MAX_TERM_LENGTH, "t", 1)])
-    assert service.search(archive, letter * MAX_TERM_LENGTH).total == 1
+    assert service.search(archive, service.SearchFilters(letter * MAX_TERM_LENGTH)).total == 1
     for query in (letter * (MAX_TERM_LENGTH + 1), f'"ایران {letter * 700}"', letter * 999):
         with pytest.raises(QueryError, match=f"a search word has at most {MAX_TERM_LENGTH}"):
-            service.search(archive, query)
+            service.search(archive, service.SearchFilters(query))
 
 
 @pytest.mark.parametrize("query", ["ایران \ud800", "\udcff\udcfe"])
@@ -134,8 +134,9 @@ def test_the_archive_refuses_them_as_a_query_error(archive, query: str) -> None:
     service.ingest(archive, [RawRecord("خبر کوتاه درباره ایران و عراق.", "t", 1, title="ایران")])
     for collapse in (False, True):
         with pytest.raises(QueryError):
-            service.search(archive, query, collapse=collapse)
-    assert service.search(archive, "ایران").total == 1  # the archive answers the next query
+            service.search(archive, service.SearchFilters(query, collapse=collapse))
+    # the archive answers the next query
+    assert service.search(archive, service.SearchFilters("ایران")).total == 1
 
 
 # -- the time budget ---------------------------------------------------------------------------------------------
@@ -175,7 +176,7 @@ def test_the_database_stops_a_statement_past_the_deadline(archive, backend: str)
     with stopped, archive._snapshot(), archive._time_limit(deadline):
         archive.db.execute(slow_statement(backend)).fetchone()
     # The connection is usable, and nothing outside the block is stopped or limited any more.
-    assert service.search(archive, None).total == 0
+    assert service.search(archive, service.SearchFilters()).total == 0
     if backend == "sqlite":
         assert archive.db.execute("SELECT count(*) FROM (SELECT 1 UNION SELECT 2)").fetchone()[0] == 2
         archive.db.execute(slow_statement(backend).replace("100000000", "100000")).fetchone()
@@ -193,7 +194,7 @@ def test_no_statement_starts_after_the_deadline(postgres_archive) -> None:
         assert archive.db.execute("SELECT 1").fetchone()[0] == 1
         clock.now = 5.0
         archive.db.execute("SELECT 2")
-    assert service.search(archive, None).total == 0
+    assert service.search(archive, service.SearchFilters()).total == 0
 
 
 def test_the_limit_ends_with_the_block_inside_a_write_transaction(postgres_archive) -> None:
@@ -214,9 +215,9 @@ def test_a_search_past_its_budget_raises_query_timeout(tmp_path, monkeypatch) ->
     archive.query_timeout = 1e-9
     for query, collapse in (("ایران OR عراق", False), ("ایران", True), (None, False)):
         with pytest.raises(QueryTimeout):
-            service.search(archive, query, collapse=collapse)
+            service.search(archive, service.SearchFilters(query, collapse=collapse))
     archive.query_timeout = None  # KHABAR_QUERY_TIMEOUT or 5 s
-    assert service.search(archive, "ایران OR عراق").total == 1
+    assert service.search(archive, service.SearchFilters("ایران OR عراق")).total == 1
     archive.close()
 
 
@@ -240,7 +241,7 @@ def test_no_snippet_is_made_past_the_deadline(archive, monkeypatch, collapse: bo
     monkeypatch.setattr(khabar.store.search, "snippet", slow_snippet)
     archive.query_timeout = 2.5
     with pytest.raises(QueryTimeout):
-        service.search(archive, "ایران", collapse=collapse)
+        service.search(archive, service.SearchFilters("ایران", collapse=collapse))
     assert len(made) == 3
 
 

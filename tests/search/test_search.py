@@ -7,6 +7,7 @@ import pytest
 from khabar import service
 from khabar.errors import InputError, QueryError
 from khabar.records import RawRecord
+from khabar.service import SearchFilters, SearchPage, Window
 
 Z = "\u200c"
 
@@ -63,44 +64,48 @@ def archive_with_news(seeded_archive):
     ],
 )
 def test_variants_find_the_seed(seeded_archive, query: str) -> None:
-    page = service.search(seeded_archive, query)
+    page = service.search(seeded_archive, SearchFilters(query))
     assert page.total == 1, query
     assert page.hits[0].snippet.highlights, query
 
 
 def test_highlight_marks_the_word_as_written(seeded_archive) -> None:
-    hit = service.search(seeded_archive, "همکاري").hits[0]
+    hit = service.search(seeded_archive, SearchFilters("همکاري")).hits[0]
     marked = [hit.snippet.text[s:e] for s, e in hit.snippet.highlights]
     assert marked and set(marked) <= {"همکاری" + Z + "های", "همکاری" + Z + "ها"}  # ZWNJ restored in the text
 
 
 def test_boolean_and_phrases(archive_with_news) -> None:
-    assert service.search(archive_with_news, "طلا OR فوتبال").total == 2
-    assert service.search(archive_with_news, "همکاری").total == 2
-    assert service.search(archive_with_news, "همکاری NOT مخدر").total == 1
-    assert service.search(archive_with_news, "همکاری AND دانشگاه").total == 1
-    assert service.search(archive_with_news, '"مخدر مواد"').total == 0  # order matters in a phrase
-    assert service.search(archive_with_news, "سکه").total == 1  # Arabic kaf in the text
-    assert service.search(archive_with_news, "ایران فوتبال").total == 1
+    assert service.search(archive_with_news, SearchFilters("طلا OR فوتبال")).total == 2
+    assert service.search(archive_with_news, SearchFilters("همکاری")).total == 2
+    assert service.search(archive_with_news, SearchFilters("همکاری NOT مخدر")).total == 1
+    assert service.search(archive_with_news, SearchFilters("همکاری AND دانشگاه")).total == 1
+    phrase = SearchFilters('"مخدر مواد"')
+    assert service.search(archive_with_news, phrase).total == 0  # order matters in a phrase
+    assert service.search(archive_with_news, SearchFilters("سکه")).total == 1  # Arabic kaf in the text
+    assert service.search(archive_with_news, SearchFilters("ایران فوتبال")).total == 1
 
 
 def test_date_range_gregorian_and_jalali(archive_with_news) -> None:
-    october = service.search(archive_with_news, None, since="2025-10-01", until="2025-10-31")
+    def search(query: str | None, **days: str) -> SearchPage:
+        return service.search(archive_with_news, SearchFilters(query, window=Window(**days)))
+
+    october = search(None, since="2025-10-01", until="2025-10-31")
     assert [hit.source for hit in october.hits] == ["ILNA"]
-    assert service.search(archive_with_news, "همکاری", since="1404-07-01").total == 1
-    assert service.search(archive_with_news, "همکاری", since="۱۴۰۴/۰۷/۰۱", until="۱۴۰۴/۰۷/۳۰").total == 1
-    assert service.search(archive_with_news, "فوتبال", until="2025-08-01").total == 1
-    assert service.search(archive_with_news, "فوتبال", since="2025-08-01").total == 0
+    assert search("همکاری", since="1404-07-01").total == 1
+    assert search("همکاری", since="۱۴۰۴/۰۷/۰۱", until="۱۴۰۴/۰۷/۳۰").total == 1
+    assert search("فوتبال", until="2025-08-01").total == 1
+    assert search("فوتبال", since="2025-08-01").total == 0
 
 
 def test_source_filter(archive_with_news) -> None:
-    assert service.search(archive_with_news, "همکاری", source="ILNA").total == 1
-    assert service.search(archive_with_news, "همکاری", source="ilna").total == 1
-    assert service.search(archive_with_news, "همکاری", source="IRNA").total == 0
+    assert service.search(archive_with_news, SearchFilters("همکاری", source="ILNA")).total == 1
+    assert service.search(archive_with_news, SearchFilters("همکاری", source="ilna")).total == 1
+    assert service.search(archive_with_news, SearchFilters("همکاری", source="IRNA")).total == 0
 
 
 def test_browse_without_query_newest_first(archive_with_news) -> None:
-    page = service.search(archive_with_news, "")
+    page = service.search(archive_with_news, SearchFilters(""))
     assert page.total == 4
     assert page.hits[0].title == "قیمت طلا"
     assert page.hits[-1].published is None
@@ -111,14 +116,14 @@ def test_ranking_is_bm25_with_titles_weighted(archive_with_news) -> None:
         archive_with_news,
         [RawRecord("نمونه: بازی دوستانه فوتبال ساحلی در بوشهر برگزار شد.", "t", 9, title="ورزش ساحلی")],
     )
-    page = service.search(archive_with_news, "فوتبال")
+    page = service.search(archive_with_news, SearchFilters("فوتبال"))
     assert [hit.title for hit in page.hits] == ["فوتبال", "ورزش ساحلی"]
     assert page.hits[0].score > page.hits[1].score > 0
 
 
 def test_paging(archive_with_news) -> None:
-    first = service.search(archive_with_news, "", limit=2)
-    second = service.search(archive_with_news, "", limit=2, offset=2)
+    first = service.search(archive_with_news, SearchFilters("", window=Window(limit=2)))
+    second = service.search(archive_with_news, SearchFilters("", window=Window(limit=2, offset=2)))
     assert len(first.hits) == len(second.hits) == 2
     assert not {h.id for h in first.hits} & {h.id for h in second.hits}
 
@@ -134,12 +139,16 @@ def test_paging(archive_with_news) -> None:
     ],
 )
 def test_bad_requests(seeded_archive, kwargs, error, message) -> None:
+    window = Window(**{key: value for key, value in kwargs.items() if key in ("since", "until", "limit")})
+    filters = SearchFilters(kwargs["query"], window=window)
     with pytest.raises(error, match=message):
-        service.search(seeded_archive, **kwargs)
+        service.search(seeded_archive, filters)
 
 
 def test_json_shape(seeded_archive) -> None:
-    data = service.search(seeded_archive, "همکاری", since="1404-07-01").to_dict()
+    data = service.search(
+        seeded_archive, SearchFilters("همکاری", window=Window(since="1404-07-01"))
+    ).to_dict()
     assert data["request"]["since"] == "2025-09-23"
     assert data["total"] == 1
     hit = data["hits"][0]

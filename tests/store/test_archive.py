@@ -147,7 +147,8 @@ def test_store_only_ingest_is_searchable_and_reanalyzed_later_with_the_same_ids(
     assert fast.added == 1
     [stored] = archive.pending()
     assert stored.analyzed is False and stored.entities == [] and stored.quotes == []
-    assert service.search(archive, "همکاری").total == 1  # indexed without the ZWNJ model: found all the same
+    # indexed without the ZWNJ model: found all the same
+    assert service.search(archive, service.SearchFilters("همکاری")).total == 1
     assert service.ingest_paths(archive, [seed_path]).duplicates == 1  # same identity with or without ZWNJ
 
     assert service.reanalyze(archive) == 1
@@ -157,7 +158,7 @@ def test_store_only_ingest_is_searchable_and_reanalyzed_later_with_the_same_ids(
     assert "همکاری\u200cهای" in analyzed.text  # the ZWNJ restored now
     assert analyzed.original_text == stored.original_text and "همکاریهای" in analyzed.original_text
     assert service.quotes(archive, speaker="کاکاوند").total == 3
-    assert service.search(archive, "همکاری").total == 1
+    assert service.search(archive, service.SearchFilters("همکاری")).total == 1
 
 
 def test_a_rerun_skips_stored_articles_before_analysing_them(archive, seed_path, monkeypatch) -> None:
@@ -180,7 +181,7 @@ def test_retry_rejected_reads_the_records_again_and_forgets_those_that_get_in(ar
     retried = service.retry_rejected(archive)
     assert (retried.ingest.added, retried.ingest.rejected) == (1, 1)  # record 2 fixed; record 4 still broken
     assert [(r.record_no, "JSON" in r.reason) for r in archive.rejections()] == [(4, True)]
-    assert service.search(archive, "دوم").total == 1
+    assert service.search(archive, service.SearchFilters("دوم")).total == 1
     again = service.retry_rejected(archive)
     assert (again.ingest.added, again.ingest.rejected) == (0, 1) and len(archive.rejections()) == 1
 

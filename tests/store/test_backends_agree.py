@@ -109,7 +109,7 @@ def test_the_same_links_and_stories(pair) -> None:
     sqlite, postgres = pair
     for record in records(sqlite):
         assert sqlite.links(record["id"]).to_dict() == postgres.links(record["id"]).to_dict()
-    copy = service.search(sqlite, None, source="ISNA").hits[0].id
+    copy = service.search(sqlite, service.SearchFilters(source="ISNA")).hits[0].id
     assert sqlite.links(copy).duplicate_of is not None
     story = sqlite.links(copy).story_id
     assert sqlite.story(story).to_dict() == postgres.story(story).to_dict()

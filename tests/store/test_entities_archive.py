@@ -70,7 +70,8 @@ def test_one_entity_across_articles_and_spellings(filled) -> None:
     people = filled.entities(label="PER")
     # A surname alone in another article stays its own entity: no archive-wide guessing of who it is.
     assert sorted(p.name for p in people) == ["ایرج کاکاوند", "کاکاوند"]
-    assert service.entities(filled, since="1404-08-01")[0].name in {"سازمان اکو", "تهران"}
+    since_aban = service.Window(since="1404-08-01")
+    assert service.entities(filled, window=since_aban)[0].name in {"سازمان اکو", "تهران"}
 
 
 def test_entity_detail(filled) -> None:
@@ -88,12 +89,12 @@ def test_entity_detail(filled) -> None:
     ("wanted", "total"), [("تهران", 2), ("LOC:تهران", 2), ("PER:تهران", 0), ("سازمان‌اکو", 2), ("ناشناخته", 0)]
 )
 def test_search_by_entity(filled, wanted: str, total: int) -> None:
-    assert service.search(filled, None, entity=wanted).total == total
+    assert service.search(filled, service.SearchFilters(entity=wanted)).total == total
 
 
 def test_search_by_entity_id(filled) -> None:
     ecu = next(e for e in filled.entities() if e.name == "سازمان اکو")
-    assert service.search(filled, "نشست", entity=ecu.id).total == 1
+    assert service.search(filled, service.SearchFilters("نشست", entity=ecu.id)).total == 1
 
 
 def test_an_old_archive_is_upgraded(tmp_path) -> None:
@@ -112,4 +113,5 @@ def test_an_old_archive_is_upgraded(tmp_path) -> None:
 
 
 def test_a_surname_finds_the_person(filled) -> None:
-    assert service.search(filled, None, entity="PER:كاكاوند").total == 2  # ایرج کاکاوند and کاکاوند alone
+    # ایرج کاکاوند and کاکاوند alone
+    assert service.search(filled, service.SearchFilters(entity="PER:كاكاوند")).total == 2

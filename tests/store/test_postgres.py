@@ -56,7 +56,7 @@ def test_nul_in_text_is_stored_as_a_replacement_character(postgres_archive) -> N
         postgres_archive, [RawRecord("خبر\x00 تازه از تهران", "t", 1), RawRecord("خبر دیگر", "t", 2)]
     )
     assert summary.added == 2  # the batch goes on
-    [hit] = service.search(postgres_archive, "تهران").hits
+    [hit] = service.search(postgres_archive, service.SearchFilters("تهران")).hits
     text = postgres_archive.get(hit.id).text
     assert text.startswith("خبر\ufffd تازه")
 
@@ -82,7 +82,7 @@ def test_many_readers_while_an_ingest_writes(postgres_archive, monkeypatch) -> N
     def read() -> None:
         try:
             while writing.is_set():
-                seen.append(service.search(postgres_archive, "همکاری").total)
+                seen.append(service.search(postgres_archive, service.SearchFilters("همکاری")).total)
                 postgres_archive.stats()
         except BaseException as error:  # noqa: BLE001 — reported below
             failures.append(error)
@@ -97,7 +97,8 @@ def test_many_readers_while_an_ingest_writes(postgres_archive, monkeypatch) -> N
         for reader in readers:
             reader.join()
     assert not failures, failures
-    assert summary.added == 200 and service.search(postgres_archive, "همکاری").total == 200
+    found = service.search(postgres_archive, service.SearchFilters("همکاری"))
+    assert summary.added == 200 and found.total == 200
     assert len(seen) > 20 and {count % 25 for count in seen} == {0}  # whole batches, as committed
 
 

@@ -56,6 +56,10 @@ def lines(folder: Path) -> dict[str, list[dict]]:
     }
 
 
+def first_page(query: str) -> service.SearchFilters:
+    return service.SearchFilters(query, window=service.Window(limit=20))
+
+
 def derived(archive) -> dict:
     """What the archive computes from its records: links, stories, entities, findings, search, stats."""
     ids = [analysis.id for analysis, _ in archive.stored_articles()]
@@ -68,7 +72,7 @@ def derived(archive) -> dict:
         "amounts": service.amounts(archive).to_dict(),
         "dates": service.date_mentions(archive).to_dict(),
         "search": [
-            [(hit.id, round(hit.score, 9)) for hit in service.search(archive, query, limit=20).hits]
+            [(hit.id, round(hit.score, 9)) for hit in service.search(archive, first_page(query)).hits]
             for query in ("همکاری", '"مواد مخدر"', "قیمت OR سد", "اکو NOT تهران")
         ],
         "pending": [analysis.id for analysis in archive.pending()],
@@ -153,7 +157,7 @@ def test_parquet_tables_for_analysts(tmp_path, archive, report_and_copy) -> None
     assert len(articles) == summary.articles == 12
     assert {"id", "text", "published", "ingested_at", "analyzed"} <= set(articles[0])
     quotes = pq.read_table(tmp_path / "tables" / "quotes.parquet").to_pylist()
-    stored = service.quotes(archive, limit=200)
+    stored = service.quotes(archive, window=service.Window(limit=200))
     assert len(quotes) == summary.rows["quotes"] == stored.total
     seed = next(quote for quote in quotes if quote["speaker_canonical"] == "ایرج کاکاوند")
     text = archive.get(seed["article_id"]).text
