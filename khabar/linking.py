@@ -102,10 +102,8 @@ def _order(published: str | None, key: int) -> Order:
     return (published is None, published or "", key)
 
 
-def link(index: LinkIndex, key: int, analysis: Analysis, text_terms: Sequence[str] | None = None) -> None:
+def link(index: LinkIndex, key: int, analysis: Analysis) -> None:
     """Find what a just-stored article republishes and which story it belongs to; have the archive store both."""
-    if text_terms is None:
-        text_terms = analysis.index_terms[1] if analysis.index_terms else term_texts(analysis.text)
     shingle_set = shingles(analysis.text)
     values = signature(shingle_set) if shingle_set else None
     keys = band_keys(values) if values is not None else []
@@ -119,7 +117,7 @@ def link(index: LinkIndex, key: int, analysis: Analysis, text_terms: Sequence[st
             index.repoint_copy(match.candidate.key, key, match.similarity)
 
     day = analysis.published_day
-    keys_of_story = story_keys(analysis.title, text_terms, analysis.entities)
+    keys_of_story = story_keys(analysis.title, _text_terms(analysis), analysis.entities)
     group = _merge_groups(index, key, own_order, matches)
     if matches:
         story_id = _story_of_group(index, group, matches)
@@ -151,7 +149,7 @@ def relink(index: LinkIndex, key: int, analysis: Analysis) -> None:
         return
     if not state.day:
         return
-    keys = story_keys(analysis.title, term_texts(analysis.text), analysis.entities)
+    keys = story_keys(analysis.title, _text_terms(analysis), analysis.entities)
     key_count = state.key_count + index.add_story_keys(key, keys, state.day)
     if state.story_size != 1:
         return
@@ -234,3 +232,8 @@ def _matching_story(
         if same_story(shared, own, count)
     ]
     return max(scored)[1] if scored else None
+
+
+def _text_terms(analysis: Analysis) -> Sequence[str]:
+    """The text's search terms: those the pipeline computed, else (a record read back) computed now."""
+    return analysis.index_terms[1] if analysis.index_terms else term_texts(analysis.text)
