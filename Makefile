@@ -25,9 +25,13 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest
 
+# The rules as tools (the same checks run by pre-commit): style, types ([tool.mypy]) and import contracts
+# ([tool.importlinter]: the layers of docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check khabar tests bench training
 	$(BIN)/ruff format --check khabar tests bench training
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format khabar tests bench training
