@@ -148,8 +148,8 @@ class Tagger:
         if not use_lexicon and not aux_tags:
             return base
         features = [list(f) for f in base]
-        if use_lexicon:
-            add_lexicon_features(features, keys, lexicon)  # type: ignore[arg-type]
+        if use_lexicon and lexicon is not None:
+            add_lexicon_features(features, keys, lexicon)
         add_stack_features(features, aux_tags)
         return features
 

@@ -254,7 +254,7 @@ def load_lexicon(data: bytes) -> Lexicon:
             }
         elif fields[0] in ("#together", "#apart_pairs"):
             neighbours[fields[0]] = {
-                tuple(pair.split(" ", 1)): int(count)  # type: ignore[misc]
+                tuple(pair.split(" ", 1)): int(count)  # type: ignore[misc]  # the lexicon writes two words
                 for pair, _, count in (item.rpartition(":") for item in fields[1:])
             }
         elif fields[0] in ("#weights", "#pair_weights"):
