@@ -83,7 +83,7 @@ def _from_day(moment: date, calendar: str | None, relative: bool) -> Meaning:
 
 
 def _period(
-    kind: str, calendar: str | None, bounds: tuple[date, date] | None, relative: bool, **names
+    kind: str, calendar: str | None, bounds: tuple[date, date] | None, relative: bool, **names: str
 ) -> Meaning:
     """A period given by its bounds; ``names`` give the plain ISO names where a calendar has one."""
     if bounds is None:

@@ -177,13 +177,13 @@ def crf_marginals(model: Any, labels: Sequence[str], network: np.ndarray) -> np.
     return out
 
 
-def _item_sequence(features: list[list[str]]):  # noqa: ANN202 - pycrfsuite.ItemSequence
+def _item_sequence(features: list[list[str]]) -> Any:  # a pycrfsuite.ItemSequence (pycrfsuite has no types)
     import pycrfsuite
 
     return pycrfsuite.ItemSequence(features)
 
 
-def _open(path: str | Path):  # noqa: ANN202 - pycrfsuite.Tagger
+def _open(path: str | Path) -> Any:  # a pycrfsuite.Tagger (pycrfsuite has no types)
     try:
         import pycrfsuite
     except ImportError as error:  # pragma: no cover - depends on the environment
