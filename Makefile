@@ -27,10 +27,10 @@ run: setup
 test: setup
 	$(BIN)/python -m pytest -n auto
 
-# Fast feedback while working: the same suite without the long system tests (marked slow in tests/conftest.py)
-# and the browser test.
+# Fast feedback while working: the same suite without the long system tests, the tests with a wall-clock ceiling
+# (marked slow and timed in tests/conftest.py) and the browser test.
 test-fast: setup
-	$(BIN)/python -m pytest -n auto -m "not slow and not browser"
+	$(BIN)/python -m pytest -n auto -m "not slow and not timed and not browser"
 
 # The rules as tools (the same checks run by pre-commit): style, types ([tool.mypy]) and import contracts
 # ([tool.importlinter]: the layers of docs/architecture.md).

@@ -5,8 +5,8 @@ PostgreSQL server that the session starts from Debian's binaries (``tests/pgserv
 skipped, with the reason, where those binaries or psycopg are missing. Under pytest-xdist (``make test`` runs
 ``-n auto``) each worker process has its own server, folder and port.
 
-The long system tests listed in :data:`SLOW` are marked ``slow``: ``make test-fast`` leaves them out, ``make test``
-and CI run them.
+The long system tests listed in :data:`SLOW` are marked ``slow``, the tests with a wall-clock ceiling in :data:`TIMED`
+``timed``: ``make test-fast`` leaves both out, ``make test`` and CI run them.
 """
 
 from __future__ import annotations
@@ -45,28 +45,39 @@ SLOW: dict[str, frozenset[str] | None] = {
 }
 
 
+# Tests that assert a wall-clock ceiling (a hang guard, a load time): with generous margins, yet a machine busy
+# with other work can still cross them, so fast feedback leaves them out too; ``make test`` and CI run them.
+TIMED: dict[str, frozenset[str] | None] = {
+    "tests/text/test_zwnj.py": frozenset({"test_model_loads_once_quickly_and_is_small"}),
+    "tests/test_pipeline_long_input.py": frozenset({"test_a_huge_word_or_title_analyzes_in_bounded_time"}),
+}
+
+MARKED = {"slow": SLOW, "timed": TIMED}
+
+
 @pytest.hookimpl(tryfirst=True)  # before -m and -k deselect, so that ``-m "not slow"`` sees the marks
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    checked: set[str] = set()
+    checked: set[tuple[str, str]] = set()
     for item in items:
         try:
             path = item.path.relative_to(ROOT).as_posix()
         except ValueError:
             continue
-        if path not in SLOW:
-            continue
-        names = SLOW[path]
-        module = getattr(item, "module", None)
-        if names is not None and module is not None and path not in checked:
-            checked.add(path)
-            missing = sorted(name for name in names if not hasattr(module, name))
-            if missing:
-                raise pytest.UsageError(
-                    f"tests/conftest.py SLOW lists {', '.join(missing)} in {path}, which has no such test: "
-                    "update the list"
-                )
-        if names is None or getattr(item, "originalname", item.name) in names:
-            item.add_marker(pytest.mark.slow)
+        for marker, table in MARKED.items():
+            if path not in table:
+                continue
+            names = table[path]
+            module = getattr(item, "module", None)
+            if names is not None and module is not None and (marker, path) not in checked:
+                checked.add((marker, path))
+                missing = sorted(name for name in names if not hasattr(module, name))
+                if missing:
+                    raise pytest.UsageError(
+                        f"tests/conftest.py {marker.upper()} lists {', '.join(missing)} in {path}, which has no "
+                        "such test: update the list"
+                    )
+            if names is None or getattr(item, "originalname", item.name) in names:
+                item.add_marker(getattr(pytest.mark, marker))
 
 
 def _has_user(name: str) -> bool:
