@@ -1,4 +1,5 @@
-# The two commands: `make run` (set up, ingest the examples into a fresh archive, serve the UI) and `make test`.
+# The two commands: `make run` (set up, ingest the examples into a fresh archive, serve the UI) and `make test`
+# (`make test-fast` while working, `make lint` for the rules).
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -7,7 +8,7 @@ DEMO_DB := .khabar/demo.db
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: setup run test lint format clean models bench
+.PHONY: setup run test test-fast lint format clean models bench
 
 setup: $(STAMP)
 
@@ -22,12 +23,22 @@ run: setup
 	$(BIN)/khabar ingest examples --db $(DEMO_DB)
 	$(BIN)/khabar serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
 
+# Every test, on every core (pytest-xdist; each worker starts its own PostgreSQL server). CI runs this.
 test: setup
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n auto
 
+# Fast feedback while working: the same suite without the long system tests, the tests with a wall-clock ceiling
+# (marked slow and timed in tests/conftest.py) and the browser test.
+test-fast: setup
+	$(BIN)/python -m pytest -n auto -m "not slow and not timed and not browser"
+
+# The rules as tools (the same checks run by pre-commit): style, types ([tool.mypy]) and import contracts
+# ([tool.importlinter]: the layers of docs/architecture.md).
 lint: setup
 	$(BIN)/ruff check khabar tests bench training
 	$(BIN)/ruff format --check khabar tests bench training
+	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: setup
 	$(BIN)/ruff format khabar tests bench training

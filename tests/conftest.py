@@ -2,7 +2,11 @@
 
 Tests that take ``archive`` (or ``archive_location``) run twice: on a SQLite file and on a fresh database of a
 PostgreSQL server that the session starts from Debian's binaries (``tests/pgserver.py``); the PostgreSQL runs are
-skipped, with the reason, where those binaries or psycopg are missing.
+skipped, with the reason, where those binaries or psycopg are missing. Under pytest-xdist (``make test`` runs
+``-n auto``) each worker process has its own server, folder and port.
+
+The long system tests listed in :data:`SLOW` are marked ``slow``, the tests with a wall-clock ceiling in :data:`TIMED`
+``timed``: ``make test-fast`` leaves both out, ``make test`` and CI run them.
 """
 
 from __future__ import annotations
@@ -19,6 +23,61 @@ ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "examples" / "seed.txt"
 SHARED_DATA = ROOT.parent / "shared" / "data"
 BACKENDS = ["sqlite", "postgresql"]
+
+# Tests that take many seconds each because they run whole systems, not because the code under test is slow:
+# a path with the test functions in it, or None for every test of the file. They are marked ``slow`` here, in
+# one place, so the list of what fast feedback leaves out can be read at a glance; a name that no longer exists
+# in its file stops the run (the list cannot silently go stale).
+SLOW: dict[str, frozenset[str] | None] = {
+    # ingests killed mid-way (SIGKILL) and run again, on both backends, analyzed and store-only: ~4 min in all
+    "tests/store/test_crash_safety.py": frozenset({"test_killed_ingest_then_rerun_stores_each_article_once"}),
+    # a Dask scheduler and worker processes per module; two of the tests kill a worker or the client
+    "tests/batch/test_dask_ingest.py": None,
+    # eight API writers and a CLI ingest at once
+    "tests/store/test_concurrent_writers.py": frozenset(
+        {"test_eight_api_writers_and_a_running_cli_ingest_all_store_everything"}
+    ),
+    # builds the wheel
+    "tests/test_packaging.py": frozenset({"test_wheel_contains_models_templates_and_static_files"}),
+    # accuracy measured on the development data (skipped where ../shared/data is absent)
+    "tests/amounts/test_bench.py": frozenset({"test_value_accuracy_on_the_gold_set"}),
+    "tests/test_duplicates_bench.py": frozenset({"test_the_set_rebuilds_from_the_shared_data"}),
+}
+
+
+# Tests that assert a wall-clock ceiling (a hang guard, a load time): with generous margins, yet a machine busy
+# with other work can still cross them, so fast feedback leaves them out too; ``make test`` and CI run them.
+TIMED: dict[str, frozenset[str] | None] = {
+    "tests/text/test_zwnj.py": frozenset({"test_model_loads_once_quickly_and_is_small"}),
+    "tests/test_pipeline_long_input.py": frozenset({"test_a_huge_word_or_title_analyzes_in_bounded_time"}),
+}
+
+MARKED = {"slow": SLOW, "timed": TIMED}
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m and -k deselect, so that ``-m "not slow"`` sees the marks
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    checked: set[tuple[str, str]] = set()
+    for item in items:
+        try:
+            path = item.path.relative_to(ROOT).as_posix()
+        except ValueError:
+            continue
+        for marker, table in MARKED.items():
+            if path not in table:
+                continue
+            names = table[path]
+            module = getattr(item, "module", None)
+            if names is not None and module is not None and (marker, path) not in checked:
+                checked.add((marker, path))
+                missing = sorted(name for name in names if not hasattr(module, name))
+                if missing:
+                    raise pytest.UsageError(
+                        f"tests/conftest.py {marker.upper()} lists {', '.join(missing)} in {path}, which has no "
+                        "such test: update the list"
+                    )
+            if names is None or getattr(item, "originalname", item.name) in names:
+                item.add_marker(getattr(pytest.mark, marker))
 
 
 def _has_user(name: str) -> bool:

@@ -1,4 +1,5 @@
 """A throwaway PostgreSQL server for the tests: Debian's binaries, ``initdb`` in a temporary folder, a free port.
+One per test session, so one per pytest-xdist worker (each its own folder, port and database names).
 
 The server is started and stopped with ``pg_ctl``, as the ``postgres`` user when the tests run as root (``initdb``
 refuses root); it listens on 127.0.0.1 only, trusts local connections, and trades durability for speed
@@ -57,18 +58,7 @@ class Server:
             "--encoding=UTF8",
             "--locale=C.UTF-8",
         )
-        options = " ".join(
-            [
-                f"-p {self.port}",
-                f"-k {self.folder}",
-                "-c listen_addresses=127.0.0.1",
-                "-c fsync=off",
-                "-c synchronous_commit=off",
-                "-c full_page_writes=off",
-                "-c max_connections=200",
-            ]
-        )
-        self._run(str(bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(self.log), "start")
+        self._start(data)
         self.started = True
         self._wait()
         self.template = self._new_name()
@@ -76,6 +66,31 @@ class Server:
         from khabar.store import open_archive
 
         open_archive(self.url(self.template)).close()  # migrated once; every test copies it
+
+    def _start(self, data: Path, attempts: int = 3) -> None:
+        """Start the server on a free port. Test workers (pytest-xdist) each start one at the same moment: should
+        another process take the port between the probe and the start, try again on a new one."""
+        for attempt in range(1, attempts + 1):
+            options = " ".join(
+                [
+                    f"-p {self.port}",
+                    f"-k {self.folder}",
+                    "-c listen_addresses=127.0.0.1",
+                    "-c fsync=off",
+                    "-c synchronous_commit=off",
+                    "-c full_page_writes=off",
+                    "-c max_connections=200",
+                ]
+            )
+            try:
+                self._run(
+                    str(self.bindir / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(self.log), "start"
+                )
+                return
+            except RuntimeError:
+                if attempt == attempts:
+                    raise
+                self.port = _free_port()
 
     def url(self, database: str) -> str:
         return f"postgresql://postgres@127.0.0.1:{self.port}/{database}"

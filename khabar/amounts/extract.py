@@ -86,9 +86,8 @@ _TOKEN = re.compile(
 )
 _LATIN_LETTER = re.compile(r"[A-Za-z]")
 # A scale written together with its currency: هزارتومان، میلیون‌دلار.
-_GLUED_SCALE = re.compile(
-    rf"(هزار|میلیون|میلیارد)\u200c?({'|'.join(c for c in lexicon.CURRENCIES if len(c) > 2)})(ی)?"
-)
+_GLUED_CURRENCIES = "|".join(word for word in lexicon.CURRENCIES if isinstance(word, str) and len(word) > 2)
+_GLUED_SCALE = re.compile(rf"(هزار|میلیون|میلیارد)\u200c?({_GLUED_CURRENCIES})(ی)?")
 # Household measures after which ۱/۴ is a quarter, not 1.4 (recipes write fractions with a slash).
 _KITCHEN_MEASURES = lexicon.words("قاشق فنجان لیوان پیمانه استکان")
 _ORDINAL_SUFFIXES = frozenset({"ام", "امین", "مین", "م", "اُم"})
@@ -197,17 +196,20 @@ def _joins_directly(previous: Part, following: Part) -> bool:
     return previous.kind == "small" and previous.value < 10 and following == Part("small", 100)
 
 
-def _group_without_and(previous: Part, following: Part, tokens: list[Token], scale_at: int) -> bool:
-    """``یک میلیون ۴۰۰ هزار``: a smaller group written after a scale without و, itself ending in a smaller scale."""
+def _group_without_and(previous: Part, following: Part, tokens: list[Token], scale_at: int) -> Part | None:
+    """``یک میلیون ۴۰۰ هزار``: a smaller group written after a scale without و, itself ending in a smaller scale;
+    that smaller scale, or None."""
     if previous.kind != "scale" or following.kind not in ("small", "digits") or scale_at >= len(tokens):
-        return False
+        return None
     scale = _part(tokens[scale_at])
-    return (
+    if (
         scale is not None
         and scale.kind == "scale"
         and scale.value < previous.value
         and following.value * scale.value < previous.value
-    )
+    ):
+        return scale
+    return None
 
 
 def _phrase(tokens: list[Token], first: int) -> Phrase | None:
@@ -233,8 +235,11 @@ def _phrase(tokens: list[Token], first: int) -> Phrase | None:
             parts.append(following)
             last += 1
             continue
-        if following is not None and _group_without_and(parts[-1], following, tokens, last + 1):
-            parts += [following, _part(tokens[last + 1])]
+        if (
+            following is not None
+            and (scale := _group_without_and(parts[-1], following, tokens, last + 1)) is not None
+        ):
+            parts += [following, scale]
             last += 2
             continue
         break

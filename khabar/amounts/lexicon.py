@@ -6,6 +6,11 @@ meet. Multi-word entries are tuples of words.
 
 from __future__ import annotations
 
+from typing import TypeAlias
+
+# A unit table: a word, or a pair of words written apart (``("متر", "مربع")``), to the unit's name.
+UnitTable: TypeAlias = dict[str | tuple[str, str], str]
+
 
 def words(text: str) -> frozenset[str]:
     """A set of words written as one space-separated string (easier to read and edit than a list of literals)."""
@@ -13,7 +18,7 @@ def words(text: str) -> frozenset[str]:
 
 
 # Units after a number. Adjective forms (``درصدی``, ``تومانی``, ``ساله``) are derived in the extractor.
-CURRENCIES = {
+CURRENCIES: UnitTable = {
     "ریال": "rial",
     "تومان": "toman",
     "دلار": "dollar",
@@ -32,8 +37,8 @@ CURRENCIES = {
     "وون": "won",
     "سنت": "cent",
 }
-PERCENT = {"درصد": "percent", ("در", "صد"): "percent", "٪": "percent", "%": "percent"}
-MEASURES = {
+PERCENT: UnitTable = {"درصد": "percent", ("در", "صد"): "percent", "٪": "percent", "%": "percent"}
+MEASURES: UnitTable = {
     "تن": "ton",
     "کیلوگرم": "kilogram",
     "کیلو": "kilogram",
@@ -72,7 +77,7 @@ MEASURES = {
     "کیلوکالری": "kilocalorie",
     "برابر": "times",
 }
-DURATIONS = {
+DURATIONS: UnitTable = {
     "سال": "year",
     "ماه": "month",
     "هفته": "week",

@@ -179,7 +179,7 @@ def combine(parts: list[Part]) -> int | float:
     """
     total: float = 0
     group: float = 0
-    largest = 1
+    largest: float = 1
     for part in parts:
         if part.kind == "scale":
             # «میلیون و هزار»: a smaller scale alone counts one of itself; «هزار میلیارد»: a larger one multiplies

@@ -137,7 +137,7 @@ _PLACES = frozenset(fold(word) for word in W.PLACE_WORDS)
 
 
 def _plausible_year(atom: Atom) -> bool:
-    value, digits = atom.info.get("value"), atom.info.get("digits", 4)
+    value, digits = atom.info["value"], atom.info.get("digits", 4)  # every number atom has a value
     return digits == 4 and (1300 <= value < 1500 or 1900 <= value < 2100)
 
 
@@ -160,7 +160,7 @@ def _check_bare_year(atoms: list[Atom], start: int, end: int) -> int | None:
     if len(numbers) == 2 and not _thin(numbers[1].gap) and atoms[start + 1].code == "d":
         return None
     counted = after is not None and (after.code == "_" and after.text in _COUNTED or after.code in "dn.:/")
-    if counted and _thin(after.gap):
+    if counted and after is not None and _thin(after.gap):
         return None
     introduced = event or before is not None and before.code in "p~&y,(-"
     if after is not None and after.code == "_" and _thin(after.gap) and not introduced:

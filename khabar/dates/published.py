@@ -335,12 +335,12 @@ def _find_days(tokens: list[_Token]) -> tuple[list[tuple[str, date]] | None, lis
         (day_at, day_value), (year_at, year_value) = parts
         used |= {day_at, year_at}
         calendar, month = token.value
-        found = calendars.day(
+        named_day = calendars.day(
             calendar, _full_year(calendar, year_value, items[year_at].text), month, day_value
         )
-        if found is None:
+        if named_day is None:
             return None, rest
-        days.append((calendar, found))
+        days.append((calendar, named_day))
     leftover = [
         token for position, token in enumerate(items) if position not in used and token.kind != "month"
     ]

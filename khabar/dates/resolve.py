@@ -83,7 +83,7 @@ def _from_day(moment: date, calendar: str | None, relative: bool) -> Meaning:
 
 
 def _period(
-    kind: str, calendar: str | None, bounds: tuple[date, date] | None, relative: bool, **names
+    kind: str, calendar: str | None, bounds: tuple[date, date] | None, relative: bool, **names: str
 ) -> Meaning:
     """A period given by its bounds; ``names`` give the plain ISO names where a calendar has one."""
     if bounds is None:
@@ -406,9 +406,10 @@ def _shifted_period(unit: str, calendar: str, reference: date, steps: int) -> Me
     if unit == "week":
         return _period("week", None, cal.week_bounds(reference + timedelta(days=7 * steps)), True)
     if unit in ("month", "season"):
-        year, month = cal.month_of(calendar, reference) or (None, None)
-        if year is None:
+        month_parts = cal.month_of(calendar, reference)
+        if month_parts is None:
             return None
+        year, month = month_parts
         if unit == "season":
             first_month = (month - 1) // 3 * 3 + 1
             start = cal.add_months(calendar, year, first_month, 3 * steps)
@@ -417,8 +418,10 @@ def _shifted_period(unit: str, calendar: str, reference: date, steps: int) -> Me
             return _period("season", None, (first[0], last[1]) if first and last else None, True)
         return replace(_month(calendar, *cal.add_months(calendar, year, month, steps), True), calendar=None)
     if unit == "year":
-        year = cal.year_of(calendar, reference)
-        return replace(_year(calendar, year + steps, True), calendar=None) if year is not None else None
+        own_year = cal.year_of(calendar, reference)
+        return (
+            replace(_year(calendar, own_year + steps, True), calendar=None) if own_year is not None else None
+        )
     return None
 
 
@@ -531,6 +534,7 @@ def _season(atoms: list[Atom], context: Context) -> Meaning:
     tail = atoms[atoms.index(season_atom) + 1 :]
     numbers = _numbers(tail, "dn")
     relative = False
+    year: int | None
     if numbers:
         value = numbers[0].info["value"]
         calendar = _year_calendar(value, _tag(atoms), numbers[0].info.get("digits"))
@@ -569,6 +573,7 @@ def _numbered_unit(atoms: list[Atom], context: Context) -> Meaning:
     unit = atoms[0].info.get("unit")
     numbers = _numbers(atoms)
     tag = _tag(atoms)
+    calendar: str | None
     if unit == "decade" and numbers:
         value = numbers[0].info["value"]
         if value < 100 and value % 10 == 0:
@@ -585,7 +590,7 @@ def _numbered_unit(atoms: list[Atom], context: Context) -> Meaning:
         if calendar is None or value > 30:
             return Meaning("century", tag)
         return _years("century", calendar, (value - 1) * 100 + 1, value * 100)
-    kind = {"day": "date", "week": "week", "month": "month", "year": "year"}.get(unit, "date")
+    kind = {"day": "date", "week": "week", "month": "month", "year": "year"}.get(unit or "", "date")
     return Meaning(kind)
 
 
@@ -722,9 +727,11 @@ def _range(first: Meaning, last: Meaning) -> Meaning:
     if first.first is None or last.last is None or last.last < first.first:
         return Meaning("range", calendar, relative=relative)
     if first.kind == last.kind and first.value and last.value and "/" not in first.value + last.value:
-        jalali = f"{first.jalali}/{last.jalali}" if first.jalali and last.jalali else None
-        if jalali and "/" in first.jalali + last.jalali:
-            jalali = cal.interval(first.first, last.last)[1]
+        jalali: str | None = None
+        if first.jalali and last.jalali:
+            jalali = f"{first.jalali}/{last.jalali}"
+            if "/" in first.jalali + last.jalali:
+                jalali = cal.interval(first.first, last.last)[1]
         return Meaning(
             "range", calendar, f"{first.value}/{last.value}", jalali, relative, first.first, last.last
         )
@@ -811,7 +818,7 @@ def _combine(meanings: list[Meaning]) -> Meaning:
     relative = any(m.relative for m in meanings)
     if dated:
         best = min(dated, key=lambda m: (PRECISION[m.kind], m.relative, not m.explicit))
-        if best.kind == "date" and timed and not best.value.startswith("--"):
+        if best.kind == "date" and timed and best.value is not None and not best.value.startswith("--"):
             time = timed[0].time
             return Meaning(
                 "datetime",

@@ -159,8 +159,8 @@ def _entries() -> list[tuple[str, Word]]:
     for word, part in W.DAY_PARTS.items():
         code = "a" if word in {"عصر", "غروب"} else "P"
         add((word, Word(code, {"part": part})))
-    for word, (offset, part) in W.RELATIVE_DAYS.items():
-        add((word, Word("R", {"offset": offset, "part": part})))
+    for word, (offset, day_part) in W.RELATIVE_DAYS.items():
+        add((word, Word("R", {"offset": offset, "part": day_part})))
     for word, offset in W.RELATIVE_YEARS.items():
         add((word, Word("Y", {"offset": offset})))
     for calendar, forms in W.CALENDARS.items():
@@ -220,11 +220,13 @@ def _split_glued(token: Token, table: dict, pieces: frozenset[str]) -> list[Toke
     best: list[list[int] | None] = [None] * (len(text) + 1)
     best[0] = []
     for start in range(len(text)):
-        if best[start] is None:
+        cuts_before = best[start]
+        if cuts_before is None:
             continue
         for end in range(len(text), start, -1):
-            if text[start:end] in pieces and (best[end] is None or len(best[end]) > len(best[start]) + 1):
-                best[end] = [*best[start], end]
+            known = best[end]
+            if text[start:end] in pieces and (known is None or len(known) > len(cuts_before) + 1):
+                best[end] = [*cuts_before, end]
     cuts = best[len(text)]
     if not cuts or len(cuts) < 2:
         return None
@@ -400,7 +402,8 @@ def _continues(previous: Atom, nxt: Atom) -> bool:
 
 
 def _number_value(values: list[float], multipliers: list[Any]) -> int:
-    total, current = 0, 0
+    total: float = 0
+    current: float = 0
     for value, multiplier in zip(values, multipliers, strict=True):
         if multiplier:
             total += (current or 1) * value

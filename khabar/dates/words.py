@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from khabar.amounts.numbers import HUNDREDS, TEENS, TENS, UNITS
+from khabar.amounts.numbers import HUNDREDS, TEENS, TENS
+from khabar.amounts.numbers import UNITS as DIGIT_WORDS
 from khabar.text.alphabet import ZWNJ
 
 # Same-length folding, so offsets in the folded text are offsets in the original.
@@ -135,7 +136,7 @@ WEEKDAYS = {  # Python's weekday(): Monday is 0
 }
 
 # Cardinal number words: the amounts module's tables (one list of Persian number words), plus colloquial forms.
-ONES = {**UNITS, **TEENS, **TENS, **HUNDREDS, "یه": 1, "چار": 4}
+ONES = {**DIGIT_WORDS, **TEENS, **TENS, **HUNDREDS, "یه": 1, "چار": 4}
 MULTIPLIERS = {"هزار": 1000, "میلیون": 1_000_000}
 # Ordinals whose stem is not the cardinal plus «م».
 SPECIAL_ORDINALS = {

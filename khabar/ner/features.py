@@ -8,6 +8,7 @@ news text (three granularities), and gazetteer matches (names, places, organisat
 from __future__ import annotations
 
 import gzip
+import os
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -78,13 +79,13 @@ class Resources:
         return cls(clusters, gazetteer, first_words, lexicon, lexicon_first)
 
     @classmethod
-    def from_files(cls, *paths: object | None) -> Resources:
+    def from_files(cls, *paths: str | os.PathLike[str] | None) -> Resources:
         """From gzip'd files: clusters, gazetteer and (optionally) lexicon; ``None`` for an absent one."""
 
-        def lines(path: object | None) -> list[str]:
+        def lines(path: str | os.PathLike[str] | None) -> list[str]:
             if path is None:
                 return []
-            with gzip.open(path, "rt", encoding="utf-8") as handle:  # type: ignore[arg-type]
+            with gzip.open(path, "rt", encoding="utf-8") as handle:
                 return handle.read().splitlines()
 
         return cls.from_lines(*(lines(path) for path in paths))

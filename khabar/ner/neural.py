@@ -18,7 +18,7 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 from threadpoolctl import ThreadpoolController
@@ -236,7 +236,8 @@ class Network:
             if len(cache) + len(new) > self._cache_size:
                 cache.clear()
             cache.update(zip(new, products, strict=True))
-        return np.stack([rows_[word] for word in keys])
+        # Every row is filled in by now: the cached ones and the new products.
+        return np.stack(cast(list[np.ndarray], [rows_[word] for word in keys]))
 
 
 class NeuralTagger:

@@ -148,8 +148,8 @@ class Tagger:
         if not use_lexicon and not aux_tags:
             return base
         features = [list(f) for f in base]
-        if use_lexicon:
-            add_lexicon_features(features, keys, lexicon)  # type: ignore[arg-type]
+        if use_lexicon and lexicon is not None:
+            add_lexicon_features(features, keys, lexicon)
         add_stack_features(features, aux_tags)
         return features
 
@@ -177,13 +177,13 @@ def crf_marginals(model: Any, labels: Sequence[str], network: np.ndarray) -> np.
     return out
 
 
-def _item_sequence(features: list[list[str]]):  # noqa: ANN202 - pycrfsuite.ItemSequence
+def _item_sequence(features: list[list[str]]) -> Any:  # a pycrfsuite.ItemSequence (pycrfsuite has no types)
     import pycrfsuite
 
     return pycrfsuite.ItemSequence(features)
 
 
-def _open(path: str | Path):  # noqa: ANN202 - pycrfsuite.Tagger
+def _open(path: str | Path) -> Any:  # a pycrfsuite.Tagger (pycrfsuite has no types)
     try:
         import pycrfsuite
     except ImportError as error:  # pragma: no cover - depends on the environment

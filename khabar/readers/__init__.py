@@ -23,7 +23,7 @@ import os
 import zlib
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import BinaryIO, cast
+from typing import BinaryIO, Protocol, cast
 
 from khabar.errors import InputError
 from khabar.readers import csv as csv_reader
@@ -34,19 +34,32 @@ from khabar.records import RawRecord, Rejection
 
 Reader = Callable[[str, BinaryIO], Iterator[RawRecord | Rejection]]
 
-READERS: dict[str, Reader] = {
-    ".txt": seed.read,
+
+class FieldMappedReader(Protocol):
+    """A reader of keyed records (JSON objects, CSV rows), which also takes a declared field map."""
+
+    def __call__(
+        self, origin: str, stream: BinaryIO, fields: FieldMap | None = None
+    ) -> Iterator[RawRecord | Rejection]: ...
+
+
+FIELD_MAPPED_READERS: dict[str, FieldMappedReader] = {
     ".jsonl": jsonl.read_lines,
     ".ndjson": jsonl.read_lines,
     ".json": jsondoc.read,
     ".csv": csv_reader.read,
+}
+"""Readers of keyed records, which take a declared field map as ``fields=``."""
+
+READERS: dict[str, Reader] = {
+    ".txt": seed.read,
+    **FIELD_MAPPED_READERS,
     ".html": html.read,
     ".htm": html.read,
 }
 """Inner file suffix → reader; ``.gz`` is unwrapped first."""
 
-FIELD_MAPPED_SUFFIXES = frozenset({".jsonl", ".ndjson", ".json", ".csv"})
-"""Readers of keyed records, which take a declared field map as ``fields=``."""
+FIELD_MAPPED_SUFFIXES = frozenset(FIELD_MAPPED_READERS)
 
 SUPPORTED_SUFFIXES: tuple[str, ...] = (*READERS, *(f"{suffix}.gz" for suffix in READERS))
 
@@ -123,8 +136,8 @@ def _read_file(path: Path, max_chars: int, fields: FieldMap | None) -> Iterator[
     found = False
     try:
         with _open(path, compressed=suffix.endswith(".gz")) as stream:
-            mapped = fields and inner in FIELD_MAPPED_SUFFIXES
-            items = reader(origin, stream, fields=fields) if mapped else reader(origin, stream)
+            mapped_reader = FIELD_MAPPED_READERS.get(inner) if fields else None
+            items = mapped_reader(origin, stream, fields=fields) if mapped_reader else reader(origin, stream)
             screened = (screen(_with_constants(item, fields), max_chars) for item in items)
             for item in _within_caps(screened, origin):
                 found = True

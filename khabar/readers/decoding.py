@@ -164,10 +164,10 @@ def _utf16_without_bom(data: bytes) -> tuple[str, str] | None:
     if len(data) % 2:
         return None
     sample = data[:_UTF16_SAMPLE]
-    shares = [
+    odd, even = (
         sum(byte in _UTF16_HIGH_BYTES for byte in sample[start::2]) / (len(sample) / 2) for start in (1, 0)
-    ]
-    for encoding, high, low in (("utf-16-le", *shares), ("utf-16-be", *reversed(shares))):
+    )
+    for encoding, high, low in (("utf-16-le", odd, even), ("utf-16-be", even, odd)):
         if high >= 0.9 and low < 0.5:
             try:
                 text = data.decode(encoding)

@@ -34,7 +34,7 @@ from __future__ import annotations
 import json
 import math
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -226,7 +226,7 @@ def _nested_deeper(mapping: Mapping[str, Any], limit: int) -> bool:
     return False
 
 
-def _not_text(keys: list[tuple[str, ...]], values: list[Any]) -> str | None:
+def _not_text(keys: Sequence[tuple[str, ...]], values: list[Any]) -> str | None:
     """Why the value that would give the text is not text (a number, ``true``, an object of several keys), or
     ``None``: a JSON ``5`` or ``NaN`` is a broken export, not an article, so it is not converted."""
     for key, value in zip(keys, values, strict=True):

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from typing import Any, cast
 
 from khabar.records import RawRecord, Rejection
 
@@ -148,7 +149,8 @@ def check_record(record: RawRecord) -> RawRecord | Rejection:
                 record,
                 f"the {_label(name)} is {len(value):,} characters long, over the limit of {MAX_FIELD_CHARS:,}",
             )
-    return replace(record, **cleaned) if cleaned else record
+    # Only the string fields are cleaned: the text is never emptied, the optional ones may become None.
+    return replace(record, **cast("dict[str, Any]", cleaned)) if cleaned else record
 
 
 def _is_placeholder(value: str) -> bool:

@@ -254,10 +254,10 @@ class _Parser:
             self.depth -= 1
             return node
         if kind == "phrase":
-            terms = tuple(_searchable(term_texts(value)))
-            if not terms:
+            phrase_terms = tuple(_searchable(term_texts(value)))
+            if not phrase_terms:
                 raise QueryError(f"the phrase {value!r} has no searchable words")
-            return Phrase(terms)
+            return Phrase(phrase_terms)
         # Plain words: gather neighbours so a prefix or suffix typed apart (همکاری ها) joins its word.
         # After NOT only the next word is excluded (with a suffix written apart), as in «مواد NOT مخدر ها ایران».
         words = [value]

@@ -23,7 +23,7 @@ from khabar.text.alphabet import NON_JOINING, PERSIAN_LETTERS, ZWNJ
 ARABIC_LETTERS = str.maketrans(
     {"ي": "ی", "ى": "ی", "ك": "ک", "ٱ": "ا", "ٮ": "ب", "ڪ": "ک", "ھ": "ه", "ە": "ه"}
 )
-ARABIC_INDIC_DIGITS = str.maketrans("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹")
+ARABIC_INDIC_DIGITS = str.maketrans(dict(zip("٠١٢٣٤٥٦٧٨٩", "۰۱۲۳۴۵۶۷۸۹", strict=True)))
 
 
 @dataclass(frozen=True, slots=True)
@@ -179,17 +179,21 @@ def _compiled(skipped: frozenset[str]) -> tuple[Rule, ...]:
         if rule.table is not None and previous is not None and previous.table is not None:
             merged = _merge_tables(previous.table, rule.table)
             rules[-1] = Rule(f"{previous.name}+{rule.name}", previous.description, table=merged)
-        elif _deletes(rule) and previous is not None and _deletes(previous):
-            pattern = re.compile(f"{previous.pattern.pattern}|{rule.pattern.pattern}")
+        elif (
+            previous is not None
+            and (deleted := _deleted(rule)) is not None
+            and (deleted_before := _deleted(previous)) is not None
+        ):
+            pattern = re.compile(f"{deleted_before.pattern}|{deleted.pattern}")
             rules[-1] = Rule(f"{previous.name}+{rule.name}", previous.description, pattern=pattern)
         else:
             rules.append(rule)
     return tuple(rules)
 
 
-def _deletes(rule: Rule) -> bool:
-    """A rule that only deletes what it matches (such rules can share one regex pass)."""
-    return rule.pattern is not None and rule.replacement == "" and rule.edits is None
+def _deleted(rule: Rule) -> re.Pattern[str] | None:
+    """The pattern of a rule that only deletes what it matches (such rules can share one regex pass), else None."""
+    return rule.pattern if rule.replacement == "" and rule.edits is None else None
 
 
 def _merge_tables(first: dict[int, str], second: dict[int, str]) -> dict[int, str]:

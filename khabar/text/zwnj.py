@@ -254,7 +254,7 @@ def load_lexicon(data: bytes) -> Lexicon:
             }
         elif fields[0] in ("#together", "#apart_pairs"):
             neighbours[fields[0]] = {
-                tuple(pair.split(" ", 1)): int(count)  # type: ignore[misc]
+                tuple(pair.split(" ", 1)): int(count)  # type: ignore[misc]  # the lexicon writes two words
                 for pair, _, count in (item.rpartition(":") for item in fields[1:])
             }
         elif fields[0] in ("#weights", "#pair_weights"):
@@ -404,7 +404,7 @@ def writer_regime(text: str, runs: list[str]) -> str:
     return SPACED if _more_apart_than(runs, apart, len(model.lost_zwnj.intersection(words))) else JOINED
 
 
-def _more_apart_than(runs: list[str], parts: set[str], lost: int) -> bool:
+def _more_apart_than(runs: list[str], parts: frozenset[str], lost: int) -> bool:
     """Whether more than ``lost`` kinds of ``parts`` stand where joining them to a neighbour takes a ZWNJ.
     ``کشور ها`` shows nothing: joined, it leaves no trace (``کشورها``), and the normalized text would be read
     differently next time."""
@@ -444,6 +444,7 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
     count = len(tokens) - 1
     changes: list[tuple[int, int, str, str]] = []
     index = position = 0
+    word: str | None  # a token's spelling, or None while no joined spelling was found
     while index < count:
         token = tokens[index]
         following = tokens[index + 1]
@@ -457,8 +458,8 @@ def restore_run(run: str, regime: str = "joined") -> list[tuple[int, int, str, s
             )
         ):
             # The common case: a word on its own. Settled words need no look at all.
-            if respell and token not in settled and (word := spell(token)) != token:
-                changes.append((position, position + len(token), token, word))
+            if respell and token not in settled and (spelled := spell(token)) != token:
+                changes.append((position, position + len(token), token, spelled))
             position += len(token) + 1
             index += 1
             continue
