@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from khabar import service
 from khabar.errors import ArchiveError
 from khabar.records import RawRecord
+from khabar.service import intake
 from khabar.store import open_archive
 from khabar.store.migrations import migrations
 
@@ -72,7 +73,7 @@ def test_the_search_document_and_placeholders() -> None:
 
 def test_many_readers_while_an_ingest_writes(postgres_archive, monkeypatch) -> None:
     """Readers see only committed batches, never wait for the writer, and never fail."""
-    monkeypatch.setattr(service, "COMMIT_EVERY", 25)
+    monkeypatch.setattr(intake, "COMMIT_EVERY", 25)
     articles = [RawRecord(f"خبر شماره {n} درباره همکاری و آب", "many.jsonl", n) for n in range(1, 201)]
     seen: list[int] = []
     failures: list[BaseException] = []
