@@ -16,7 +16,7 @@ from khabar.dates.identifiers import date_from_identifier
 from khabar.identity import article_url, identity_of, identity_of_raw
 from khabar.records import Analysis, RawRecord, Rejection
 from khabar.sources import infer_source
-from khabar.steps import Step
+from khabar.steps import FindingTable, Step
 from khabar.steps.amounts import STEP as AMOUNTS
 from khabar.steps.dates import STEP as DATES
 from khabar.steps.entities import STEP as ENTITIES
@@ -30,10 +30,24 @@ from khabar.text.terms import term_texts
 PREPARED = frozenset({"text", "offset_map", "published", "published_day", "source"})
 """What :func:`prepare` gives every record, before any step."""
 
-__all__ = ["DEFAULT_STEPS", "PREPARED", "Pipeline", "Step", "identity_of", "identity_of_raw", "prepare"]
+__all__ = [
+    "DEFAULT_STEPS",
+    "PREPARED",
+    "Pipeline",
+    "Step",
+    "finding_tables",
+    "identity_of",
+    "identity_of_raw",
+    "prepare",
+]
 
 DEFAULT_STEPS: tuple[Step, ...] = (SENTENCES, TOKENS, ENTITIES, PLACES, QUOTES, AMOUNTS, DATES)
 """The analysis, in order; each step is declared in its own module under :mod:`khabar.steps`."""
+
+
+def finding_tables(steps: Iterable[Step] = DEFAULT_STEPS) -> tuple[FindingTable, ...]:
+    """The finding tables the steps declare, in step order (the archive stores and queries them)."""
+    return tuple(step.table for step in steps if step.table is not None)
 
 
 class Pipeline:

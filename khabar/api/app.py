@@ -258,6 +258,26 @@ def amounts(
     return service.amounts(store, noun=noun, unit=unit, window=window).to_dict()
 
 
+@api.get("/findings")
+def finding_tables(store: ArchiveDep) -> list[dict[str, Any]]:
+    """The finding tables analysis steps declare: name, label, columns, filter columns."""
+    return service.finding_tables(store)
+
+
+@api.get("/findings/{table}")
+def findings(
+    store: ArchiveDep,
+    window: PageQuery,
+    table: Annotated[str, Path(description="A finding table (GET /api/findings lists them).", max_length=40)],
+    where: Annotated[
+        list[str] | None,
+        Query(description="column=value on a filter column; repeat for more.", max_length=500),
+    ] = None,
+) -> dict[str, Any]:
+    """Rows of a declared finding table with their articles, newest first (`khabar findings TABLE --json`)."""
+    return service.findings(store, table, where=where or (), window=window).to_dict()
+
+
 @api.get("/dates")
 def dates(
     store: ArchiveDep,

@@ -429,6 +429,43 @@ def dates(
     _print_findings(page, as_json, ("text", "value", "jalali", "kind", "calendar"))
 
 
+@app.command()
+def findings(
+    table: Annotated[str | None, typer.Argument(help="A finding table; none: list the tables.")] = None,
+    db: DbOption = DEFAULT_DB,
+    where: Annotated[
+        list[str] | None, typer.Option(help="Only rows where a filter column has this value: column=value.")
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    limit: Annotated[int, typer.Option(help="How many rows.")] = 20,
+    as_json: JsonOption = False,
+) -> None:
+    """The findings of an analysis step that declares a table (docs/architecture.md), newest articles first."""
+    with opened(db) as archive:
+        if table is None:
+            tables = service.finding_tables(archive)
+        else:
+            page = service.findings(
+                archive, table, where=where or (), window=service.Window(since, until, limit)
+            )
+    if table is None:
+        if as_json:
+            _print_json(tables)
+        elif not tables:
+            out.print("no analysis step declares a finding table")
+        else:
+            for known in tables:
+                out.print(
+                    f"{known['name']}: {', '.join(known['columns'])} (filters: {', '.join(known['filters']) or '–'})"
+                )
+        return
+    columns = (
+        tuple(name for name in page.items[0].fields if name not in ("start", "end")) if page.items else ()
+    )
+    _print_findings(page, as_json, columns)
+
+
 def _print_findings(page: service.FindingPage, as_json: bool, columns: tuple[str, ...]) -> None:
     if as_json:
         _print_json(page.to_dict())

@@ -22,6 +22,7 @@ from khabar.analyzers import (
 from khabar.errors import InputError
 from khabar.identity import identity_of_raw
 from khabar.linking import add_linked, link_unlinked, replace_relinked
+from khabar.pipeline import finding_tables
 from khabar.readers import read_paths, screen
 from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.records import Analysis, RawRecord, Rejection
@@ -41,8 +42,10 @@ LISTED_REJECTIONS = 100  # an ingest summary lists this many rejections; all are
 
 def open_archive(location: str | Path | None = None) -> Archive:
     """Open (creating and migrating if needed) the archive at a SQLite path or a ``postgresql://`` URL (else
-    ``KHABAR_DB``, else ``khabar.db``), and link the articles an older khabar stored before links existed."""
+    ``KHABAR_DB``, else ``khabar.db``), with the finding tables the pipeline's steps declare, and link the articles
+    an older khabar stored before links existed."""
     archive = open_store(location)
+    archive.finding_tables = finding_tables(pipeline().steps)
     if archive.links_missing:
         link_unlinked(archive)
     return archive

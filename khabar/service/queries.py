@@ -3,6 +3,7 @@ declared tables. Every query takes one :class:`Window` (days in either calendar,
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,6 +21,7 @@ from khabar.store.base import (
     EntityDetail,
     EntitySummary,
     Finding,
+    FindingRequest,
     QuoteRequest,
     SearchPage,
     SearchRequest,
@@ -28,6 +30,7 @@ from khabar.store.base import (
     StoredRejection,
     StoryDetail,
 )
+from khabar.text.normalize import normalize_text
 
 MAX_LIMIT = 200
 MAX_OFFSET = 1_000_000  # paging deeper than this is refused (a date range or a filter finds it faster)
@@ -231,7 +234,7 @@ def quotes(archive: Archive, *, speaker: str | None = None, window: Window = Win
 
 @dataclass(slots=True)
 class FindingPage:
-    """A page of amounts or date mentions, with the filters that chose them."""
+    """A page of amounts, date mentions or rows of a declared finding table, with the filters that chose them."""
 
     filters: dict[str, Any]
     total: int
@@ -279,3 +282,33 @@ def date_mentions(
     total, found = archive.date_mentions(request)
     filters = {"mentioned_from": request.mentioned_from, "mentioned_to": request.mentioned_to}
     return FindingPage({**filters, **checked.paging()}, total, found)
+
+
+def findings(
+    archive: Archive, table: str, *, where: Iterable[str] = (), window: Window = Window()
+) -> FindingPage:
+    """Rows of a finding table a step declares (:class:`khabar.steps.FindingTable`), newest articles first;
+    ``where`` holds ``column=value`` conditions on its declared filter columns."""
+    checked = window.checked(FINDINGS_LIMIT)
+    filters: dict[str, str] = {}
+    for condition in where:
+        column, equals, value = condition.partition("=")
+        if not equals or not column.strip():
+            raise InputError(f"{condition!r} is not a condition: write column=value, e.g. kind=دیدار")
+        filters[column.strip()] = normalize_text(value).strip()
+    request = FindingRequest(table, filters, checked.since, checked.until, checked.limit, checked.offset)
+    total, found = archive.findings(request)
+    return FindingPage({"table": table, "where": filters, **checked.paging()}, total, found)
+
+
+def finding_tables(archive: Archive) -> list[dict[str, Any]]:
+    """The finding tables this archive knows: name, label, columns and the columns to filter by."""
+    return [
+        {
+            "name": table.name,
+            "label": table.label,
+            "columns": list(table.columns),
+            "filters": list(table.filters),
+        }
+        for table in archive.finding_tables
+    ]

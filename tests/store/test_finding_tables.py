@@ -13,7 +13,7 @@ from khabar.errors import InputError, NotFound
 from khabar.linking import add_linked, replace_relinked
 from khabar.pipeline import prepare
 from khabar.records import Analysis, RawRecord
-from khabar.steps import FindingTable
+from khabar.steps import FindingTable, Step
 from khabar.store.results import FindingRequest
 
 QUESTION = re.compile(r"[^.؟!]*؟")
@@ -81,3 +81,67 @@ def test_a_table_or_column_name_must_be_a_plain_identifier(name: str) -> None:
         FindingTable(name, ("text",), questions)
     with pytest.raises(ValueError, match="cannot name"):
         FindingTable("questions", (name,), questions)
+
+
+# -- a step following the recipe, through the service and the API -----------------------------------------------
+def ask(analysis: Analysis) -> Analysis:
+    analysis.topics = list(questions(analysis))  # a real step would have a record field of its own
+    return analysis
+
+
+ASKING = Step(
+    "questions",
+    ask,
+    frozenset({"text"}),
+    frozenset({"topics"}),
+    table=FindingTable("questions", ("kind", "text"), lambda analysis: analysis.topics, filters=("kind",)),
+)
+
+
+def test_a_declared_step_is_queried_through_the_service_and_the_api(tmp_path) -> None:
+    from fastapi.testclient import TestClient
+
+    from khabar import service
+    from khabar.api.app import create_app
+    from khabar.pipeline import Pipeline, finding_tables
+
+    path = str(tmp_path / "a.db")
+    run = Pipeline(steps=(ASKING,))
+    with service.open_archive(path) as archive:
+        archive.db.execute(MIGRATION)
+        archive.finding_tables = finding_tables(run.steps)
+        with archive.writing():
+            for number, (text, day) in enumerate(
+                [("چرا قیمت‌ها بالا رفت؟", "2025-10-09"), ("آیا نشست برگزار می‌شود؟", "1404-07-20")], 1
+            ):
+                add_linked(archive, run(RawRecord(text, "t", number, published=day)))
+        page = service.findings(archive, "questions", where=["kind=چرا"])
+        assert page.total == 1 and page.items[0].fields["text"] == "چرا قیمت‌ها بالا رفت؟"
+        assert service.finding_tables(archive)[0]["filters"] == ["kind"]
+        with pytest.raises(InputError, match="column=value"):
+            service.findings(archive, "questions", where=["چرا"])
+    app = create_app(path)
+    app.state.archive.finding_tables = (ASKING.table,)
+    client = TestClient(app)
+    listed = client.get("/api/findings").json()
+    assert [table["name"] for table in listed] == ["questions"]
+    found = client.get("/api/findings/questions", params={"from": "1404-07-19"}).json()
+    assert found["total"] == 1 and found["items"][0]["kind"] == "آیا"
+    assert client.get("/api/findings/events").status_code == 404
+    assert client.get("/api/findings/questions", params={"where": "text=x"}).status_code == 400
+
+
+def test_the_cli_lists_the_declared_tables(tmp_path) -> None:
+    import json
+    import subprocess
+    import sys
+
+    def khabar(*args: str) -> subprocess.CompletedProcess:
+        command = [sys.executable, "-m", "khabar", "findings", *args, "--db", str(tmp_path / "a.db")]
+        return subprocess.run(command, capture_output=True, text=True, timeout=120)
+
+    assert khabar("--json").stdout.strip() == "[]"  # no shipped step declares one yet
+    assert "no analysis step declares a finding table" in khabar().stdout
+    refused = khabar("events")
+    assert refused.returncode != 0 and "no finding table 'events'" in refused.stderr + refused.stdout
+    assert json.loads(khabar("--json").stdout) == []
