@@ -20,10 +20,19 @@ from khabar.store.results import (
     EntityDetail,
     EntitySummary,
     Finding,
+    FindingRequest,
     QuoteRequest,
     StoredQuote,
 )
-from khabar.store.rows import Connection, Row, SQLRole, article_columns, hit_of, summary_of
+from khabar.store.rows import (
+    Connection,
+    Row,
+    SQLRole,
+    article_columns,
+    hit_of,
+    published_between,
+    summary_of,
+)
 from khabar.text.normalize import normalize_text
 from khabar.text.terms import term_texts
 
@@ -155,12 +164,8 @@ class FindingQueries(SQLRole):
         if label:
             where.append("e.label = ?")
             params.append(label.upper())
-        if since:
-            where.append("a.published_day >= ?")
-            params.append(since.isoformat())
-        if until:
-            where.append("a.published_day <= ?")
-            params.append(until.isoformat())
+        days, day_params = published_between(since, until)
+        where, params = [*where, *days], [*params, *day_params]
         rows = self.db.execute(
             f"""SELECT e.id, e.label, e.name, e.place, count(DISTINCT m.article_rowid) AS articles,
                        count(*) AS mentions
@@ -270,16 +275,11 @@ class FindingQueries(SQLRole):
         table: str,
         where: list[str],
         params: list[Any],
-        request: QuoteRequest | AmountRequest | DateRequest,
+        request: QuoteRequest | AmountRequest | DateRequest | FindingRequest,
     ) -> tuple[int, list[Row]]:
         """Rows of a findings table with their article, newest articles first, filtered by publication day."""
-        where, params = list(where), list(params)
-        if request.since:
-            where.append("a.published_day >= ?")
-            params.append(request.since.isoformat())
-        if request.until:
-            where.append("a.published_day <= ?")
-            params.append(request.until.isoformat())
+        days, day_params = published_between(request.since, request.until)
+        where, params = [*where, *days], [*params, *day_params]
         condition = " AND ".join(where) or "1 = 1"
         joined = f"FROM {table} f JOIN articles a ON a.rowid = f.article_rowid WHERE {condition}"
         with self._snapshot():

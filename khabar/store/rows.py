@@ -15,7 +15,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from khabar.records import Analysis
@@ -172,6 +172,18 @@ def feed_of(row: Row, pages: dict[str, int]) -> Feed:
 def article_columns(row: Row) -> tuple[str, str | None, str | None, str | None, str | None]:
     """The article fields a finding carries (its query selects them as ``article_id, title, source, …``)."""
     return row["article_id"], row["title"], row["source"], row["published"], row["published_jalali"]
+
+
+def published_between(since: date | None, until: date | None) -> tuple[list[str], list[str]]:
+    """The conditions (on ``articles a``) and parameters of a range of publication days, either end open."""
+    conditions, parameters = [], []
+    if since:
+        conditions.append("a.published_day >= ?")
+        parameters.append(since.isoformat())
+    if until:
+        conditions.append("a.published_day <= ?")
+        parameters.append(until.isoformat())
+    return conditions, parameters
 
 
 def now() -> str:

@@ -17,7 +17,7 @@ from khabar.search.highlight import snippet
 from khabar.search.query import highlight_terms, parse
 from khabar.store.findings import entity_ids
 from khabar.store.results import SearchPage, SearchRequest
-from khabar.store.rows import SQLRole, hit_of
+from khabar.store.rows import SQLRole, hit_of, published_between
 
 
 class SearchQueries(SQLRole):
@@ -32,13 +32,8 @@ class SearchQueries(SQLRole):
             return self._search(request, deadline)
 
     def _search(self, request: SearchRequest, deadline: Deadline) -> SearchPage:
-        where, params = ["1 = 1"], []
-        if request.since:
-            where.append("a.published_day >= ?")
-            params.append(request.since.isoformat())
-        if request.until:
-            where.append("a.published_day <= ?")
-            params.append(request.until.isoformat())
+        days, params = published_between(request.since, request.until)
+        where: list[str] = ["1 = 1", *days]
         if request.source:
             where.append(self.dialect.same_text_ignoring_case.format(column="a.source"))
             params.append(request.source)

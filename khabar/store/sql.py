@@ -16,13 +16,12 @@ from typing import Self
 
 from khabar.store.articles import ArticleStore
 from khabar.store.feeds import FeedStore
-from khabar.store.findings import FindingQueries
 from khabar.store.links import LinkStore
 from khabar.store.search import SearchQueries
 from khabar.store.tables import TableQueries
 
 
-class SQLArchive(ArticleStore, SearchQueries, FindingQueries, TableQueries, LinkStore, FeedStore):
+class SQLArchive(ArticleStore, SearchQueries, TableQueries, LinkStore, FeedStore):
     """The archive over any :class:`~khabar.store.rows.Connection`; subclasses open it, migrate it and write the
     search index (:meth:`_index`, :meth:`_reindex`) and bound a search's time (:meth:`_time_limit`)."""
 

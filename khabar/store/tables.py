@@ -12,8 +12,9 @@ from typing import TYPE_CHECKING
 
 from khabar.errors import InputError, NotFound
 from khabar.records import Analysis
+from khabar.store.findings import FindingQueries
 from khabar.store.results import Finding, FindingRequest
-from khabar.store.rows import Connection, SQLRole, article_columns
+from khabar.store.rows import Connection, article_columns
 
 if TYPE_CHECKING:
     from khabar.steps import FindingTable
@@ -43,7 +44,7 @@ def forget_table_rows(db: Connection, rowid: int, tables: tuple[FindingTable, ..
         db.execute(f"DELETE FROM {table.name} WHERE article_rowid = ?", (rowid,))
 
 
-class TableQueries(SQLRole):
+class TableQueries(FindingQueries):
     """Findings of the declared tables across articles (part of :class:`~khabar.store.base.FindingStore`)."""
 
     finding_tables: tuple[FindingTable, ...] = ()
@@ -65,20 +66,6 @@ class TableQueries(SQLRole):
                 raise InputError(f"{table.name} cannot be filtered by {column!r}; its filters: {allowed}")
             where.append(f'f."{column}" = ?')
             params.append(value)
-        if request.since:
-            where.append("a.published_day >= ?")
-            params.append(request.since.isoformat())
-        if request.until:
-            where.append("a.published_day <= ?")
-            params.append(request.until.isoformat())
-        joined = f"FROM {table.name} f JOIN articles a ON a.rowid = f.article_rowid WHERE {' AND '.join(where) or '1 = 1'}"
+        total, rows = self._findings(table.name, where, params, request)
         names = ("start", "end", *table.columns)
-        with self._snapshot():
-            total = self.db.execute(f"SELECT count(*) {joined}", params).fetchone()[0]
-            rows = self.db.execute(
-                f"""SELECT a.id AS article_id, a.title, a.source, a.published, a.published_jalali, f.* {joined}
-                    ORDER BY a.published_day IS NULL, a.published_day DESC, a.rowid DESC, f.start
-                    LIMIT ? OFFSET ?""",
-                [*params, request.limit, request.offset],
-            ).fetchall()
         return total, [Finding(*article_columns(row), {name: row[name] for name in names}) for row in rows]
