@@ -408,16 +408,17 @@ def sweep(test_set: list[dict], data: Path) -> list[dict]:
 # --- ingest overhead ----------------------------------------------------------------------------------------------
 @contextmanager
 def duplicate_detection(enabled: bool) -> Iterator[None]:
-    """Switch the linking step of ``SQLArchive.add`` off (for the 'without' side of the comparison)."""
-    import khabar.store.sql as sql_store
+    """Switch the linking step off (for the 'without' side of the comparison): ``khabar.linking.add_linked``,
+    which the ingest service calls, then only stores."""
+    import khabar.linking as linking
 
-    real = sql_store.link_article
+    real = linking.link
     if not enabled:
-        sql_store.link_article = lambda *args, **kwargs: None
+        linking.link = lambda *args, **kwargs: None
     try:
         yield
     finally:
-        sql_store.link_article = real
+        linking.link = real
 
 
 def overhead(data: Path, count: int, repeats: int) -> dict:
