@@ -322,36 +322,17 @@ def entities(
 @app.command()
 def reanalyze(
     db: DbOption = DEFAULT_DB,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            envvar="KHABAR_WORKERS",
-            min=1,
-            help="Analyze in this many local processes (Dask); 1 analyzes in this process.",
-        ),
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            envvar="KHABAR_CLUSTER",
-            metavar="tcp://HOST:8786",
-            help="Analyze on the workers of this Dask scheduler; this process still writes the archive.",
-        ),
-    ] = None,
+    quiet: QuietOption = False,
+    workers: WorkersOption = 1,
+    cluster: ClusterOption = None,
 ) -> None:
     """Analyze the articles stored by `khabar ingest --no-analysis` (entities, quotes, amounts, dates …)."""
     started = time.perf_counter()
     where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
     progress = _progress(f"analyzing{where}", "articles", quiet=quiet)
-    try:
-        with open_archive(db) as archive, service.analyzer_for(workers, cluster) as analyzer, progress:
-            task = progress.add_task("reanalyze", total=None)
-            done = service.reanalyze(archive, on_article=lambda _: progress.advance(task), analyzer=analyzer)
-    except KhabarError as error:
-        raise _fail(error) from None
+    with opened(db) as archive, service.analyzer_for(workers, cluster) as analyzer, progress:
+        task = progress.add_task("reanalyze", total=None)
+        done = service.reanalyze(archive, on_article=lambda _: progress.advance(task), analyzer=analyzer)
     noun = "article" if done == 1 else "articles"
     err.print(f"{done:,} {noun} analyzed in {time.perf_counter() - started:.1f}s → {db}")
 
