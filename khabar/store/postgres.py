@@ -357,21 +357,15 @@ class PooledConnection:
         if not rows:
             return Fetched(None)
         held = getattr(self._local, "held", None) or self._hold()
-        shape = _multirow(sql)
-        if shape is None:
+        if _multirow(sql) is None:
             return held.write([(_placeholders(sql), row) for row in rows], sql)
-        head, values, tail = shape
-        per_chunk = max(1, MAX_PARAMETERS // max(1, len(rows[0])))
-        statements = []
-        for first in range(0, len(rows), per_chunk):
-            chunk = rows[first : first + per_chunk]
-            statements.append(
-                (
-                    _placeholders(head + ", ".join([values] * len(chunk)) + tail),
-                    [v for row in chunk for v in row],
-                )
-            )
-        return held.write(statements, sql)
+        width = len(rows[0])
+        per_chunk = max(1, MAX_PARAMETERS // max(1, width))
+        statements = [
+            (_numbered(sql, len(chunk)), [value for row in chunk for value in row])
+            for chunk in (rows[first : first + per_chunk] for first in range(0, len(rows), per_chunk))
+        ]
+        return held.write(statements, sql, numbered=True)
 
     def commit(self) -> None:
         self._release(commit=True)
@@ -431,12 +425,21 @@ class _Held:
             self.sync()
         return Fetched(cursor)
 
-    def write(self, statements: Sequence[tuple[str, Sequence[Any]]], sql: str) -> Pending:
-        """Queue statements; their result (rows, ``rowcount``) waits for the server when it is read."""
-        cursors = []
+    def write(
+        self, statements: Sequence[tuple[str, Sequence[Any]]], sql: str, numbered: bool = False
+    ) -> Pending:
+        """Queue statements; their result (rows, ``rowcount``) waits for the server when it is read.
+        ``numbered``: their placeholders are PostgreSQL's own ``$1, $2, …``, which psycopg sends as they are
+        (it parses ``%s`` placeholders anew for every statement longer than 4 kB or with over 50 of them)."""
+        cursors: list[psycopg.Cursor] = []
         with self._naming_failures():
             for statement, values in statements:
-                cursor = self.connection.execute(statement, values)
+                cursor: psycopg.Cursor
+                if numbered:
+                    cursor = psycopg.RawCursor(self.connection)
+                    cursor.execute(statement, values)
+                else:
+                    cursor = self.connection.execute(statement, values)
                 self._queued.append((cursor, sql))
                 cursors.append(cursor)
         return Pending(self, cursors)
@@ -541,7 +544,7 @@ class Pending:
 
 MAX_PARAMETERS = 32767  # per multi-row statement (the protocol allows 65,535)
 _MULTIROW = re.compile(
-    r"(\s*INSERT\s+INTO\s+.*?\bVALUES\s*)(\((?:\s*\?\s*,)*\s*\?\s*\))(.*)", re.IGNORECASE | re.DOTALL
+    r"(\s*INSERT\s+INTO\s+[^?]*?\bVALUES\s*)(\((?:\s*\?\s*,)*\s*\?\s*\))([^?]*)", re.IGNORECASE | re.DOTALL
 )
 
 
@@ -550,6 +553,17 @@ def _multirow(sql: str) -> tuple[str, str, str] | None:
     """An ``INSERT … VALUES (?, …) …`` split around its row of placeholders (None for any other statement)."""
     found = _MULTIROW.fullmatch(sql)
     return None if found is None else (found[1], found[2], found[3])
+
+
+@functools.lru_cache(maxsize=512)
+def _numbered(sql: str, rows: int) -> str:
+    """An ``INSERT … VALUES (?, …)`` for ``rows`` rows of values, with numbered placeholders (``$1``, …)."""
+    head, values, tail = _multirow(sql) or ("", "", "")
+    width = values.count("?")
+    marks = (
+        f"({', '.join(f'${row * width + column}' for column in range(1, width + 1))})" for row in range(rows)
+    )
+    return head + ", ".join(marks) + tail
 
 
 _READS = re.compile(r"\s*(SELECT|WITH)\b", re.IGNORECASE)
