@@ -7,6 +7,11 @@ name, ``commit()``. A thread's writes go to one connection taken from the pool f
 go there too, so it sees what it wrote. Reads of a thread with nothing uncommitted borrow any free connection for
 one statement, so the server's request threads read concurrently while an ingest writes.
 
+**Writes in one stream.** The write transaction runs in pipeline mode (:class:`_Held`): writes are queued and the
+thread waits for the server only where it reads a result (a read, an ``INSERT … RETURNING``) or ends the transaction,
+and ``executemany`` of an ``INSERT`` is one multi-row statement. An article's ~19 statements cost 4 round trips, not
+~80 (issue 14; ``docs/benchmarks.md``, "The single writer").
+
 **Search.** PostgreSQL has no Persian text-search configuration, and needs none: the index is a ``tsvector`` of
 khabar's own analyzed terms (:func:`khabar.text.terms.term_texts`, the same as SQLite's FTS5 gets), written as
 lexemes directly so that no PostgreSQL parser, stemmer or stop list touches them. Title terms carry weight A, body
