@@ -137,9 +137,16 @@ def _archive_bytes(db: str) -> int:
 
 
 def writer(source: str, limit: int, into: str | None) -> dict:
-    """Store already analyzed articles (read from ``source`` first) one by one; wall and CPU time per article."""
+    """Store already analyzed articles (read from ``source`` first) one by one, each linked as the ingest service
+    links it (:func:`khabar.linking.add_linked`); wall and CPU time per article (the server's too, when it runs on
+    this machine)."""
     sys.path.insert(0, str(ROOT))
     from khabar.store import open_archive
+
+    try:
+        from khabar.linking import add_linked
+    except ImportError:  # before issue 14 the archive linked an analyzed article itself, in ``add``
+        add_linked = None
 
     reading = open_archive(source)
     found = reading.search(_browse(limit))
@@ -148,20 +155,52 @@ def writer(source: str, limit: int, into: str | None) -> dict:
     with tempfile.TemporaryDirectory(prefix="khabar-writer-") as folder:
         db = into or str(Path(folder) / "writer.db")
         archive = open_archive(db)
+        server = _server_cpu(db)
         started, cpu = time.perf_counter(), _cpu_seconds()
         for number, article in enumerate(articles, start=1):
-            archive.add(article)
+            if add_linked is None:
+                archive.add(article)
+            else:
+                add_linked(archive, article)
             if number % 200 == 0:
                 archive.commit()
         archive.commit()
         wall, cpu = time.perf_counter() - started, _cpu_seconds() - cpu
+        server_after = _server_cpu(db)
         archive.close()
-    return {
+    measured = {
         "articles": len(articles),
         "articles_per_s": len(articles) / wall,
         "wall_ms": wall / len(articles) * 1000,
         "client_cpu_ms": cpu / len(articles) * 1000,
     }
+    if server is not None and server_after is not None:
+        measured["server_cpu_ms"] = (server_after - server) / len(articles) * 1000
+    return measured
+
+
+def _server_cpu(db: str) -> float | None:
+    """CPU seconds of the PostgreSQL server processes serving ``db`` (other than this query's), when the server
+    runs on this machine and its processes are readable; None for SQLite or a remote server."""
+    if not db.startswith(("postgres://", "postgresql://")):
+        return None
+    import psycopg
+
+    with psycopg.connect(db, autocommit=True) as connection:
+        pids = [
+            row[0]
+            for row in connection.execute(
+                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid != pg_backend_pid()"
+            )
+        ]
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")  # utime, stime
+    return total
 
 
 def _browse(limit: int):

@@ -38,36 +38,37 @@ from khabar.text.terms import term_texts
 
 
 def write_entities(db: Connection, rowid: int, analysis: Analysis) -> None:
-    """The article's linked entities (an entity's first place sticks) and their mentions."""
+    """The article's linked entities (an entity's first place sticks) and their mentions.
+
+    Three batches rather than three statements an entity, with the same rows as that loop: each new entity is
+    inserted as its first mention names it (``DO NOTHING`` keeps the first of an id), then the first place of an
+    entity that had none is set, then the mentions; PostgreSQL gets each batch as one statement."""
     places = {(place["start"], place["end"]): place for place in analysis.places if "start" in place}
+    entities, placed, mentions = [], [], []
     for entity in analysis.entities:
         if "entity_id" not in entity:
             continue
         place = places.get((entity["start"], entity["end"]))
         place_json = json.dumps(place, ensure_ascii=False) if place else None
         name = entity.get("canonical") or entity.get("text") or ""
-        db.execute(
-            """INSERT INTO entities (id, key, label, name, folded, place) VALUES (?, ?, ?, ?, ?, ?)
-               ON CONFLICT DO NOTHING""",
-            (
-                entity["entity_id"],
-                entity["key"],
-                entity["label"],
-                name,
-                "".join(term_texts(name)),
-                place_json,
-            ),
+        entity_id = entity["entity_id"]
+        entities.append(
+            (entity_id, entity["key"], entity["label"], name, "".join(term_texts(name)), place_json)
         )
         if place_json:
-            db.execute(
-                "UPDATE entities SET place = ? WHERE id = ? AND place IS NULL",
-                (place_json, entity["entity_id"]),
-            )
-        db.execute(
-            """INSERT INTO entity_mentions (article_rowid, entity_id, start, "end", text)
-               VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
-            (rowid, entity["entity_id"], entity["start"], entity["end"], entity.get("text", "")),
-        )
+            placed.append((place_json, entity_id))
+        mentions.append((rowid, entity_id, entity["start"], entity["end"], entity.get("text", "")))
+    db.executemany(
+        """INSERT INTO entities (id, key, label, name, folded, place) VALUES (?, ?, ?, ?, ?, ?)
+           ON CONFLICT DO NOTHING""",
+        entities,
+    )
+    db.executemany("UPDATE entities SET place = ? WHERE id = ? AND place IS NULL", placed)
+    db.executemany(
+        """INSERT INTO entity_mentions (article_rowid, entity_id, start, "end", text)
+           VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+        mentions,
+    )
 
 
 def write_findings(db: Connection, rowid: int, analysis: Analysis) -> None:

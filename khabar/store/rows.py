@@ -42,7 +42,12 @@ class Result(Protocol):
 
 
 class Connection(Protocol):
-    """The part of :class:`sqlite3.Connection` the archive uses; PostgreSQL gets an adapter with this shape."""
+    """The part of :class:`sqlite3.Connection` the archive uses; PostgreSQL gets an adapter with this shape.
+
+    A write's result may be read later or never: PostgreSQL's adapter queues writes and waits for the server only
+    when a result is read (or the transaction ends), so an error of a write may be raised by a later call or by
+    ``commit()``; either way the transaction is rolled back. Code that needs to know a write succeeded reads its
+    result (``rowcount``, ``RETURNING`` rows)."""
 
     def execute(self, sql: str, parameters: Sequence[Any] = ..., /) -> Result: ...
 
