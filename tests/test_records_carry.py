@@ -23,8 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 def counted_terms(monkeypatch) -> list[str]:
     """Every text whose search terms are computed (by the identity, the pipeline or the archive), in order."""
     import khabar.identity
+    import khabar.linking
     import khabar.pipeline
-    import khabar.store.sql
+    import khabar.store.articles
 
     calls: list[str] = []
 
@@ -32,7 +33,7 @@ def counted_terms(monkeypatch) -> list[str]:
         calls.append(value)
         return term_texts(value)
 
-    for module in (khabar.identity, khabar.pipeline, khabar.store.sql):
+    for module in (khabar.identity, khabar.pipeline, khabar.store.articles, khabar.linking):
         monkeypatch.setattr(module, "term_texts", counting)
     return calls
 
@@ -46,7 +47,7 @@ def test_a_store_only_ingest_computes_an_articles_terms_once(tmp_path, counted_t
         summary = service.ingest(archive, [RawRecord(body, "news.jsonl", 1, title="خبر")], analyze=False)
         assert summary.added == 1
         assert counted_terms.count(body) == 1
-        [hit] = service.search(archive, "همکاری").hits
+        [hit] = service.search(archive, service.SearchFilters("همکاری")).hits
         assert archive.get(hit.id).identity == identity_of(None, body)
 
 

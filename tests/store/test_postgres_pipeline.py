@@ -28,7 +28,9 @@ def stored(postgres_server):
     archive = open_archive(url)
     service.ingest_paths(archive, [ROOT / "examples"])
     article = next(
-        archive.get(hit.id) for hit in service.search(archive, "تهران").hits if archive.get(hit.id).analyzed
+        archive.get(hit.id)
+        for hit in service.search(archive, service.SearchFilters("تهران")).hits
+        if archive.get(hit.id).analyzed
     )
     yield archive, article
     archive.close()
