@@ -182,6 +182,11 @@ def _progress(label: str, unit: str, *, quiet: bool, bar: bool = True, rate: boo
     return Progress(*columns, TimeElapsedColumn(), console=err, disable=quiet, transient=True)
 
 
+def _where(workers: int, cluster: str | None) -> str:
+    """Where the analysis runs, for the progress label: on a cluster, in local processes, or here (nothing)."""
+    return f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help=_PATHS_HELP)] = None,
@@ -211,8 +216,7 @@ def ingest(
     if not paths and not retry_rejected:
         raise _fail(InputError("give files or folders to ingest, or --retry-rejected")) from None
     started = time.perf_counter()
-    where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
-    progress = _progress(f"ingesting{where}", "records", quiet=quiet)
+    progress = _progress(f"ingesting{_where(workers, cluster)}", "records", quiet=quiet)
 
     def on_record(item: Analysis | Rejection | RawRecord, added: bool) -> None:
         _print_rejection(item)
@@ -322,36 +326,21 @@ def entities(
 @app.command()
 def reanalyze(
     db: DbOption = DEFAULT_DB,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar; only the summary.")] = False,
-    workers: Annotated[
-        int,
-        typer.Option(
-            "--workers",
-            envvar="KHABAR_WORKERS",
-            min=1,
-            help="Analyze in this many local processes (Dask); 1 analyzes in this process.",
-        ),
-    ] = 1,
-    cluster: Annotated[
-        str | None,
-        typer.Option(
-            "--cluster",
-            envvar="KHABAR_CLUSTER",
-            metavar="tcp://HOST:8786",
-            help="Analyze on the workers of this Dask scheduler; this process still writes the archive.",
-        ),
-    ] = None,
+    quiet: QuietOption = False,
+    workers: WorkersOption = 1,
+    cluster: ClusterOption = None,
 ) -> None:
     """Analyze the articles stored by `khabar ingest --no-analysis` (entities, quotes, amounts, dates …)."""
     started = time.perf_counter()
-    where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
-    progress = _progress(f"analyzing{where}", "articles", quiet=quiet)
-    try:
-        with open_archive(db) as archive, service.analyzer_for(workers, cluster) as analyzer, progress:
-            task = progress.add_task("reanalyze", total=None)
-            done = service.reanalyze(archive, on_article=lambda _: progress.advance(task), analyzer=analyzer)
-    except KhabarError as error:
-        raise _fail(error) from None
+    progress = _progress(f"analyzing{_where(workers, cluster)}", "articles", quiet=quiet)
+    with (
+        reporting(),
+        open_archive(db) as archive,
+        service.analyzer_for(workers, cluster) as analyzer,
+        progress,
+    ):
+        task = progress.add_task("reanalyze", total=None)
+        done = service.reanalyze(archive, on_article=lambda _: progress.advance(task), analyzer=analyzer)
     noun = "article" if done == 1 else "articles"
     err.print(f"{done:,} {noun} analyzed in {time.perf_counter() - started:.1f}s → {db}")
 
