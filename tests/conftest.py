@@ -90,10 +90,10 @@ def _has_user(name: str) -> bool:
     return True
 
 
-def _pgserver():
-    """tests/pgserver.py (the tests folder is not a package, and pytest imports test files by path)."""
+def _helper(name: str):
+    """tests/NAME.py (the tests folder is not a package, and pytest imports test files by path)."""
     spec = importlib.util.spec_from_file_location(
-        "khabar_tests_pgserver", Path(__file__).parent / "pgserver.py"
+        f"khabar_tests_{name}", Path(__file__).parent / f"{name}.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -101,9 +101,16 @@ def _pgserver():
 
 
 @pytest.fixture(scope="session")
+def khabar_server():
+    """``serving(args, env=…, log=…, timeout=…)`` of ``tests/served.py``: the real ``khabar serve`` on a free
+    loopback port, as a context manager giving its base URL."""
+    return _helper("served").serving
+
+
+@pytest.fixture(scope="session")
 def postgres_server():
     """A PostgreSQL server for the whole session, in a temporary folder on a free local port."""
-    pgserver = _pgserver()
+    pgserver = _helper("pgserver")
     bindir = pgserver.binaries()
     if bindir is None:
         pytest.skip(
