@@ -14,7 +14,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -160,6 +162,33 @@ def archive(archive_location: str):
     archive = open_archive(archive_location)
     yield archive
     archive.close()
+
+
+@pytest.fixture
+def ingest_dated(archive_location: str) -> Callable[[Sequence[tuple[str, str]]], int]:
+    """``ingest_dated([(text, day), …])`` ingests those texts into the test's archive (source ``test``, numbered
+    from 1, published on ``day``) and says how many it added."""
+    from khabar import service
+    from khabar.records import RawRecord
+    from khabar.store import open_archive
+
+    def ingest(articles: Sequence[tuple[str, str]]) -> int:
+        items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(articles, 1)]
+        with open_archive(archive_location) as archive:
+            return service.ingest(archive, items).added
+
+    return ingest
+
+
+@pytest.fixture(scope="session")
+def khabar_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``khabar_cli(*args, timeout=120)``: the real ``khabar`` command run in a subprocess, its output as text."""
+
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "khabar", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+    return run
 
 
 @pytest.fixture
