@@ -165,17 +165,18 @@ def archive(archive_location: str):
 
 
 @pytest.fixture
-def ingest_dated(archive_location: str) -> Callable[[Sequence[tuple[str, str]]], int]:
+def ingest_dated(archive_location: str) -> Callable[[Sequence[tuple[str, str]]], str]:
     """``ingest_dated([(text, day), …])`` ingests those texts into the test's archive (source ``test``, numbered
-    from 1, published on ``day``) and says how many it added."""
+    from 1, published on ``day``), checks that each was added, and gives the archive's location."""
     from khabar import service
     from khabar.records import RawRecord
     from khabar.store import open_archive
 
-    def ingest(articles: Sequence[tuple[str, str]]) -> int:
+    def ingest(articles: Sequence[tuple[str, str]]) -> str:
         items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(articles, 1)]
         with open_archive(archive_location) as archive:
-            return service.ingest(archive, items).added
+            assert service.ingest(archive, items).added == len(items)
+        return archive_location
 
     return ingest
 

@@ -20,9 +20,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(archive_location, ingest_dated) -> str:
-    assert ingest_dated(ARTICLES) == 3
-    return archive_location
+def db(ingest_dated) -> str:
+    return ingest_dated(ARTICLES)
 
 
 def test_amounts_by_noun_and_unit(db: str) -> None:

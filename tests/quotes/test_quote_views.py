@@ -28,9 +28,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(archive_location, ingest_dated) -> str:
-    assert ingest_dated(ARTICLES) == 3
-    return archive_location
+def db(ingest_dated) -> str:
+    return ingest_dated(ARTICLES)
 
 
 def test_quotes_of_a_speaker_by_surname_full_name_or_entity_id(db: str) -> None:
