@@ -146,6 +146,18 @@ def archive_location(backend: str, tmp_path: Path, request) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_archive(postgres_server):
+    """An archive in a fresh database of the session's PostgreSQL server (skipped without one)."""
+    from khabar.store import open_archive
+
+    url = postgres_server.create_database()
+    archive = open_archive(url)
+    yield archive
+    archive.close()
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture
 def seed_path() -> Path:
     return SEED
 
