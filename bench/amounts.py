@@ -37,6 +37,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.peyma import read_peyma  # noqa: E402
 from khabar.amounts import find_amounts  # noqa: E402
 from khabar.amounts.lexicon import CURRENCIES  # noqa: E402
 from khabar.text.normalize import normalize  # noqa: E402
@@ -194,21 +195,6 @@ def _brief(amount: dict) -> dict:
 
 
 # --- PEYMA --------------------------------------------------------------------------------------------------------
-
-
-def read_peyma(path: Path) -> list[list[tuple[str, str]]]:
-    sentences, current = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if current:
-                sentences.append(current)
-            current = []
-            continue
-        token, _, tag = line.rpartition("|")
-        current.append((token, tag))
-    if current:
-        sentences.append(current)
-    return sentences
 
 
 def peyma_spans(sentence: list[tuple[str, str]]) -> tuple[str, list[tuple[int, int, str]]]:

@@ -31,6 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.peyma import read_peyma  # noqa: E402
 from khabar.dates import find_dates  # noqa: E402
 from khabar.text.normalize import normalize  # noqa: E402
 
@@ -107,21 +108,6 @@ def parstdex(data: Path, errors: int) -> list[str]:
     return rows + [f"    {line}" for line in wrong]
 
 
-def peyma_sentences(path: Path) -> list[list[tuple[str, str]]]:
-    sentences, current = [], []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        if not line.strip():
-            if current:
-                sentences.append(current)
-            current = []
-            continue
-        cut = line.rfind("|")
-        current.append((line[:cut], line[cut + 1 :]))
-    if current:
-        sentences.append(current)
-    return sentences
-
-
 def entity_spans(tags: list[str], types: set[str]) -> set[tuple[int, int]]:
     """Token spans [first, last] of B_/I_ entities of the given types."""
     spans, start, kind = set(), None, None
@@ -136,7 +122,7 @@ def entity_spans(tags: list[str], types: set[str]) -> set[tuple[int, int]]:
 
 
 def peyma(data: Path, errors: int) -> list[str]:
-    sentences = peyma_sentences(data / PEYMA)
+    sentences = read_peyma(data / PEYMA)
     rows: list[str] = []
     wrong: list[str] = []
     scores = {name: Score() for name in ("exact", "overlap", "exact_nodur", "overlap_nodur", "exact_bare")}
@@ -192,7 +178,7 @@ def _token_span(starts: list[int], tokens: list[str], span: tuple[int, int]) -> 
 
 def speed(data: Path) -> str:
     texts = [item["test_input"] for item in json.loads((data / PARSTDEX).read_text(encoding="utf-8"))]
-    texts += [" ".join(token for token, _ in sentence) for sentence in peyma_sentences(data / PEYMA)]
+    texts += [" ".join(token for token, _ in sentence) for sentence in read_peyma(data / PEYMA)]
     normalized = [normalize(text).text for text in texts]
     find_dates(normalized[0])  # build the lexicon once
     runs = []

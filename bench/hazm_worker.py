@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections.abc import Callable
 from importlib.metadata import version
 
 
@@ -26,13 +27,18 @@ def main() -> int:
 
     normalizer = Normalizer()
     normalizer.normalize("می کنیم")  # warm-up, untimed: first-call costs are not part of the throughput
-    print(json.dumps({"system": "hazm", "version": version("hazm")}), flush=True)
+    return serve("hazm", version("hazm"), normalizer.normalize)
+
+
+def serve(system: str, system_version: str, normalize: Callable[[str], str]) -> int:
+    """Answer the batches on standard input with ``normalize``'s outputs and timing, as the protocol above says:
+    the loop of both workers (``orthography.py --khabar-worker`` imports it)."""
+    print(json.dumps({"system": system, "version": system_version}), flush=True)
     for line in sys.stdin:
         if not line.strip():
             continue
         request = json.loads(line)
         texts: list[str] = request["texts"]
-        normalize = normalizer.normalize
         start = time.perf_counter()
         outputs = [normalize(text) for text in texts]
         seconds = time.perf_counter() - start

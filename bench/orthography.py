@@ -36,7 +36,6 @@ import os
 import platform
 import subprocess
 import sys
-import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -419,21 +418,11 @@ def khabar_worker() -> int:
     """The khabar side of the worker protocol, run as ``orthography.py --khabar-worker``."""
     if str(ROOT) not in sys.path:
         sys.path.insert(0, str(ROOT))
+    from bench.hazm_worker import serve
     from khabar.text.normalize import normalize_text
 
     normalize_text("می کنیم")  # warm-up, untimed, as in the hazm worker
-    print(json.dumps({"system": "khabar", "version": _version("khabar")}), flush=True)
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        request = json.loads(line)
-        texts: list[str] = request["texts"]
-        start = time.perf_counter()
-        outputs = [normalize_text(text) for text in texts]
-        seconds = time.perf_counter() - start
-        reply = {"id": request["id"], "outputs": outputs, "seconds": seconds, "chars": sum(map(len, texts))}
-        print(json.dumps(reply, ensure_ascii=False), flush=True)
-    return 0
+    return serve("khabar", _version("khabar"), normalize_text)
 
 
 def _version(package: str) -> str:

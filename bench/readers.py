@@ -30,32 +30,23 @@ HAMSHAHRI = ROOT.parent / "shared" / "data" / "news" / "hamshahri"
 MB = 1 << 20
 
 
-def _repeated_gzip(path: Path, head: bytes, unit: bytes, megabytes: int, tail: bytes) -> None:
-    """``head``, ``megabytes`` MB of ``unit`` repeated, then ``tail``: one compressed MB, written many times."""
-    member = gzip.compress(unit * (MB // len(unit)), compresslevel=9)
-    with path.open("wb") as target:
-        target.write(gzip.compress(head))
-        for _ in range(megabytes):
-            target.write(member)
-        target.write(gzip.compress(tail))
+def _repeated_gzip(
+    name: str, head: bytes, unit: bytes, megabytes: int, tail: bytes
+) -> Callable[[Path], Path]:
+    """What writes FOLDER/``name``: ``head``, ``megabytes`` MB of ``unit`` repeated, then ``tail``; one compressed
+    MB, written many times."""
 
+    def make(folder: Path) -> Path:
+        path = folder / name
+        member = gzip.compress(unit * (MB // len(unit)), compresslevel=9)
+        with path.open("wb") as target:
+            target.write(gzip.compress(head))
+            for _ in range(megabytes):
+                target.write(member)
+            target.write(gzip.compress(tail))
+        return path
 
-def _bomb(folder: Path) -> Path:
-    path = folder / "bomb.jsonl.gz"
-    _repeated_gzip(path, b"", b"x", 2048, b"")
-    return path
-
-
-def _line(folder: Path) -> Path:
-    path = folder / "line.jsonl.gz"
-    _repeated_gzip(path, b'{"text": "first"}\n{"text": "', b"x", 512, b'"}\n{"text": "last"}\n')
-    return path
-
-
-def _empty_objects(folder: Path) -> Path:
-    path = folder / "objects.jsonl.gz"
-    _repeated_gzip(path, b"", b"{}\n", 64, b"")
-    return path
+    return make
 
 
 def _deep(folder: Path) -> Path:
@@ -86,9 +77,14 @@ def _csv(folder: Path) -> Path:
 
 
 HOSTILE: dict[str, tuple[str, Callable[[Path], Path]]] = {
-    "bomb": ("2 GiB of one byte in 2 MB of .jsonl.gz", _bomb),
-    "line": ("one 512 MB line between two records, .jsonl.gz", _line),
-    "objects": ("64 MB of {} lines, .jsonl.gz", _empty_objects),
+    "bomb": ("2 GiB of one byte in 2 MB of .jsonl.gz", _repeated_gzip("bomb.jsonl.gz", b"", b"x", 2048, b"")),
+    "line": (
+        "one 512 MB line between two records, .jsonl.gz",
+        _repeated_gzip(
+            "line.jsonl.gz", b'{"text": "first"}\n{"text": "', b"x", 512, b'"}\n{"text": "last"}\n'
+        ),
+    ),
+    "objects": ("64 MB of {} lines, .jsonl.gz", _repeated_gzip("objects.jsonl.gz", b"", b"{}\n", 64, b"")),
     "deep": ("a .json array with one value nested 1,000,000 deep", _deep),
     "array": ("a 200 MB .json array of 20,000 articles", _json_array),
     "csv": ("a 200 MB .csv of 20,000 rows", _csv),

@@ -14,7 +14,9 @@ from __future__ import annotations
 import importlib.util
 import os
 import shutil
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -90,10 +92,10 @@ def _has_user(name: str) -> bool:
     return True
 
 
-def _pgserver():
-    """tests/pgserver.py (the tests folder is not a package, and pytest imports test files by path)."""
+def _helper(name: str):
+    """tests/NAME.py (the tests folder is not a package, and pytest imports test files by path)."""
     spec = importlib.util.spec_from_file_location(
-        "khabar_tests_pgserver", Path(__file__).parent / "pgserver.py"
+        f"khabar_tests_{name}", Path(__file__).parent / f"{name}.py"
     )
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -101,9 +103,16 @@ def _pgserver():
 
 
 @pytest.fixture(scope="session")
+def khabar_server():
+    """``serving(args, env=…, log=…, timeout=…)`` of ``tests/served.py``: the real ``khabar serve`` on a free
+    loopback port, as a context manager giving its base URL."""
+    return _helper("served").serving
+
+
+@pytest.fixture(scope="session")
 def postgres_server():
     """A PostgreSQL server for the whole session, in a temporary folder on a free local port."""
-    pgserver = _pgserver()
+    pgserver = _helper("pgserver")
     bindir = pgserver.binaries()
     if bindir is None:
         pytest.skip(
@@ -137,6 +146,18 @@ def archive_location(backend: str, tmp_path: Path, request) -> Iterator[str]:
 
 
 @pytest.fixture
+def postgres_archive(postgres_server):
+    """An archive in a fresh database of the session's PostgreSQL server (skipped without one)."""
+    from khabar.store import open_archive
+
+    url = postgres_server.create_database()
+    archive = open_archive(url)
+    yield archive
+    archive.close()
+    postgres_server.drop_database(url)
+
+
+@pytest.fixture
 def seed_path() -> Path:
     return SEED
 
@@ -153,6 +174,34 @@ def archive(archive_location: str):
     archive = open_archive(archive_location)
     yield archive
     archive.close()
+
+
+@pytest.fixture
+def ingest_dated(archive_location: str) -> Callable[[Sequence[tuple[str, str]]], str]:
+    """``ingest_dated([(text, day), …])`` ingests those texts into the test's archive (source ``test``, numbered
+    from 1, published on ``day``), checks that each was added, and gives the archive's location."""
+    from khabar import service
+    from khabar.records import RawRecord
+    from khabar.store import open_archive
+
+    def ingest(articles: Sequence[tuple[str, str]]) -> str:
+        items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(articles, 1)]
+        with open_archive(archive_location) as archive:
+            assert service.ingest(archive, items).added == len(items)
+        return archive_location
+
+    return ingest
+
+
+@pytest.fixture(scope="session")
+def khabar_cli() -> Callable[..., subprocess.CompletedProcess[str]]:
+    """``khabar_cli(*args, timeout=120)``: the real ``khabar`` command run in a subprocess, its output as text."""
+
+    def run(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+        command = [sys.executable, "-m", "khabar", *args]
+        return subprocess.run(command, capture_output=True, text=True, timeout=timeout)
+
+    return run
 
 
 @pytest.fixture

@@ -9,10 +9,6 @@ import http.client
 import json
 import os
 import re
-import socket
-import subprocess
-import sys
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -523,48 +519,18 @@ def test_the_docs_know_writes_need_a_bearer_token(client: TestClient) -> None:
 
 
 # -- end to end: the real `khabar serve` on loopback ---------------------------------------------------------------
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+def served(tmp_path_factory: pytest.TempPathFactory, khabar_server) -> Iterator[tuple[str, str]]:
     """``(address, token)`` of ``khabar serve`` on 127.0.0.1 started without a token, as ``make run`` starts it."""
     folder = tmp_path_factory.mktemp("served")
-    port = _free_port()
     log_path = folder / "serve.log"
     env = {key: value for key, value in os.environ.items() if key != "KHABAR_TOKEN"}
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "khabar", "serve", "--db", str(folder / "served.db"), "--port", str(port)]
-            + ["--max-json-mb", "0.01"],
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60  # a ceiling against a hang only
-        while time.monotonic() < deadline:
-            assert process.poll() is None, log_path.read_text(errors="replace")
-            try:
-                with urllib.request.urlopen(f"{base}/api/stats", timeout=2):
-                    break
-            except OSError:
-                time.sleep(0.2)
+    args = ["--db", str(folder / "served.db"), "--max-json-mb", "0.01"]
+    with khabar_server(args, env=env, log=log_path, timeout=60) as base:  # a ceiling against a hang only
         banner = log_path.read_text()
         token = re.search(r"writes need this token.*\n\s+(\S+)\n", banner)
         assert token is not None, banner
         yield base, token.group(1)
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def _raw_post(base: str, path: str, headers: dict[str, str], body: Iterator[bytes] | bytes | None = None):

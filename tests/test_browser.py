@@ -6,11 +6,8 @@ Run alone with ``pytest -m browser``; skipped when Chromium or the ``playwright`
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,18 +29,12 @@ sync_api = pytest.importorskip(
 )
 
 
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 def _khabar(*args: str) -> list[str]:
     return [sys.executable, "-m", "khabar", *args]
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def server(tmp_path_factory: pytest.TempPathFactory, khabar_server) -> Iterator[str]:
     """The base URL of ``khabar serve`` over an archive that ``khabar ingest`` filled with the seed."""
     folder = tmp_path_factory.mktemp("server")
     db = str(folder / "khabar.db")
@@ -54,43 +45,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     subprocess.run(
         _khabar("ingest", str(SEED), "--db", db, "--quiet"), cwd=ROOT, env=env, check=True, timeout=120
     )
-    port = _free_port()
-    log = (folder / "server.log").open("wb")
-    process = subprocess.Popen(
-        _khabar("serve", "--db", db, "--port", str(port)),
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        _wait_until_up(base, process, folder / "server.log")
+    with khabar_server(["--db", db], env=env, log=folder / "server.log", timeout=START_TIMEOUT) as base:
         yield base
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
-        log.close()
-
-
-def _wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"khabar serve exited with {process.returncode}:\n{log.read_text(errors='replace')}")
-        try:
-            with urllib.request.urlopen(f"{base}/api/stats", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.2)
-    pytest.fail(
-        f"khabar serve did not answer within {START_TIMEOUT:.0f}s:\n{log.read_text(errors='replace')}"
-    )
 
 
 @pytest.fixture(scope="module")

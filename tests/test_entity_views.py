@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -51,36 +49,16 @@ def db(archive_location) -> str:
     return path
 
 
-def test_cli_entities(db) -> None:
-    result = subprocess.run(
-        [sys.executable, "-m", "khabar", "entities", "--db", db, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+def test_cli_entities(db, khabar_cli) -> None:
+    result = khabar_cli("entities", "--db", db, "--json", timeout=60)
     assert result.returncode == 0, result.stderr
     rows = json.loads(result.stdout)
     assert rows[0]["name"] == "تهران" and rows[0]["articles"] == 3
-    people = subprocess.run(
-        [sys.executable, "-m", "khabar", "entities", "--db", db, "--type", "per"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    people = khabar_cli("entities", "--db", db, "--type", "per", timeout=60)
     assert "ایرج کاکاوند" in people.stdout and "تهران" not in people.stdout
-    bad = subprocess.run(
-        [sys.executable, "-m", "khabar", "entities", "--db", db, "--type", "XYZ"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    bad = khabar_cli("entities", "--db", db, "--type", "XYZ", timeout=60)
     assert bad.returncode == 2 and "unknown entity type" in bad.stderr
-    found = subprocess.run(
-        [sys.executable, "-m", "khabar", "search", "", "--entity", "ORG:سازمان اكو", "--db", db, "--json"],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    found = khabar_cli("search", "", "--entity", "ORG:سازمان اكو", "--db", db, "--json", timeout=60)
     assert json.loads(found.stdout)["total"] == 2
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -12,7 +10,6 @@ from fastapi.testclient import TestClient
 from khabar import service
 from khabar.api.app import create_app
 from khabar.errors import InputError
-from khabar.records import RawRecord
 from khabar.store import open_archive
 
 ARTICLES = [
@@ -23,13 +20,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(archive_location) -> str:
-    path = archive_location
-    archive = open_archive(path)
-    items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(ARTICLES, 1)]
-    assert service.ingest(archive, items).added == 3
-    archive.close()
-    return path
+def db(ingest_dated) -> str:
+    return ingest_dated(ARTICLES)
 
 
 def test_amounts_by_noun_and_unit(db: str) -> None:
@@ -60,18 +52,11 @@ def test_date_mentions_resolved_against_the_publication_day(db: str) -> None:
         service.date_mentions(archive, mentioned_from="2025-12-01", mentioned_to="2025-01-01")
 
 
-def test_cli_and_api(db: str) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "khabar", "amounts", "--db", db, "--noun", "جانباز", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_cli_and_api(db: str, khabar_cli) -> None:
+    run = khabar_cli("amounts", "--db", db, "--noun", "جانباز", "--json")
     assert run.returncode == 0, run.stderr
     assert json.loads(run.stdout)["items"][0]["value"] == 12000
-    table = subprocess.run(
-        [sys.executable, "-m", "khabar", "dates", "--db", db], capture_output=True, text=True, timeout=120
-    )
+    table = khabar_cli("dates", "--db", db)
     assert table.returncode == 0 and "1404-09-17" in table.stdout
 
     client = TestClient(create_app(db))

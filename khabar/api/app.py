@@ -16,7 +16,7 @@ import logging
 from collections.abc import AsyncIterator, Mapping
 from contextlib import asynccontextmanager
 from pathlib import Path as FilePath
-from typing import Annotated, Any
+from typing import Annotated, Any, Unpack
 
 from fastapi import APIRouter, Body, Depends, FastAPI, Path, Query, Request, Security, UploadFile
 from fastapi.dependencies.models import Dependant
@@ -31,7 +31,14 @@ from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp
 
 from khabar import service
-from khabar.api.security import BodyLimit, HostGuard, SecurityHeaders, ServerSettings, WriteGuard
+from khabar.api.security import (
+    BodyLimit,
+    HostGuard,
+    SecurityHeaders,
+    ServerOptions,
+    ServerSettings,
+    WriteGuard,
+)
 from khabar.errors import InputError, KhabarError
 from khabar.records import Analysis
 from khabar.service import (
@@ -465,16 +472,7 @@ async def _closing_the_archive(app: FastAPI) -> AsyncIterator[None]:
     app.state.archive.close()
 
 
-def create_app(
-    db: str,
-    *,
-    token: str | None = None,
-    read_only: bool | None = None,
-    allow_private_hosts: bool = False,
-    max_body_mb: float = 50.0,
-    max_json_mb: float = 10.0,
-    allowed_hosts: tuple[str, ...] = (),
-) -> FastAPI:
+def create_app(db: str, **options: Unpack[ServerOptions]) -> FastAPI:
     """Build the application over the archive at ``db`` (opened, and migrated if needed, once per app).
 
     Writes need ``token`` (as ``Authorization: Bearer``); without one the app is read-only, and ``read_only=True``
@@ -482,14 +480,7 @@ def create_app(
     addresses; ``max_body_mb`` bounds an upload to ``/api/ingest``, ``max_json_mb`` any other request body;
     ``allowed_hosts``, when given, are the only names requests may be addressed to (``Host``).
     """
-    settings = ServerSettings.of(
-        token=token,
-        read_only=read_only,
-        allow_private_hosts=allow_private_hosts,
-        max_body_mb=max_body_mb,
-        max_json_mb=max_json_mb,
-        allowed_hosts=allowed_hosts,
-    )
+    settings = ServerSettings.of(**options)
     app = _KhabarAPI(
         lifespan=_closing_the_archive,
         title="khabar",

@@ -22,6 +22,7 @@ import json
 import math
 import secrets
 from dataclasses import dataclass
+from typing import TypedDict
 from urllib.parse import urlsplit
 
 from starlette.datastructures import Headers
@@ -57,6 +58,17 @@ SECURITY_HEADERS: tuple[tuple[bytes, bytes], ...] = tuple(
         "Cross-Origin-Resource-Policy": "same-origin",
     }.items()
 )
+
+
+class ServerOptions(TypedDict, total=False):
+    """The keyword arguments of :meth:`ServerSettings.of`, for callers that pass them on (``create_app``)."""
+
+    token: str | None
+    read_only: bool | None
+    allow_private_hosts: bool
+    max_body_mb: float
+    max_json_mb: float
+    allowed_hosts: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

@@ -182,6 +182,11 @@ def _progress(label: str, unit: str, *, quiet: bool, bar: bool = True, rate: boo
     return Progress(*columns, TimeElapsedColumn(), console=err, disable=quiet, transient=True)
 
 
+def _where(workers: int, cluster: str | None) -> str:
+    """Where the analysis runs, for the progress label: on a cluster, in local processes, or here (nothing)."""
+    return f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
+
+
 @app.command()
 def ingest(
     paths: Annotated[list[Path] | None, typer.Argument(help=_PATHS_HELP)] = None,
@@ -211,8 +216,7 @@ def ingest(
     if not paths and not retry_rejected:
         raise _fail(InputError("give files or folders to ingest, or --retry-rejected")) from None
     started = time.perf_counter()
-    where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
-    progress = _progress(f"ingesting{where}", "records", quiet=quiet)
+    progress = _progress(f"ingesting{_where(workers, cluster)}", "records", quiet=quiet)
 
     def on_record(item: Analysis | Rejection | RawRecord, added: bool) -> None:
         _print_rejection(item)
@@ -328,8 +332,7 @@ def reanalyze(
 ) -> None:
     """Analyze the articles stored by `khabar ingest --no-analysis` (entities, quotes, amounts, dates …)."""
     started = time.perf_counter()
-    where = f" on {cluster}" if cluster else f" in {workers} processes" if workers > 1 else ""
-    progress = _progress(f"analyzing{where}", "articles", quiet=quiet)
+    progress = _progress(f"analyzing{_where(workers, cluster)}", "articles", quiet=quiet)
     with opened(db) as archive, service.analyzer_for(workers, cluster) as analyzer, progress:
         task = progress.add_task("reanalyze", total=None)
         done = service.reanalyze(archive, on_article=lambda _: progress.advance(task), analyzer=analyzer)

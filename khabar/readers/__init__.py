@@ -162,23 +162,27 @@ def _within_caps(items: Iterable[RawRecord | Rejection], origin: str) -> Iterato
     file is skipped."""
     rejections = 0
     for count, item in enumerate(items, start=1):
-        if count > limits.MAX_RECORDS_PER_FILE:
-            reason = (
-                f"more than {limits.MAX_RECORDS_PER_FILE:,} records (MAX_RECORDS_PER_FILE): the rest of {origin} "
-                "is skipped; split it into smaller files"
-            )
+        rejections += isinstance(item, Rejection)
+        reason = _past_a_cap(count, rejections, origin)
+        if reason is not None:
             yield screen(Rejection(origin=origin, record_no=None, reason=reason))
             return
-        if isinstance(item, Rejection):
-            rejections += 1
-            if rejections > limits.MAX_REJECTIONS_PER_FILE:
-                reason = (
-                    f"more than {limits.MAX_REJECTIONS_PER_FILE:,} bad records: the rest of {origin} is skipped; "
-                    "is it the right format?"
-                )
-                yield screen(Rejection(origin=origin, record_no=None, reason=reason))
-                return
         yield item
+
+
+def _past_a_cap(count: int, rejections: int, origin: str) -> str | None:
+    """Why the rest of a file is skipped once its items or its rejections pass their cap; None within both."""
+    if count > limits.MAX_RECORDS_PER_FILE:
+        return (
+            f"more than {limits.MAX_RECORDS_PER_FILE:,} records (MAX_RECORDS_PER_FILE): the rest of {origin} "
+            "is skipped; split it into smaller files"
+        )
+    if rejections > limits.MAX_REJECTIONS_PER_FILE:
+        return (
+            f"more than {limits.MAX_REJECTIONS_PER_FILE:,} bad records: the rest of {origin} is skipped; "
+            "is it the right format?"
+        )
+    return None
 
 
 def _with_constants(item: RawRecord | Rejection, fields: FieldMap | None) -> RawRecord | Rejection:

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from khabar.readers import limits
-from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
+from khabar.readers.decoding import DETECT_BYTES, detect_or_reject, undecodable_reason
 from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.readers.streams import Overlong, bounded_lines, overlong_line_reason, read_prefix
 from khabar.records import RawRecord, Rejection
@@ -70,10 +70,9 @@ def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Itera
     ``fields`` declares where fields come from when the column names are not in the table.
     """
     prefix, complete, stream = read_prefix(stream, DETECT_BYTES)
-    try:
-        encoding = detect_encoding(prefix, complete=complete)
-    except DecodeFailure as failure:
-        yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(prefix))
+    encoding = detect_or_reject(prefix, origin, complete=complete)
+    if isinstance(encoding, Rejection):
+        yield encoding
         return
     delimiter = sniff_delimiter(codecs.getincrementaldecoder(encoding)(errors="replace").decode(prefix))
     csv.field_size_limit(limits.MAX_RECORD_BYTES)  # a field is at most a record

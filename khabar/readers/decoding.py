@@ -126,6 +126,15 @@ def decode_or_reject(
         return Rejection(origin=origin, record_no=record_no, reason=str(exc), excerpt=preview(data))
 
 
+def detect_or_reject(prefix: bytes, origin: str, *, complete: bool) -> str | Rejection:
+    """``detect_encoding``, or the rejection a streaming reader yields for a file whose start reads in no supported
+    encoding (with a readable excerpt of that start)."""
+    try:
+        return detect_encoding(prefix, complete=complete)
+    except DecodeFailure as failure:
+        return Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(prefix))
+
+
 def undecodable_reason(encoding: str, exc: UnicodeDecodeError) -> str:
     """The reason a streamed file stops where its bytes leave the encoding its start was detected in."""
     return (

@@ -30,7 +30,7 @@ from typing import Any, BinaryIO
 import ijson
 
 from khabar.readers import limits
-from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
+from khabar.readers.decoding import DETECT_BYTES, detect_or_reject, undecodable_reason
 from khabar.readers.fields import FieldMap, text_keys
 from khabar.readers.jsonl import kind_of, nesting, read_lines, record_from_value, too_deep_reason
 from khabar.readers.streams import CutShort, prepended
@@ -65,10 +65,9 @@ def read(origin: str, stream: BinaryIO, fields: FieldMap | None = None) -> Itera
     rest = stream.read(DETECT_BYTES)
     stream = prepended([first_line, rest], stream)
     start = (first_line[:DETECT_BYTES] + rest)[:DETECT_BYTES]
-    try:
-        encoding = detect_encoding(start, complete=len(rest) < DETECT_BYTES)
-    except DecodeFailure as failure:
-        yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(start))
+    encoding = detect_or_reject(start, origin, complete=len(rest) < DETECT_BYTES)
+    if isinstance(encoding, Rejection):
+        yield encoding
         return
     decoder = codecs.getincrementaldecoder(encoding)(errors="replace")
     short_line = len(first_line) <= JSON_LINES_SNIFF_BYTES or encoding.startswith("utf-16")

@@ -17,14 +17,7 @@ from collections.abc import Iterator
 from typing import Any, BinaryIO
 
 from khabar.readers import limits
-from khabar.readers.decoding import (
-    DETECT_BYTES,
-    DecodeFailure,
-    decode_or_reject,
-    detect_encoding,
-    preview,
-    undecodable_reason,
-)
+from khabar.readers.decoding import DETECT_BYTES, decode_or_reject, detect_or_reject, undecodable_reason
 from khabar.readers.fields import FieldMap, record_from_mapping
 from khabar.readers.streams import Overlong, bounded_lines, overlong_line_reason, read_prefix
 from khabar.records import RawRecord, Rejection
@@ -43,10 +36,9 @@ def read_lines(
     if prefix.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) or b"\x00" in prefix[:4096]:
         # UTF-16 (with or without a BOM: text in UTF-8 has no NUL bytes) cannot be split on b"\n", each newline
         # being two bytes, so the file is decoded as it is read, in the encoding its start shows.
-        try:
-            encoding = detect_encoding(prefix, complete=complete)
-        except DecodeFailure as failure:
-            yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(prefix))
+        encoding = detect_or_reject(prefix, origin, complete=complete)
+        if isinstance(encoding, Rejection):
+            yield encoding
             return
         if encoding.startswith("utf-16"):
             yield from _records_from_text(origin, stream, encoding, fields)

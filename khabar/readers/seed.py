@@ -22,7 +22,7 @@ from collections.abc import Iterator
 from typing import BinaryIO
 
 from khabar.readers import limits
-from khabar.readers.decoding import DETECT_BYTES, DecodeFailure, detect_encoding, preview, undecodable_reason
+from khabar.readers.decoding import DETECT_BYTES, detect_or_reject, undecodable_reason
 from khabar.readers.fields import PARAGRAPH_SEPARATOR
 from khabar.readers.streams import Overlong, bounded_lines, read_prefix
 from khabar.records import RawRecord, Rejection
@@ -38,10 +38,9 @@ def read(origin: str, stream: BinaryIO) -> Iterator[RawRecord | Rejection]:
     rejected without being kept whole.
     """
     prefix, complete, stream = read_prefix(stream, DETECT_BYTES)
-    try:
-        encoding = detect_encoding(prefix, complete=complete)
-    except DecodeFailure as failure:
-        yield Rejection(origin=origin, record_no=None, reason=str(failure), excerpt=preview(prefix))
+    encoding = detect_or_reject(prefix, origin, complete=complete)
+    if isinstance(encoding, Rejection):
+        yield encoding
         return
     text = io.TextIOWrapper(stream, encoding=encoding)  # universal newlines: \r\n and \r read as \n
     record_no = 0

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import Any, TypedDict
 
 from khabar.dates import parse_user_date
 from khabar.errors import InputError, NotFound, QueryError
@@ -81,6 +81,15 @@ class Window:
         return CheckedWindow(since, until, limit, self.offset, self)
 
 
+class WindowBounds(TypedDict):
+    """The window's fields as the store's requests name them (``QuoteRequest(speaker=…, **checked.bounds())``)."""
+
+    since: date | None
+    until: date | None
+    limit: int
+    offset: int
+
+
 @dataclass(frozen=True, slots=True)
 class CheckedWindow:
     """A :class:`Window` checked: the fields every store request shares, and the window as it was given."""
@@ -90,6 +99,10 @@ class CheckedWindow:
     limit: int
     offset: int
     given: Window
+
+    def bounds(self) -> WindowBounds:
+        """The fields every findings request of the store takes, to pass on as keywords."""
+        return {"since": self.since, "until": self.until, "limit": self.limit, "offset": self.offset}
 
     def paging(self) -> dict[str, Any]:
         """How a page of findings reports its window: the days as the user gave them, the page as used."""
@@ -221,13 +234,7 @@ class QuotePage:
 def quotes(archive: Archive, *, speaker: str | None = None, window: Window = Window()) -> QuotePage:
     """What was said (by one speaker: an entity id or a name in any spelling), newest first."""
     checked = window.checked(FINDINGS_LIMIT)
-    request = QuoteRequest(
-        speaker=_given(speaker),
-        since=checked.since,
-        until=checked.until,
-        limit=checked.limit,
-        offset=checked.offset,
-    )
+    request = QuoteRequest(speaker=_given(speaker), **checked.bounds())
     total, found = archive.quotes(request)
     return QuotePage(request, total, found)
 
@@ -249,14 +256,7 @@ def amounts(
 ) -> FindingPage:
     """The figures articles give, optionally of one counted noun (شهید) or unit (percent, toman …)."""
     checked = window.checked(FINDINGS_LIMIT)
-    request = AmountRequest(
-        noun=_given(noun),
-        unit=_given(unit),
-        since=checked.since,
-        until=checked.until,
-        limit=checked.limit,
-        offset=checked.offset,
-    )
+    request = AmountRequest(noun=_given(noun), unit=_given(unit), **checked.bounds())
     total, found = archive.amounts(request)
     return FindingPage({"noun": request.noun, "unit": request.unit, **checked.paging()}, total, found)
 
@@ -274,10 +274,7 @@ def date_mentions(
     request = DateRequest(
         mentioned_from=first.isoformat() if first else None,
         mentioned_to=last.isoformat() if last else None,
-        since=checked.since,
-        until=checked.until,
-        limit=checked.limit,
-        offset=checked.offset,
+        **checked.bounds(),
     )
     total, found = archive.date_mentions(request)
     filters = {"mentioned_from": request.mentioned_from, "mentioned_to": request.mentioned_to}
@@ -296,7 +293,7 @@ def findings(
         if not equals or not column.strip():
             raise InputError(f"{condition!r} is not a condition: write column=value, e.g. kind=دیدار")
         filters[column.strip()] = normalize_text(value).strip()
-    request = FindingRequest(table, filters, checked.since, checked.until, checked.limit, checked.offset)
+    request = FindingRequest(table, filters, **checked.bounds())
     total, found = archive.findings(request)
     return FindingPage({"table": table, "where": filters, **checked.paging()}, total, found)
 

@@ -43,6 +43,8 @@ def archive(request: Request) -> Archive:
 
 
 ArchiveDep = Annotated[Archive, Depends(archive)]
+SinceQuery = Annotated[str | None, Query(alias="from")]  # the publication days a page is narrowed to
+UntilQuery = Annotated[str | None, Query(alias="to")]
 
 
 # -- search page ------------------------------------------------------------------------------------------------
@@ -212,8 +214,8 @@ def entities_page(
     request: Request,
     store: ArchiveDep,
     label: Annotated[str | None, Query(alias="type")] = None,
-    since: Annotated[str | None, Query(alias="from")] = None,
-    until: Annotated[str | None, Query(alias="to")] = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
 ) -> Response:
     """Who and what the archive talks about most, by type."""
     params = {k: v for k, v in {"type": label, "from": since, "to": until}.items() if v}
@@ -256,8 +258,8 @@ def entity_page(request: Request, store: ArchiveDep, entity_id: str) -> Response
 def map_page(
     request: Request,
     store: ArchiveDep,
-    since: Annotated[str | None, Query(alias="from")] = None,
-    until: Annotated[str | None, Query(alias="to")] = None,
+    since: SinceQuery = None,
+    until: UntilQuery = None,
 ) -> Response:
     """Where the archive's news happens: a pin per place, sized by the articles naming it."""
     params = {k: v for k, v in {"from": since, "to": until}.items() if v}

@@ -13,25 +13,18 @@ from khabar.dates.published import published_on
 from khabar.dates.words import JALALI_MONTHS, WEEKDAYS
 from khabar.errors import InputError
 
-
-@pytest.mark.parametrize(
-    ("raw", "iso", "jalali"),
-    [
-        ("2025-10-09", "2025-10-09", "1404-07-17"),
-        ("1404-07-17", "2025-10-09", "1404-07-17"),
-        ("۱۴۰۴/۰۷/۱۷", "2025-10-09", "1404-07-17"),
-        ("1404/7/17", "2025-10-09", "1404-07-17"),
-        ("2025-10-09T10:30:00Z", "2025-10-09T10:30:00Z", "1404-07-17"),
-        ("2025-10-09T10:30:00+03:30", "2025-10-09T07:00:00Z", "1404-07-17"),
-        ("2025-10-09 10:30", "2025-10-09T07:00:00Z", "1404-07-17"),  # Tehran time when no zone is given
-        ("2025-10-08T22:00:00Z", "2025-10-08T22:00:00Z", "1404-07-17"),  # already the 9th in Tehran
-        ("Thu, 09 Oct 2025 07:00:00 GMT", "2025-10-09T07:00:00Z", "1404-07-17"),
-    ],
-)
-def test_parse_published(raw: str, iso: str, jalali: str) -> None:
-    published = parse_published(raw)
-    assert published is not None
-    assert (published.iso, published.jalali) == (iso, jalali)
+# Dates as feeds and APIs give them: ISO 8601 (a zone or Tehran time), Jalali with either digits, RFC 822.
+MACHINE_FORMATS = [
+    ("2025-10-09", "2025-10-09", "1404-07-17"),
+    ("1404-07-17", "2025-10-09", "1404-07-17"),
+    ("۱۴۰۴/۰۷/۱۷", "2025-10-09", "1404-07-17"),
+    ("1404/7/17", "2025-10-09", "1404-07-17"),
+    ("2025-10-09T10:30:00Z", "2025-10-09T10:30:00Z", "1404-07-17"),
+    ("2025-10-09T10:30:00+03:30", "2025-10-09T07:00:00Z", "1404-07-17"),
+    ("2025-10-09 10:30", "2025-10-09T07:00:00Z", "1404-07-17"),  # Tehran time when no zone is given
+    ("2025-10-08T22:00:00Z", "2025-10-08T22:00:00Z", "1404-07-17"),  # already the 9th in Tehran
+    ("Thu, 09 Oct 2025 07:00:00 GMT", "2025-10-09T07:00:00Z", "1404-07-17"),
+]
 
 
 @pytest.mark.parametrize("raw", [None, "", "   ", "دیروز", "2025-13-45", "1404-12-31x"])
@@ -57,6 +50,7 @@ def test_persian_display() -> None:
 @pytest.mark.parametrize(
     ("raw", "iso", "jalali"),
     [
+        *MACHINE_FORMATS,
         # the forms issue 6 names
         ("۱۴۰۴/۰۶/۱۴ - ۱۳:۳۰:۲۴", "2025-09-05T10:00:24Z", "1404-06-14"),
         ("پنجشنبه ۳۰ مرداد ۱۴۰۴ - ۱۵:۰۱", "2025-08-21T11:31:00Z", "1404-05-30"),
@@ -105,7 +99,7 @@ def test_persian_display() -> None:
         ("۱ تیر ۱۳۹۹ - ۱۲:۰۰", "2020-06-21T07:30:00Z", "1399-04-01"),  # summer time in Tehran until 1401
     ],
 )
-def test_site_formats(raw: str, iso: str, jalali: str) -> None:
+def test_parse_published(raw: str, iso: str, jalali: str) -> None:
     published = parse_published(raw)
     assert published is not None, raw
     assert (published.iso, published.jalali) == (iso, jalali)

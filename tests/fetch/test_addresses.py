@@ -104,17 +104,18 @@ def redirecting_to(location: str) -> httpx.MockTransport:
     return httpx.MockTransport(lambda request: httpx.Response(302, headers={"Location": location}))
 
 
+def recording_client(fake_time) -> tuple[PoliteClient, list[httpx.Request]]:
+    """A client on fake time whose every request that gets through is kept in the list (and answered 200)."""
+    sent: list[httpx.Request] = []
+    transport = httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200))
+    return PoliteClient(Politeness(), transport=transport, clock=fake_time.clock, sleep=fake_time.sleep), sent
+
+
 # -- the address as written ------------------------------------------------------------------------------------
 @pytest.mark.parametrize("url", INWARD)
 def test_every_notation_of_an_inward_address_is_refused_without_a_connection(url, fake_time, monkeypatch):
     monkeypatch.setattr(socket, "getaddrinfo", no_network)
-    sent: list[httpx.Request] = []
-    client = PoliteClient(
-        Politeness(),
-        transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200)),
-        clock=fake_time.clock,
-        sleep=fake_time.sleep,
-    )
+    client, sent = recording_client(fake_time)
     with pytest.raises(NotAllowed) as caught:
         client.get(url)
     assert caught.value.reason.startswith("refused: ")
@@ -302,13 +303,7 @@ def test_a_redirect_to_another_scheme_fails_at_once_and_for_good(fake_time, loca
     "url", ["file:///etc/passwd", "ftp://news.example/rss", "gopher://x/", "news.example/rss"]
 )
 def test_an_unsupported_scheme_fails_at_once_and_for_good(url, fake_time):
-    sent: list[httpx.Request] = []
-    client = PoliteClient(
-        Politeness(),
-        transport=httpx.MockTransport(lambda request: sent.append(request) or httpx.Response(200)),
-        clock=fake_time.clock,
-        sleep=fake_time.sleep,
-    )
+    client, sent = recording_client(fake_time)
     with pytest.raises(NotAllowed, match="khabar fetches only http:// and https:// addresses") as caught:
         client.get(url)
     assert not caught.value.transient

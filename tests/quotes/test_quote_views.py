@@ -7,8 +7,6 @@ as in an ingest.
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 from fastapi.testclient import TestClient
@@ -16,7 +14,6 @@ from fastapi.testclient import TestClient
 from khabar import service
 from khabar.api.app import create_app
 from khabar.errors import InputError
-from khabar.records import RawRecord
 from khabar.store import open_archive
 
 ARTICLES = [
@@ -31,14 +28,8 @@ ARTICLES = [
 
 
 @pytest.fixture
-def db(archive_location) -> str:
-    path = archive_location
-    archive = open_archive(path)
-    items = [RawRecord(text, "test", n, published=day) for n, (text, day) in enumerate(ARTICLES, 1)]
-    summary = service.ingest(archive, items)
-    assert summary.added == 3
-    archive.close()
-    return path
+def db(ingest_dated) -> str:
+    return ingest_dated(ARTICLES)
 
 
 def test_quotes_of_a_speaker_by_surname_full_name_or_entity_id(db: str) -> None:
@@ -71,23 +62,13 @@ def test_quote_requests_are_checked(db: str) -> None:
         service.quotes(archive, window=service.Window(since="2025-12-01", until="2025-01-01"))
 
 
-def test_cli_quotes_speaker(db: str) -> None:
-    run = subprocess.run(
-        [sys.executable, "-m", "khabar", "quotes", "--db", db, "--speaker", "کاکاوند", "--json"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+def test_cli_quotes_speaker(db: str, khabar_cli) -> None:
+    run = khabar_cli("quotes", "--db", db, "--speaker", "کاکاوند", "--json")
     assert run.returncode == 0, run.stderr
     page = json.loads(run.stdout)
     assert page["total"] == 3 and page["speaker"] == "کاکاوند"
     assert page["quotes"][0]["text"] == "پلیس آماده همکاری با همه کشورهای منطقه است."
-    table = subprocess.run(
-        [sys.executable, "-m", "khabar", "quotes", "--db", db, "--from", "2025-12-31", "--to", "2025-01-01"],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    table = khabar_cli("quotes", "--db", db, "--from", "2025-12-31", "--to", "2025-01-01")
     assert table.returncode != 0 and "empty" in table.stderr and "Traceback" not in table.stderr
 
 

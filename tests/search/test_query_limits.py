@@ -140,16 +140,6 @@ def test_the_archive_refuses_them_as_a_query_error(archive, query: str) -> None:
 
 
 # -- the time budget ---------------------------------------------------------------------------------------------
-@pytest.fixture
-def postgres_archive(postgres_server):
-    """An archive in a fresh database of the session's PostgreSQL server (skipped without one)."""
-    url = postgres_server.create_database()
-    archive = open_archive(url)
-    yield archive
-    archive.close()
-    postgres_server.drop_database(url)
-
-
 class Clock:
     """A clock that moves only when told, so a test decides when a deadline passes."""
 

@@ -103,15 +103,6 @@ def test_many_readers_while_an_ingest_writes(postgres_archive, monkeypatch) -> N
     assert len(seen) > 20 and {count % 25 for count in seen} == {0}  # whole batches, as committed
 
 
-@pytest.fixture
-def postgres_archive(postgres_server):
-    url = postgres_server.create_database()
-    archive = open_archive(url)
-    yield archive
-    archive.close()
-    postgres_server.drop_database(url)
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.text(min_size=1, max_size=12), min_size=1, max_size=8))
 def test_any_text_becomes_a_valid_search_document_and_query(postgres_server, words: list[str]) -> None:
