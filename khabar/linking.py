@@ -57,6 +57,7 @@ def add_linked(archive: Archive, analysis: Analysis, ingested_at: str | None = N
     """Store an article and, when it is analyzed, link it; ``False`` when the archive has it already.
 
     A store-only article (``analyzed`` false) is linked when :func:`replace_relinked` stores its analysis."""
+    _carry_terms(analysis)
     key = archive.add(analysis, ingested_at)
     if key is None:
         return False
@@ -67,6 +68,7 @@ def add_linked(archive: Archive, analysis: Analysis, ingested_at: str | None = N
 
 def replace_relinked(archive: Archive, analysis: Analysis) -> None:
     """Store a new analysis of a stored article and bring its links up to date (``khabar reanalyze``)."""
+    _carry_terms(analysis)
     relink(archive, archive.replace(analysis), analysis)
 
 
@@ -232,6 +234,13 @@ def _matching_story(
         if same_story(shared, own, count)
     ]
     return max(scored)[1] if scored else None
+
+
+def _carry_terms(analysis: Analysis) -> None:
+    """A record read back (an import, a benchmark) lacks the search terms the pipeline computes: compute them once
+    here, so the archive's index and the story keys share them."""
+    if analysis.index_terms is None:
+        analysis.index_terms = (term_texts(analysis.title or ""), term_texts(analysis.text))
 
 
 def _text_terms(analysis: Analysis) -> Sequence[str]:
