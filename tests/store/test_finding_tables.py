@@ -47,12 +47,14 @@ def article(number: int, text: str, day: str) -> Analysis:
 
 
 def test_rows_are_stored_with_the_article_and_queried_newest_first(asking) -> None:
+    older = article(1, "چرا قیمت‌ها بالا رفت؟ مسئولان پاسخ دادند.", "2025-10-09")
+    newer = article(2, "آیا نشست برگزار می‌شود؟ چرا دیر شد؟", "2025-10-12")
     with asking.writing():
-        add_linked(asking, article(1, "چرا قیمت‌ها بالا رفت؟ مسئولان پاسخ دادند.", "2025-10-09"))
-        add_linked(asking, article(2, "آیا نشست برگزار می‌شود؟ چرا دیر شد؟", "2025-10-12"))
+        add_linked(asking, older)
+        add_linked(asking, newer)
     total, found = asking.findings(FindingRequest("questions"))
     assert total == 3
-    assert [item.article_id for item in found][:2] == [found[0].article_id] * 2  # the newest article first
+    assert [item.article_id for item in found] == [newer.id, newer.id, older.id]  # the newest article first
     assert found[0].fields["text"] == "آیا نشست برگزار می‌شود؟"  # ZWNJ kept
     total, why = asking.findings(FindingRequest("questions", {"kind": "چرا"}))
     assert total == 2 and {item.fields["kind"] for item in why} == {"چرا"}
@@ -140,8 +142,7 @@ def test_the_cli_lists_the_declared_tables(tmp_path) -> None:
         command = [sys.executable, "-m", "khabar", "findings", *args, "--db", str(tmp_path / "a.db")]
         return subprocess.run(command, capture_output=True, text=True, timeout=120)
 
-    assert khabar("--json").stdout.strip() == "[]"  # no shipped step declares one yet
+    assert json.loads(khabar("--json").stdout) == []  # no shipped step declares one yet
     assert "no analysis step declares a finding table" in khabar().stdout
     refused = khabar("events")
     assert refused.returncode != 0 and "no finding table 'events'" in refused.stderr + refused.stdout
-    assert json.loads(khabar("--json").stdout) == []
