@@ -24,7 +24,8 @@ Usage (from the repository root)::
 
 ``--writer ARCHIVE`` measures the single writer alone: the first ``--limit`` analyzed articles of ARCHIVE stored
 into a fresh archive (or ``--db``), committed every 200, as the ingest client stores them — what bounds a job however
-many workers analyze.
+many workers analyze. The records carry their search terms, as the pipeline hands them over (``--terms-in-writer``:
+the writer computes them, as for a record read back by ``khabar import``).
 """
 
 from __future__ import annotations
@@ -136,10 +137,14 @@ def _archive_bytes(db: str) -> int:
     return sum(path.stat().st_size for path in Path(db).parent.glob(Path(db).name + "*"))
 
 
-def writer(source: str, limit: int, into: str | None) -> dict:
+def writer(source: str, limit: int, into: str | None, carry_terms: bool = True) -> dict:
     """Store already analyzed articles (read from ``source`` first) one by one, each linked as the ingest service
     links it (:func:`khabar.linking.add_linked`); wall and CPU time per article (the server's too, when it runs on
-    this machine)."""
+    this machine).
+
+    ``carry_terms``: the records carry their search terms, as the pipeline (on a worker) hands them to the writer
+    since issue 14; without it the writer computes them, as it does for a record read back (``khabar import``).
+    Before issue 14 the archive computed them itself whatever the record carried."""
     sys.path.insert(0, str(ROOT))
     from khabar.store import open_archive
 
@@ -152,6 +157,11 @@ def writer(source: str, limit: int, into: str | None) -> dict:
     found = reading.search(_browse(limit))
     articles = [reading.get(hit.id) for hit in found.hits]
     reading.close()
+    if carry_terms:
+        from khabar.text.terms import term_texts
+
+        for article in articles:  # as the pipeline hands them over (a record read back has none)
+            article.index_terms = (term_texts(article.title or ""), term_texts(article.text))
     with tempfile.TemporaryDirectory(prefix="khabar-writer-") as folder:
         db = into or str(Path(folder) / "writer.db")
         archive = open_archive(db)
@@ -243,6 +253,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--writer", metavar="ARCHIVE", help="measure storing ARCHIVE's analyzed articles only"
     )
+    parser.add_argument(
+        "--terms-in-writer",
+        action="store_true",
+        help="with --writer: the writer computes the records' search terms (a read-back record's path)",
+    )
     parser.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--into", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -250,7 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(args.worker, args.limit, args.into)))
         return 0
     if args.writer:
-        print(json.dumps(writer(args.writer, args.limit or 2000, args.db)))
+        print(json.dumps(writer(args.writer, args.limit or 2000, args.db, not args.terms_in_writer)))
         return 0
     if args.db and len(args.workers) * args.repeat != 1:
         parser.error("--db takes one run: give one --workers count and --repeat 1")

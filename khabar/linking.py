@@ -39,7 +39,7 @@ from khabar.duplicates import (
     signature_from_bytes,
 )
 from khabar.records import Analysis
-from khabar.store.base import LinkCandidate, NewLinks
+from khabar.store.base import LinkCandidate, LinkLookup, NewLinks
 from khabar.stories import WINDOW_DAYS, same_story, story_keys, story_score
 from khabar.text.terms import term_texts
 
@@ -56,13 +56,16 @@ Order = tuple[bool, str, int]
 def add_linked(archive: Archive, analysis: Analysis, ingested_at: str | None = None) -> bool:
     """Store an article and, when it is analyzed, link it; ``False`` when the archive has it already.
 
-    A store-only article (``analyzed`` false) is linked when :func:`replace_relinked` stores its analysis."""
+    Its link candidates are looked up before it is stored (it is no candidate of its own), so that an archive
+    that queues statements answers both in one round trip. A store-only article (``analyzed`` false) is linked
+    when :func:`replace_relinked` stores its analysis."""
     _carry_terms(analysis)
+    wanted = _wanted_links(archive, analysis) if analysis.analyzed else None
     key = archive.add(analysis, ingested_at)
     if key is None:
         return False
-    if analysis.analyzed:
-        link(archive, key, analysis)
+    if wanted is not None:
+        _link(archive, key, analysis, wanted)
     return True
 
 
@@ -104,13 +107,38 @@ def _order(published: str | None, key: int) -> Order:
     return (published is None, published or "", key)
 
 
-def link(index: LinkIndex, key: int, analysis: Analysis) -> None:
-    """Find what a just-stored article republishes and which story it belongs to; have the archive store both."""
+@dataclass(frozen=True, slots=True)
+class _Wanted:
+    """What an article's links are decided from: its shingles, MinHash signature and band keys, story keys and
+    day, and the stored articles these point to."""
+
+    shingle_set: set[int]
+    values: np.ndarray | None
+    band_keys: list[int]
+    story_keys: frozenset[str]
+    day: str | None
+    candidates: LinkLookup
+
+
+def _wanted_links(index: LinkIndex, analysis: Analysis) -> _Wanted:
     shingle_set = shingles(analysis.text)
     values = signature(shingle_set) if shingle_set else None
     keys = band_keys(values) if values is not None else []
+    keys_of_story = story_keys(analysis.title, _text_terms(analysis), analysis.entities)
+    day = analysis.published_day
+    limits = (MAX_CANDIDATES, MAX_STORY_CANDIDATES)
+    lookup = index.link_candidates(keys, keys_of_story, day, WINDOW_DAYS, limits)
+    return _Wanted(shingle_set, values, keys, keys_of_story, day, lookup)
+
+
+def link(index: LinkIndex, key: int, analysis: Analysis) -> None:
+    """Find what a stored article republishes and which story it belongs to; have the archive store both."""
+    _link(index, key, analysis, _wanted_links(index, analysis))
+
+
+def _link(index: LinkIndex, key: int, analysis: Analysis, wanted: _Wanted) -> None:
     own_order = _order(analysis.published, key)
-    matches = _verified_matches(index, keys, values, shingle_set)
+    matches = _verified_matches(index, wanted)
 
     earlier = [match for match in matches if match.order < own_order]
     original = min(earlier, key=lambda match: match.order) if earlier else None
@@ -118,24 +146,23 @@ def link(index: LinkIndex, key: int, analysis: Analysis) -> None:
         if match.order > own_order and _points_later(index, match.candidate, own_order):
             index.repoint_copy(match.candidate.key, key, match.similarity)
 
-    day = analysis.published_day
-    keys_of_story = story_keys(analysis.title, _text_terms(analysis), analysis.entities)
     group = _merge_groups(index, key, own_order, matches)
     if matches:
         story_id = _story_of_group(index, group, matches)
     else:
-        story_id = _matching_story(index, keys_of_story, day) or index.new_story()
+        found = _best_story(wanted.candidates.stories, len(wanted.story_keys))
+        story_id = found if found is not None else index.new_story()
     index.save_links(
         NewLinks(
             key=key,
-            signature=signature_bytes(values) if values is not None else None,
+            signature=signature_bytes(wanted.values) if wanted.values is not None else None,
             duplicate_of=original.candidate.key if original else None,
             similarity=original.similarity if original else None,
             dup_group=group,
             story_id=story_id,
-            band_keys=keys,
-            story_keys=keys_of_story,
-            day=day,
+            band_keys=wanted.band_keys,
+            story_keys=wanted.story_keys,
+            day=wanted.day,
         )
     )
 
@@ -155,30 +182,31 @@ def relink(index: LinkIndex, key: int, analysis: Analysis) -> None:
     key_count = state.key_count + index.add_story_keys(key, keys, state.day)
     if state.story_size != 1:
         return
-    found = _matching_story(index, keys, state.day, exclude=key, key_count=key_count)
+    candidates = (
+        index.story_candidates(keys, state.day, WINDOW_DAYS, key, MAX_STORY_CANDIDATES) if keys else []
+    )
+    found = _best_story(candidates, key_count)
     if found is not None and found != state.story_id:
         index.move_to_story(key, state.story_id, found, state.day)
 
 
-def _verified_matches(
-    index: LinkIndex, keys: list[int], values: np.ndarray | None, shingle_set: set[int]
-) -> list[_Match]:
+def _verified_matches(index: LinkIndex, wanted: _Wanted) -> list[_Match]:
     """Stored articles whose exact shingle Jaccard with this one reaches THRESHOLD, with that similarity.
 
     Candidates share a band key; those whose stored signature estimates a Jaccard well below the threshold are
     dropped before their text is read and shingled for the exact check.
     """
-    if not keys or values is None:
+    if wanted.values is None:
         return []
     matches = []
-    for candidate in index.duplicate_candidates(keys, MAX_CANDIDATES):
+    for candidate in wanted.candidates.duplicates:
         if candidate.signature is None:
             continue
         stored = signature_from_bytes(candidate.signature)
-        if estimated_jaccard(values, stored) < THRESHOLD - PREFILTER_MARGIN:
+        if estimated_jaccard(wanted.values, stored) < THRESHOLD - PREFILTER_MARGIN:
             continue
         published, text = index.published_and_text(candidate.key)
-        similarity = jaccard(shingle_set, shingles(text))
+        similarity = jaccard(wanted.shingle_set, shingles(text))
         if similarity >= THRESHOLD:
             matches.append(_Match(candidate, published, round(similarity, 4)))
     return matches
@@ -216,22 +244,12 @@ def _story_of_group(index: LinkIndex, group: int, matches: list[_Match]) -> int:
     return min(matches, key=lambda match: match.order).candidate.story_id
 
 
-def _matching_story(
-    index: LinkIndex,
-    keys: frozenset[str],
-    day: str | None,
-    exclude: int = 0,
-    key_count: int | None = None,
-) -> int | None:
-    """The story of the best-matching article published within the window (other than ``exclude``), if any."""
-    if not keys or not day:
-        return None
-    candidates = index.story_candidates(keys, day, WINDOW_DAYS, exclude, MAX_STORY_CANDIDATES)
-    own = key_count if key_count is not None else len(keys)
+def _best_story(candidates: list[tuple[int, int, int]], own_keys: int) -> int | None:
+    """The story of the best-matching candidate ``(keys shared, its key count, its story)``, if any matches."""
     scored = [
-        (story_score(shared, own, count), story_id)
+        (story_score(shared, own_keys, count), story_id)
         for shared, count, story_id in candidates
-        if same_story(shared, own, count)
+        if same_story(shared, own_keys, count)
     ]
     return max(scored)[1] if scored else None
 

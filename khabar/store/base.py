@@ -11,10 +11,11 @@ are in :mod:`khabar.store.results` and named here too, as part of the interface.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Protocol
 
 from khabar.records import Analysis, Rejection
@@ -59,6 +60,7 @@ __all__ = [
     "Hit",
     "LinkCandidate",
     "LinkIndex",
+    "LinkLookup",
     "LinkedArticle",
     "NewLinks",
     "QuoteRequest",
@@ -160,6 +162,30 @@ class LinkCandidate:
     story_id: int
 
 
+class LinkLookup:
+    """The stored articles a new article may link to (:meth:`LinkIndex.link_candidates`): those sharing its MinHash
+    band keys, and ``(keys shared, key count, story)`` of those sharing its story keys within the window.
+
+    Each list is read from the archive when first asked for, not when the lookup is made: a backend that queues
+    statements (PostgreSQL's pipeline) answers the lookup in the round trip of the article's insert."""
+
+    def __init__(
+        self,
+        duplicates: Callable[[], list[LinkCandidate]],
+        stories: Callable[[], list[tuple[int, int, int]]],
+    ) -> None:
+        self._duplicates = duplicates
+        self._stories = stories
+
+    @cached_property
+    def duplicates(self) -> list[LinkCandidate]:
+        return self._duplicates()
+
+    @cached_property
+    def stories(self) -> list[tuple[int, int, int]]:
+        return self._stories()
+
+
 @dataclass(frozen=True, slots=True)
 class NewLinks:
     """What linking decided about a just-stored article, for the archive to persist."""
@@ -189,8 +215,17 @@ class LinkIndex(Protocol):
     """Near-duplicate and story links: the lookups and writes :mod:`khabar.linking` makes, and their views.
     Articles are named by the key :meth:`ArticleStore.add` returned."""
 
-    def duplicate_candidates(self, band_keys: list[int], limit: int) -> list[LinkCandidate]:
-        """The linked articles sharing the most of these band keys (at most ``limit``)."""
+    def link_candidates(
+        self,
+        band_keys: list[int],
+        story_keys: Collection[str],
+        day: str | None,
+        window_days: int,
+        limits: tuple[int, int],
+    ) -> LinkLookup:
+        """What an article about to be stored may link to (it is no candidate of its own): the linked articles
+        sharing the most of its band keys, and those published within ``window_days`` of ``day`` sharing the most
+        of its story keys (at most ``limits`` of each; no story candidates without a day)."""
 
     def published_and_text(self, key: int) -> tuple[str | None, str]: ...
 

@@ -11,11 +11,12 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import date
+from typing import Any
 
 from khabar.dates import jalali
 from khabar.errors import NotFound
 from khabar.records import Analysis
-from khabar.store.base import LinkCandidate, NewLinks, StoryState
+from khabar.store.base import LinkCandidate, LinkLookup, NewLinks, StoryState
 from khabar.store.results import ArticleLinks, StoryDetail
 from khabar.store.rows import SQLRole, analysis_of, linked_of
 from khabar.stories import day_number
@@ -28,20 +29,56 @@ LINKED_COLUMNS = """SELECT a.*, l.similarity AS link_similarity, l.story_id AS l
 _EARLIEST_FIRST = "a.published IS NULL, a.published, a.rowid"
 
 
+def _duplicate_query(band_keys: list[int], limit: int) -> tuple[str, list[Any]]:
+    """The linked articles sharing the most of these MinHash band keys, with their links."""
+    marks = ",".join("?" * len(band_keys))
+    return (
+        f"""SELECT l.article_rowid, l.signature, l.duplicate_of, l.dup_group, l.story_id
+            FROM (SELECT article_rowid, count(*) AS bands FROM minhash_bands WHERE band_key IN ({marks})
+                  GROUP BY article_rowid ORDER BY bands DESC, article_rowid LIMIT ?) c
+            JOIN article_links l ON l.article_rowid = c.article_rowid""",
+        [*band_keys, limit],
+    )
+
+
+def _story_query(
+    story_keys: Collection[str], day: str, window_days: int, exclude: int, limit: int
+) -> tuple[str, list[Any]]:
+    """Keys shared, key count and story of the articles within the window sharing the most of these story keys."""
+    number = day_number(day)
+    marks = ",".join("?" * len(story_keys))
+    return (
+        f"""SELECT c.shared, l.story_key_count, l.story_id
+            FROM (SELECT article_rowid, count(*) AS shared FROM story_keys
+                  WHERE key IN ({marks}) AND day BETWEEN ? AND ? AND article_rowid != ?
+                  GROUP BY article_rowid ORDER BY shared DESC, article_rowid LIMIT ?) c
+            JOIN article_links l ON l.article_rowid = c.article_rowid""",
+        [*story_keys, number - window_days, number + window_days, exclude, limit],
+    )
+
+
 class LinkStore(SQLRole):
     """The archive's :class:`~khabar.store.base.LinkIndex` role: the links of its articles, and their views."""
 
     # -- what linking looks up -------------------------------------------------------------------------------------
-    def duplicate_candidates(self, band_keys: list[int], limit: int) -> list[LinkCandidate]:
-        marks = ",".join("?" * len(band_keys))
-        rows = self.db.execute(
-            f"""SELECT l.article_rowid, l.signature, l.duplicate_of, l.dup_group, l.story_id
-                FROM (SELECT article_rowid, count(*) AS bands FROM minhash_bands WHERE band_key IN ({marks})
-                      GROUP BY article_rowid ORDER BY bands DESC, article_rowid LIMIT ?) c
-                JOIN article_links l ON l.article_rowid = c.article_rowid""",
-            [*band_keys, limit],
-        ).fetchall()
-        return [LinkCandidate(*row) for row in rows]
+    def link_candidates(
+        self,
+        band_keys: list[int],
+        story_keys: Collection[str],
+        day: str | None,
+        window_days: int,
+        limits: tuple[int, int],
+    ) -> LinkLookup:
+        duplicates = self._read_later(*_duplicate_query(band_keys, limits[0])) if band_keys else list
+        stories = (
+            self._read_later(*_story_query(story_keys, day, window_days, 0, limits[1]))
+            if story_keys and day
+            else list
+        )
+        return LinkLookup(
+            lambda: [LinkCandidate(*row) for row in duplicates()],
+            lambda: [(shared, count, story_id) for shared, count, story_id in stories()],
+        )
 
     def published_and_text(self, key: int) -> tuple[str | None, str]:
         published, text = self.db.execute(
@@ -61,16 +98,7 @@ class LinkStore(SQLRole):
     def story_candidates(
         self, story_keys: Collection[str], day: str, window_days: int, exclude: int, limit: int
     ) -> list[tuple[int, int, int]]:
-        number = day_number(day)
-        marks = ",".join("?" * len(story_keys))
-        rows = self.db.execute(
-            f"""SELECT c.shared, l.story_key_count, l.story_id
-                FROM (SELECT article_rowid, count(*) AS shared FROM story_keys
-                      WHERE key IN ({marks}) AND day BETWEEN ? AND ? AND article_rowid != ?
-                      GROUP BY article_rowid ORDER BY shared DESC, article_rowid LIMIT ?) c
-                JOIN article_links l ON l.article_rowid = c.article_rowid""",
-            [*story_keys, number - window_days, number + window_days, exclude, limit],
-        ).fetchall()
+        rows = self.db.execute(*_story_query(story_keys, day, window_days, exclude, limit)).fetchall()
         return [(shared, count, story_id) for shared, count, story_id in rows]
 
     def story_state(self, key: int) -> StoryState | None:

@@ -9,8 +9,10 @@ one statement, so the server's request threads read concurrently while an ingest
 
 **Writes in one stream.** The write transaction runs in pipeline mode (:class:`_Held`): writes are queued and the
 thread waits for the server only where it reads a result (a read, an ``INSERT … RETURNING``) or ends the transaction,
-and ``executemany`` of an ``INSERT`` is one multi-row statement. An article's ~19 statements cost 4 round trips, not
-~80 (issue 14; ``docs/benchmarks.md``, "The single writer").
+and ``executemany`` of an ``INSERT`` is one multi-row statement. Linking's lookups are queued before the article's
+``INSERT … RETURNING rowid`` (:meth:`PooledConnection.read_later`) and a new story takes a reserved id
+(:meth:`PostgresArchive.new_story`), so an article's ~19 statements cost one round trip, not ~80 (issue 14;
+``docs/benchmarks.md``, "The single writer").
 
 **Search.** PostgreSQL has no Persian text-search configuration, and needs none: the index is a ``tsvector`` of
 khabar's own analyzed terms (:func:`khabar.text.terms.term_texts`, the same as SQLite's FTS5 gets), written as
@@ -32,7 +34,8 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterable, Iterator, Sequence
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager, ExitStack, contextmanager
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
@@ -64,6 +67,7 @@ MAX_LEXEME_BYTES = 2047
 K1, B = 1.2, 0.75
 FREQUENCY = "4 * ts_rank_cd('{0.25, 0.25, 0.25, 0.75}', articles_fts.document, CAST(? AS tsquery), 0)::float8"
 SHARDS = 16  # rows of search_totals
+STORY_IDS = 100  # story ids reserved at once
 
 
 def shown(url: str) -> str:
@@ -180,6 +184,8 @@ class PostgresArchive(SQLArchive):
         self.pool_size = pool_size
         self._connection: PooledConnection | None = None
         self._lock = threading.Lock()
+        self._story_ids: deque[int] = deque()
+        self._story_lock = threading.Lock()
         _migrate(url)
 
     @property
@@ -202,6 +208,24 @@ class PostgresArchive(SQLArchive):
                 yield
             except psycopg.errors.QueryCanceled:
                 raise deadline.timeout() from None
+
+    def _read_later(self, sql: str, parameters: Sequence[Any]) -> Callable[[], list[Any]]:
+        return self.db.read_later(sql, parameters).fetchall
+
+    def new_story(self) -> int:
+        """A new story, its id taken from ids reserved from the table's sequence :data:`STORY_IDS` at a time, so
+        that its insert is queued with the article's other writes instead of waiting for ``RETURNING id`` (ids
+        need not be consecutive: a sequence skips those of rolled-back transactions anyway)."""
+        with self._story_lock:
+            if not self._story_ids:
+                reserved = self.db.execute(
+                    "SELECT nextval(pg_get_serial_sequence('stories', 'id')) FROM generate_series(1, ?)",
+                    (STORY_IDS,),
+                ).fetchall()
+                self._story_ids.extend(row[0] for row in reserved)
+            story_id = self._story_ids.popleft()
+        self.db.execute("INSERT INTO stories (id, articles) VALUES (?, 0)", (story_id,))
+        return story_id
 
     def close(self) -> None:
         """Give back this thread's connection (what it did not commit is rolled back) and close the pool."""
@@ -354,6 +378,15 @@ class PooledConnection:
                 return Fetched(connection.execute(statement, values))
         return self._hold().write([(statement, values)], sql)
 
+    def read_later(self, sql: str, parameters: Sequence[Any] = (), /) -> Result:
+        """A read of the write transaction whose rows are wanted later: queued, it is answered in the round trip
+        of the next result read (it sees what was queued before it, not what is queued after). Outside a write
+        transaction it runs now, as :meth:`execute`."""
+        held: _Held | None = getattr(self._local, "held", None)
+        if held is None:
+            return self.execute(sql, parameters)
+        return held.read(_placeholders(sql), _storable(parameters), wait=False)
+
     def executemany(self, sql: str, parameters: Iterable[Sequence[Any]], /) -> Result:
         """Run ``sql`` for each row of ``parameters``; an ``INSERT … VALUES (?, …)`` is sent as one statement
         with a row of values per row (at most :data:`MAX_PARAMETERS` parameters each), which PostgreSQL runs much
@@ -422,11 +455,14 @@ class _Held:
         self.pipeline = self._stack.enter_context(connection.pipeline())
         self._queued: list[tuple[psycopg.Cursor, str]] = []  # sent since the last sync, with their SQL
 
-    def read(self, statement: str, values: Sequence[Any]) -> Fetched:
-        """Run a read now: its rows, once everything queued before it has run."""
+    def read(self, statement: str, values: Sequence[Any], wait: bool = True) -> Result:
+        """Run a read: its rows, once everything queued before it has run (``wait`` false: queue it, and wait for
+        its rows when they are read)."""
         with self._naming_failures():
             cursor = self.connection.execute(statement, values)
             self._queued.append((cursor, statement))
+            if not wait:
+                return Pending(self, [cursor])
             self.sync()
         return Fetched(cursor)
 

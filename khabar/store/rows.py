@@ -90,6 +90,12 @@ class SQLRole(ABC):
         agree while an ingest commits). SQLite's FTS5 reads its statistics in the same statement: nothing to do."""
         return nullcontext()
 
+    def _read_later(self, sql: str, parameters: Sequence[Any]) -> Callable[[], list[Any]]:
+        """A read whose rows are wanted after statements still to come (which it must not see): a function giving
+        them. SQLite runs it now; PostgreSQL's pipeline sends it with those statements, in one round trip."""
+        rows = self.db.execute(sql, parameters).fetchall()
+        return lambda: rows
+
 
 # -- an article row ----------------------------------------------------------------------------------------------
 COLUMNS_OUTSIDE_JSON = (

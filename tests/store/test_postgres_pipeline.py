@@ -1,7 +1,8 @@
 """PostgreSQL's writer queues its statements (pipeline mode) and waits for the server only where a result is read:
 a statement the server refuses still fails the write block with the server's error, naming the statement, and
-nothing of the block is stored; reads in a block see its queued writes; ``executemany`` of an INSERT, sent as
-multi-row statements, inserts and counts the same rows as one statement a row (SQLite's)."""
+nothing of the block is stored; reads in a block see its queued writes; a read asked for later sees only what was
+queued before it, so a linked article costs one round trip; ``executemany`` of an INSERT, sent as multi-row
+statements, inserts and counts the same rows as one statement a row (SQLite's)."""
 
 from __future__ import annotations
 
@@ -106,6 +107,63 @@ def test_reads_in_a_block_see_its_queued_writes(stored) -> None:
             == archive.db.execute(mentions, (article.id,)).fetchone()[0]
             > 0
         )
+
+
+def test_a_read_asked_for_later_sees_what_was_queued_before_it_only(stored) -> None:
+    archive, article = stored
+    count = "SELECT count(*) FROM articles"
+    with archive.writing():
+        before = archive.db.execute(count).fetchone()[0]
+        archive.add(variant(article, 8))
+        later = archive.db.read_later(count)  # queued after the first article, before the second
+        archive.add(variant(article, 9))
+        assert later.fetchone()[0] == before + 1
+    assert archive.db.read_later(count).fetchone()[0] == before + 2  # outside a write block: run at once
+
+
+def test_a_linked_article_costs_one_round_trip(stored, monkeypatch) -> None:
+    """Linking's lookups travel with the article's INSERT, and a new story takes a reserved id: one sync an
+    article (the first article of a block reads outside it, the first new story reserves ids)."""
+    archive, article = stored
+    syncs = []
+    real_sync = postgres._Held.sync
+    monkeypatch.setattr(postgres._Held, "sync", lambda held: syncs.append(1) or real_sync(held))
+    texts = [
+        "سخنگوی دولت",
+        "وزیر امور خارجه",
+        "رئیس مجلس",
+        "استاندار تهران",
+        "شهردار اصفهان",
+        "رئیس قوه قضاییه",
+    ]
+    with archive.writing():
+        assert add_linked(archive, variant(article, 10, text=f"{texts[0]} گفت که جلسه فردا برگزار می‌شود."))
+        syncs.clear()
+        for number, who in enumerate(texts[1:], start=11):  # texts unlike each other: each starts a story
+            assert add_linked(archive, variant(article, number, text=f"{who} از بازدید کارخانه خبر داد."))
+    assert len(syncs) == len(texts) - 1
+    stories = archive.db.execute("SELECT count(DISTINCT story_id) FROM article_links").fetchone()[0]
+    assert stories == archive.db.execute("SELECT count(*) FROM stories").fetchone()[0]
+
+
+def test_story_ids_are_reserved_without_collisions(postgres_server, monkeypatch) -> None:
+    """Two archives (as two processes) starting stories in turn, with a block of two ids: every id once."""
+    monkeypatch.setattr(postgres, "STORY_IDS", 2)
+    url = postgres_server.create_database()
+    first, second = open_archive(url), open_archive(url)
+    try:
+        made = []
+        for _ in range(5):
+            for archive in (first, second):
+                with archive.writing():
+                    made.append(archive.new_story())
+        assert len(set(made)) == len(made) == 10
+        stored = first.db.execute("SELECT id FROM stories ORDER BY id").fetchall()
+        assert sorted(made) == [story_id for (story_id,) in stored]
+    finally:
+        first.close()
+        second.close()
+        postgres_server.drop_database(url)
 
 
 def test_executemany_inserts_and_counts_as_one_statement_a_row(stored, monkeypatch) -> None:
