@@ -1,8 +1,13 @@
-"""The search query language: words, "phrases" (or «phrases»), AND, OR, NOT and parentheses.
+"""The search query language: a question in plain words, or a formula with "phrases" (or «phrases»), AND, OR, NOT,
+parentheses, ``+word`` (must) and ``-word`` (must not).
 
-A query is parsed into a small tree, every word analyzed with the same analyzer as the index
-(:mod:`khabar.text.terms`), and the tree rendered as the backend's match expression. Words side by side mean
-AND. A malformed query raises :class:`~khabar.errors.QueryError` with a message that says how to fix it.
+A **plain query** (no AND, OR, NOT or parentheses) is a question, as a search engine reads one: every word is
+optional, an article matches with any of them, and BM25 ranks first the articles holding more of them, the rarer
+ones and in the title (:func:`_question`); function words are never required. ``+word`` and
+``-word`` make a word required or excluded. A query with **AND, OR, NOT or parentheses** keeps strict boolean
+meaning, words side by side meaning AND. Either way the query is parsed into a small tree, every word analyzed with
+the same analyzer as the index (:mod:`khabar.text.terms`), and the tree rendered as the backend's match expression.
+A malformed query raises :class:`~khabar.errors.QueryError` with a message that says how to fix it.
 
 A query is also bounded before any SQL runs, because a search engine's work grows with the query, not only with
 the archive: FTS5 merges the instances of every phrase of the query in each matching article, so one common word
@@ -20,6 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from khabar.errors import QueryError
+from khabar.search.stopwords import STOPWORDS
+from khabar.text.alphabet import ZWNJ
 from khabar.text.terms import SUFFIX_WORDS, term_texts
 
 OPERATORS = ("AND", "OR", "NOT")
@@ -58,7 +65,8 @@ class Not:
 Node = Phrase | And | Or | Not
 
 _LEXEME = re.compile(
-    r'\s*(?:(?P<phrase>"[^"]*"|«[^»]*»)|(?P<paren>[()])|(?P<word>[^\s()"«»]+)|(?P<open>["«]))'
+    r'\s*(?:(?P<sign>[+-])(?=["«]|[^\W_]))?'
+    r'(?:(?P<phrase>"[^"]*"|«[^»]*»)|(?P<paren>[()])|(?P<word>[^\s()"«»]+)|(?P<open>["«]))'
 )
 
 
@@ -68,12 +76,12 @@ def parse(query: str) -> Node:
     lexemes = _lex(query)
     if not lexemes:
         raise QueryError("the query is empty: type one or more words")
-    parser = _Parser(lexemes)
-    node = parser.expression()
-    if parser.position < len(lexemes):
-        kind, value = lexemes[parser.position]
-        hint = "a ')' has no matching '('" if value == ")" else f"unexpected {value!r}"
-        raise QueryError(f"cannot read the query: {hint}")
+    if any(kind in ("operator", "paren") for kind, _ in lexemes):
+        return _bounded(_strict(lexemes))
+    return _question(lexemes)
+
+
+def _bounded(node: Node) -> Node:
     count = term_count(node)
     if count > MAX_QUERY_TERMS:
         raise QueryError(
@@ -81,6 +89,109 @@ def parse(query: str) -> Node:
             " matter most (a date range or a source narrows a search too)"
         )
     return node
+
+
+def _strict(lexemes: list[tuple[str, str]]) -> Node:
+    """A query with AND, OR, NOT or parentheses: a boolean formula, words side by side meaning AND (``+word``
+    is a word, ``-word`` means ``NOT word``)."""
+    lexemes = [("operator", "NOT") if lexeme == ("sign", "-") else lexeme for lexeme in lexemes]
+    parser = _Parser([lexeme for lexeme in lexemes if lexeme[0] != "sign"])
+    node = parser.expression()
+    if parser.position < len(parser.lexemes):
+        kind, value = parser.lexemes[parser.position]
+        hint = "a ')' has no matching '('" if value == ")" else f"unexpected {value!r}"
+        raise QueryError(f"cannot read the query: {hint}")
+    return node
+
+
+def _question(lexemes: list[tuple[str, str]]) -> Node:
+    """A plain query: a question, ranked over all its words rather than a formula every word must satisfy.
+
+    Its words are optional: an article matches with any of them, and BM25 ranks first those holding more of them,
+    the rarer ones, and in the title. Function words (:mod:`khabar.search.stopwords`) are not searched for (unless
+    the query has nothing else). A word typed with a ZWNJ also matches its parts written apart (:func:`_compounds`).
+    Neighbouring words as optional phrases (``"مرگ و میر"``) were tried and left out: FTS5's BM25 gives a rare
+    phrase a weight of its own that cannot be scaled down, and they lowered MAP on both dev sets of
+    ``bench/search_quality.py`` (0.814 → 0.781 and 0.726 → 0.720).
+    ``+word`` or ``+"phrase"`` must match, ``-word`` or ``-"phrase"`` must not; a ``"phrase"`` is one optional
+    clause. The tree: ``Or(optional)``, or with required clauses ``And(required…, Or(required…, optional…))`` (the
+    optional clauses count in the ranking, not in what matches), inside ``Not(…, excluded)`` when words are
+    excluded."""
+    required: list[Node] = []
+    optional: list[Node] = []
+    excluded: list[Node] = []
+    function_words: list[Node] = []
+    position = 0
+    while position < len(lexemes):
+        sign = lexemes[position][1] if lexemes[position][0] == "sign" else None
+        position += sign is not None
+        kind, value = lexemes[position]
+        position += 1
+        if kind == "phrase":
+            phrase_terms = tuple(_searchable(term_texts(value)))
+            if not phrase_terms:
+                raise QueryError(f"the phrase {value!r} has no searchable words")
+            {None: optional, "+": required, "-": excluded}[sign].append(Phrase(phrase_terms))
+            continue
+        words = [value]  # a suffix or prefix typed apart joins its word (همکاری ها), as in a strict query
+        while (
+            position < len(lexemes)
+            and lexemes[position][0] == "word"
+            and (sign is None or lexemes[position][1] in SUFFIX_WORDS)
+        ):
+            words.append(lexemes[position][1])
+            position += 1
+        terms = _searchable(term_texts(" ".join(words)))
+        if sign is not None:
+            if not terms:
+                raise QueryError(f"{sign}{' '.join(words)!r} has no searchable words")
+            single = [Phrase((term,)) for term in _unique_terms(terms)]
+            (required if sign == "+" else excluded).append(
+                single[0] if len(single) == 1 else And(tuple(single))
+            )
+            continue
+        compounds = _compounds(words)
+        content = [index for index, term in enumerate(terms) if term not in STOPWORDS or term in compounds]
+        optional += [compounds.get(terms[index], Phrase((terms[index],))) for index in content]
+        function_words += [Phrase((term,)) for term in terms if term in STOPWORDS]
+    if not optional and not required:
+        optional = function_words  # a query of function words only searches for them
+    if not optional and not required:
+        raise QueryError(
+            "the query has no words to find" + (": -word only leaves words out" if excluded else "")
+        )
+    return _bounded(_question_tree(required, optional, excluded))
+
+
+def _compounds(words: list[str]) -> dict[str, Node]:
+    """A word typed with a ZWNJ (``هسته‌ای``, ``سرمایه‌گذاری``) is one term, but a text may write it with a space
+    (``هسته ای``: two terms, as in Hamshahri): each such term, as the term or the phrase of its parts."""
+    found: dict[str, Node] = {}
+    for word in words:
+        if ZWNJ not in word:
+            continue
+        joined, parts = term_texts(word), term_texts(word.replace(ZWNJ, " "))
+        if len(joined) == 1 and len(parts) > 1:
+            found[joined[0]] = Or((Phrase((joined[0],)), Phrase(tuple(parts))))
+    return found
+
+
+def _question_tree(required: list[Node], optional: list[Node], excluded: list[Node]) -> Node:
+    must, should = _unique(required), _unique(optional)
+    if must and should:
+        core: Node = And((*must, Or(_unique([*must, *should]))))
+    elif len(must or should) == 1:
+        core = (must or should)[0]
+    else:
+        core = And(must) if must else Or(should)
+    if not excluded:
+        return core
+    left_out = _unique(excluded)
+    return Not(core, left_out[0] if len(left_out) == 1 else Or(left_out))
+
+
+def _unique_terms(terms: list[str]) -> list[str]:
+    return list(dict.fromkeys(terms))
 
 
 def term_count(node: Node) -> int:
@@ -176,6 +287,8 @@ def _lex(query: str) -> list[tuple[str, str]]:
             raise QueryError(
                 f"the quotation mark {match['open']} is never closed: close the phrase or remove it"
             )
+        if match["sign"]:
+            lexemes.append(("sign", match["sign"]))
         if match["phrase"]:
             lexemes.append(("phrase", match["phrase"][1:-1]))
         elif match["paren"]:

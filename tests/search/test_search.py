@@ -83,7 +83,22 @@ def test_boolean_and_phrases(archive_with_news) -> None:
     phrase = SearchFilters('"مخدر مواد"')
     assert service.search(archive_with_news, phrase).total == 0  # order matters in a phrase
     assert service.search(archive_with_news, SearchFilters("سکه")).total == 1  # Arabic kaf in the text
-    assert service.search(archive_with_news, SearchFilters("ایران فوتبال")).total == 1
+    assert service.search(archive_with_news, SearchFilters("ایران AND فوتبال")).total == 1
+    assert service.search(archive_with_news, SearchFilters("+ایران +فوتبال")).total == 1
+
+
+def test_a_plain_query_is_a_question(archive_with_news) -> None:
+    """Any of its words matches, those holding more of them first; function words are never required."""
+    both = service.search(archive_with_news, SearchFilters("ایران AND فوتبال")).hits[0].id
+    either = service.search(archive_with_news, SearchFilters("ایران OR فوتبال"))
+    plain = service.search(archive_with_news, SearchFilters("ایران فوتبال"))
+    assert plain.total == either.total > 1
+    assert plain.hits[0].id == both  # the article with both words first
+    asked = service.search(archive_with_news, SearchFilters("همکاری در مورد فوتبال از کجا"))
+    assert asked.total == service.search(archive_with_news, SearchFilters("همکاری OR فوتبال")).total
+    assert service.search(archive_with_news, SearchFilters("+ایران -فوتبال")).total == (
+        service.search(archive_with_news, SearchFilters("ایران NOT فوتبال")).total
+    )
 
 
 def test_date_range_gregorian_and_jalali(archive_with_news) -> None:
