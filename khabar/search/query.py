@@ -81,6 +81,20 @@ def parse(query: str) -> Node:
     return _question(lexemes)
 
 
+def is_question(query: str) -> bool:
+    """Whether a (valid) query is a plain question rather than a formula: it has no AND, OR, NOT or parentheses."""
+    return not any(kind in ("operator", "paren") for kind, _ in _lex(query))
+
+
+def query_terms(node: Node) -> set[str]:
+    """Every term a tree names, excluded ones too (what feedback must not add back)."""
+    if isinstance(node, Phrase):
+        return set(node.terms)
+    if isinstance(node, Not):
+        return query_terms(node.keep) | query_terms(node.exclude)
+    return set().union(*(query_terms(item) for item in node.items))
+
+
 def _bounded(node: Node) -> Node:
     count = term_count(node)
     if count > MAX_QUERY_TERMS:

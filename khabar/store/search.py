@@ -12,12 +12,14 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 from khabar.errors import QueryError
+from khabar.search import feedback
 from khabar.search.budget import Deadline, query_timeout
 from khabar.search.highlight import snippet
-from khabar.search.query import highlight_terms, parse
+from khabar.search.query import Node, Or, Phrase, highlight_terms, is_question, parse, query_terms
 from khabar.store.findings import entity_ids
 from khabar.store.results import SearchPage, SearchRequest
-from khabar.store.rows import SQLRole, hit_of, published_between
+from khabar.store.rows import Row, SQLRole, hit_of, published_between
+from khabar.text.terms import term_texts
 
 
 class SearchQueries(SQLRole):
@@ -61,18 +63,65 @@ class SearchQueries(SQLRole):
                 f"SELECT count(*) {sql_from} WHERE {condition}", [match, *params]
             ).fetchone()[0]
             rank, rank_params = self.dialect.ranking(self.db, tree) if total else ("0", [])
-            rows = self.db.execute(
-                f"""SELECT a.*, {rank} AS score {sql_from} WHERE {condition}
-                    ORDER BY score, a.rowid LIMIT ? OFFSET ?""",
-                [*rank_params, match, *params, request.limit, request.offset],
-            ).fetchall()
+
+            def ranked(limit: int, offset: int) -> list[tuple[Row, float]]:
+                rows = self.db.execute(
+                    f"""SELECT a.*, {rank} AS score {sql_from} WHERE {condition}
+                        ORDER BY score, a.rowid LIMIT ? OFFSET ?""",
+                    [*rank_params, match, *params, limit, offset],
+                ).fetchall()
+                return [(row, -row["score"]) for row in rows]
+
+            end = request.offset + request.limit
+            if total >= feedback.MIN_RESULTS and is_question(query) and request.offset < feedback.WINDOW:
+                window = self._with_feedback(ranked(feedback.WINDOW, 0), tree)  # the same for every page
+                page = window[request.offset : end]
+                if end > feedback.WINDOW:  # past the window: BM25's order
+                    page += ranked(end - feedback.WINDOW, feedback.WINDOW)
+            else:
+                page = ranked(request.limit, request.offset)
         except self.dialect.query_errors as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None
         hits = []
-        for row in rows:  # a snippet reads its article through: 200 long ones take seconds
+        for row, score in page:  # a snippet reads its article through: 200 long ones take seconds
             deadline.check()
-            hits.append(hit_of(row, snippet(row["text"], wanted), -row["score"]))
+            hits.append(hit_of(row, snippet(row["text"], wanted), score))
         return SearchPage(request, total, hits, sorted(wanted))
+
+    def _with_feedback(self, results: list[tuple[Row, float]], tree: Node) -> list[tuple[Row, float]]:
+        """The results ranked again with the words their best share (:mod:`khabar.search.feedback`): each
+        result's score plus a part of its BM25 score for those words. Both backends compute the same."""
+        best = [
+            (score, term_texts(row["title"] or "") + term_texts(row["text"]))
+            for row, score in results[: feedback.DOCUMENTS]
+        ]
+        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        added = feedback.expansion_terms(best, query_terms(tree), articles, self._holding)
+        if not added:
+            return results
+        expansion = Or(tuple(Phrase((term,)) for term in added))
+        rank, rank_params = self.dialect.ranking(self.db, expansion)
+        keys = [row["rowid"] for row, _ in results]
+        extra = {
+            key: -score
+            for key, score in self.db.execute(
+                f"""SELECT a.rowid, {rank} FROM {self.dialect.search_from}
+                    WHERE {self.dialect.match} AND a.rowid IN ({",".join("?" * len(keys))})""",
+                [*rank_params, self.dialect.render(expansion), *keys],
+            )
+        }
+        rescored = [(row, score + feedback.WEIGHT * extra.get(row["rowid"], 0.0)) for row, score in results]
+        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]["rowid"]))
+
+    def _holding(self, terms: list[str]) -> dict[str, int]:
+        """How many articles hold each term."""
+        return {
+            term: self.db.execute(
+                f"SELECT count(*) FROM {self.dialect.search_from} WHERE {self.dialect.match}",
+                [self.dialect.render(Phrase((term,)))],
+            ).fetchone()[0]
+            for term in terms
+        }
 
     def _browse(self, request: SearchRequest, condition: str, params: list) -> SearchPage:
         total = self.db.execute(f"SELECT count(*) FROM articles a WHERE {condition}", params).fetchone()[0]
