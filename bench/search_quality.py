@@ -12,7 +12,12 @@ no ZWNJ). Systems, all over the same documents:
 - **khabar**: ``khabar search "…"`` (the archive's search, top 1,000) over an archive of the corpus;
 - **khabar, every word**: the same words joined with AND (what a plain query meant before issue 15);
 - **bm25s, whitespace**: ``bm25s`` (k1 1.2, b 0.75) over whitespace tokens of the raw text and of the query;
-- **bm25s, folded**: the same over letters and digits with Arabic ي/ك folded to Persian and ZWNJ as a space.
+- **bm25s, folded**: the same over letters and digits with Arabic ي/ك folded to Persian and ZWNJ as a space;
+- **Lucene PersianAnalyzer (pyserini)**: Lucene 9's ``PersianAnalyzer`` (ZWNJ as a space, Persian ی/ک folded to
+  Arabic ي/ك, stop words, ``PersianStemFilter``) and BM25 (k1 1.2, b 0.75), top 1,000, through pyserini's Anserini
+  (``SimpleIndexer`` with ``-language fa``; ``SimpleSearcher`` with ``set_language("fa")``, the searcher that
+  pyserini's ``LuceneSearcher`` wraps), index cached in ``/tmp/khabar-hamshahri-lucene``. Skipped, with a line on
+  stderr, when pyserini or Java is missing.
 
 Measures (``ir-measures``): MAP (relevant: grade ≥ 1), nDCG@10 (graded), Recall@100, and queries with no result.
 Speed is ``bench/search_latency.py``'s (here khabar makes a snippet for each of 1,000 results).
@@ -21,14 +26,26 @@ Usage (from the repository root; ``pip install -e ".[bench]"``)::
 
     .venv/bin/python bench/search_quality.py                      # builds /tmp/khabar-hamshahri-search.db once
     .venv/bin/python bench/search_quality.py --archive other.db --per-query
+
+The Lucene baseline needs Java 11 or newer on the PATH (or ``JAVA_HOME``; Debian's ``openjdk-17-jre-headless``) and
+pyserini 0.25.0, the last release whose Anserini runs on Java 11–17 (later ones need Java 21; 0.25.0 and 1.6.0 both
+ship Lucene 9.9.1). pyserini declares torch, transformers, spaCy, nmslib … for its dense search, which the Lucene
+path does not use, so it goes in without them and the ``lucene`` extra adds what that path imports::
+
+    .venv/bin/pip install -e ".[bench,lucene]" && .venv/bin/pip install --no-deps pyserini==0.25.0
+
+``pyserini.search`` itself imports the dense searchers (torch), so the searcher is Anserini's ``SimpleSearcher``
+reached through ``pyserini.pyclass`` — the Java object behind ``LuceneSearcher``, with the same calls.
 """
 
 from __future__ import annotations
 
 import argparse
 import gzip
+import importlib.metadata
 import json
 import re
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -37,6 +54,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CORPUS = ROOT.parent / "shared" / "data" / "news" / "hamshahri" / "hamshahri_docs.jsonl.gz"
 COLLECTION = ROOT / "bench" / "data" / "search_eval"
 DEPTH = 1000
+LUCENE = "Lucene PersianAnalyzer (pyserini)"
 
 _ARABIC = str.maketrans({"ی": "ي", "ک": "ك", "\u200c": " "})
 _FOLD = str.maketrans({"ي": "ی", "ى": "ی", "ك": "ک", "\u200c": " "})
@@ -114,6 +132,50 @@ def bm25s_search(docs: list[dict], tokenize: Callable[[str], list[str]]) -> Sear
     return search
 
 
+def lucene_search(docs: list[dict], index_path: Path) -> Search | None:
+    """Lucene's PersianAnalyzer and BM25 through pyserini (None, said on stderr, when pyserini or Java is missing)."""
+    try:
+        from pyserini.pyclass import autoclass  # starts the JVM with pyserini's Anserini jar
+
+        system = autoclass("java.lang.System")
+        system.setOut(system.err)  # Anserini's log (log4j, to System.out) away from the table
+        from pyserini.index.lucene import LuceneIndexer
+    except Exception as error:  # ImportError, or pyjnius finding no JVM / a Java too old for the jar
+        print(
+            f"skipping {LUCENE} (see the docstring): {type(error).__name__}: {error}".splitlines()[0],
+            file=sys.stderr,
+        )
+        return None
+    searcher_class = autoclass("io.anserini.search.SimpleSearcher")
+    searcher = searcher_class(str(index_path)) if index_path.exists() else None
+    if searcher is None or searcher.get_total_num_docs() != len(docs):
+        if searcher is not None:
+            searcher.close()
+        print(f"indexing the corpus into {index_path} …", file=sys.stderr)
+        building = index_path.with_name(index_path.name + ".partial")
+        shutil.rmtree(building, ignore_errors=True)
+        indexer = LuceneIndexer(args=["-index", str(building), "-language", "fa"], threads=1)
+        indexer.add_batch_dict([{"id": doc["doc_id"], "contents": doc["text"]} for doc in docs])
+        indexer.close()
+        shutil.rmtree(index_path, ignore_errors=True)
+        building.rename(index_path)
+        searcher = searcher_class(str(index_path))
+    searcher.set_language("fa")
+    searcher.set_bm25(1.2, 0.75)
+    version = autoclass("org.apache.lucene.util.Version").LATEST.toString()
+    print(
+        f"{LUCENE}: Lucene {version}, {searcher.get_analyzer().getClass().getName()},"
+        f" {searcher.get_similarity().toString()}, pyserini {importlib.metadata.version('pyserini')},"
+        f" Java {system.getProperty('java.version')}",
+        file=sys.stderr,
+    )
+
+    def search(query: str) -> list[str]:
+        return [hit.docid for hit in searcher.search(query, DEPTH)]
+
+    return search
+
+
 def whitespace(text: str) -> list[str]:
     return text.split()
 
@@ -170,6 +232,7 @@ def evaluate(systems: dict[str, Search], per_query: bool) -> list[dict]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--archive", type=Path, default=Path("/tmp/khabar-hamshahri-search.db"))
+    parser.add_argument("--lucene-index", type=Path, default=Path("/tmp/khabar-hamshahri-lucene"))
     parser.add_argument("--per-query", action="store_true", help="print each query's AP")
     parser.add_argument("--only", nargs="+", help="only these systems")
     args = parser.parse_args(argv)
@@ -181,6 +244,9 @@ def main(argv: list[str] | None = None) -> int:
         "bm25s, whitespace": bm25s_search(docs, whitespace),
         "bm25s, folded": bm25s_search(docs, folded),
     }
+    lucene = lucene_search(docs, args.lucene_index)
+    if lucene is not None:
+        systems[LUCENE] = lucene
     if args.only:
         systems = {name: search for name, search in systems.items() if name in args.only}
     rows = evaluate(systems, args.per_query)
