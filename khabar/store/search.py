@@ -64,22 +64,26 @@ class SearchQueries(SQLRole):
             ).fetchone()[0]
             rank, rank_params = self.dialect.ranking(self.db, tree) if total else ("0", [])
 
-            def ranked(limit: int, offset: int) -> list[tuple[Row, float]]:
-                rows = self.db.execute(
-                    f"""SELECT a.*, {rank} AS score {sql_from} WHERE {condition}
+            def ranked(limit: int, offset: int, columns: str = "a.*") -> list[Row]:
+                return self.db.execute(
+                    f"""SELECT {columns}, {rank} AS score {sql_from} WHERE {condition}
                         ORDER BY score, a.rowid LIMIT ? OFFSET ?""",
                     [*rank_params, match, *params, limit, offset],
                 ).fetchall()
-                return [(row, -row["score"]) for row in rows]
 
             end = request.offset + request.limit
             if total >= feedback.MIN_RESULTS and is_question(query) and request.offset < feedback.WINDOW:
-                window = self._with_feedback(ranked(feedback.WINDOW, 0), tree)  # the same for every page
-                page = window[request.offset : end]
+                # The whole window, whatever the page, so that every page follows one order.
+                window = self._with_feedback(
+                    [(row["rowid"], -row["score"]) for row in ranked(feedback.WINDOW, 0, "a.rowid")], tree
+                )
+                chosen = window[request.offset : end]
+                rows = self._articles([key for key, _ in chosen])
+                page = [(rows[key], score) for key, score in chosen]
                 if end > feedback.WINDOW:  # past the window: BM25's order
-                    page += ranked(end - feedback.WINDOW, feedback.WINDOW)
+                    page += [(row, -row["score"]) for row in ranked(end - feedback.WINDOW, feedback.WINDOW)]
             else:
-                page = ranked(request.limit, request.offset)
+                page = [(row, -row["score"]) for row in ranked(request.limit, request.offset)]
         except self.dialect.query_errors as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None
         hits = []
@@ -88,20 +92,22 @@ class SearchQueries(SQLRole):
             hits.append(hit_of(row, snippet(row["text"], wanted), score))
         return SearchPage(request, total, hits, sorted(wanted))
 
-    def _with_feedback(self, results: list[tuple[Row, float]], tree: Node) -> list[tuple[Row, float]]:
-        """The results ranked again with the words their best share (:mod:`khabar.search.feedback`): each
-        result's score plus a part of its BM25 score for those words. Both backends compute the same."""
-        best = [
-            (score, term_texts(row["title"] or "") + term_texts(row["text"]))
-            for row, score in results[: feedback.DOCUMENTS]
-        ]
+    def _with_feedback(self, results: list[tuple[int, float]], tree: Node) -> list[tuple[int, float]]:
+        """Results (article key, score) ranked again with the words the best share (:mod:`khabar.search.feedback`):
+        each one's score plus a part of its BM25 score for those words. Both backends compute the same."""
+        texts = self.db.execute(
+            f"SELECT rowid, title, text FROM articles WHERE rowid IN ({','.join('?' * feedback.DOCUMENTS)})",
+            [key for key, _ in results[: feedback.DOCUMENTS]] + [0] * (feedback.DOCUMENTS - len(results)),
+        ).fetchall()
+        terms = {key: term_texts(title or "") + term_texts(text) for key, title, text in texts}
+        best = [(score, terms[key]) for key, score in results[: feedback.DOCUMENTS]]
         articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         added = feedback.expansion_terms(best, query_terms(tree), articles, self._holding)
         if not added:
             return results
         expansion = Or(tuple(Phrase((term,)) for term in added))
         rank, rank_params = self.dialect.ranking(self.db, expansion)
-        keys = [row["rowid"] for row, _ in results]
+        keys = [key for key, _ in results]
         extra = {
             key: -score
             for key, score in self.db.execute(
@@ -110,16 +116,21 @@ class SearchQueries(SQLRole):
                 [*rank_params, self.dialect.render(expansion), *keys],
             )
         }
-        rescored = [(row, score + feedback.WEIGHT * extra.get(row["rowid"], 0.0)) for row, score in results]
-        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]["rowid"]))
+        rescored = [(key, score + feedback.WEIGHT * extra.get(key, 0.0)) for key, score in results]
+        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
+
+    def _articles(self, keys: list[int]) -> dict[int, Row]:
+        if not keys:
+            return {}
+        rows = self.db.execute(
+            f"SELECT a.* FROM articles a WHERE a.rowid IN ({','.join('?' * len(keys))})", keys
+        )
+        return {row["rowid"]: row for row in rows}
 
     def _holding(self, terms: list[str]) -> dict[str, int]:
-        """How many articles hold each term."""
+        """How many articles hold each term (:attr:`~khabar.store.rows.Dialect.holding`)."""
         return {
-            term: self.db.execute(
-                f"SELECT count(*) FROM {self.dialect.search_from} WHERE {self.dialect.match}",
-                [self.dialect.render(Phrase((term,)))],
-            ).fetchone()[0]
+            term: self.db.execute(self.dialect.holding, [self.dialect.render(Phrase((term,)))]).fetchone()[0]
             for term in terms
         }
 
