@@ -121,6 +121,38 @@ def test_bad_dates_and_limits_are_400(client: TestClient) -> None:
     assert client.get("/api/search", params={"limit": 0}).status_code == 400
 
 
+def test_search_with_facets_counts_all_it_matches(client: TestClient) -> None:
+    plain = client.get("/api/search", params={"q": "همکاری OR شورای", "limit": 1}).json()
+    assert "facets" not in plain  # only when asked for: otherwise what `khabar search --json` prints
+    page = client.get("/api/search", params={"q": "همکاری OR شورای", "limit": 1, "facets": "true"}).json()
+    assert {key: page[key] for key in plain} == plain
+    facets = page["facets"]
+    assert facets["total"] == page["total"] == 3
+    assert facets["sources"] == [
+        {"source": "ILNA", "articles": 1},
+        {"source": "IRNA", "articles": 1},
+        {"source": "ISNA", "articles": 1},
+    ]
+    assert [(month["month"], month["articles"]) for month in facets["jalali_months"]] == [
+        ("1404-07", 2),
+        ("1404-06", 1),
+    ]
+    assert facets["jalali_months"][0] | {"articles": 0} == {
+        "month": "1404-07",
+        "first_day": "2025-09-23",
+        "last_day": "2025-10-22",
+        "articles": 0,
+    }
+    assert [month["month"] for month in facets["gregorian_months"]] == ["2025-10", "2025-09"]
+    assert facets["undated"] == facets["no_source"] == facets["more_sources"] == 0
+    assert {"id", "label", "name", "articles", "mentions"} <= set(facets["entities"][0])
+    narrowed = client.get(
+        "/api/search", params={"q": "همکاری OR شورای", "from": "1404-07-01", "facets": "1"}
+    ).json()
+    assert narrowed["facets"]["total"] == narrowed["total"] == 2
+    assert client.get("/api/search", params={"facets": "maybe"}).status_code == 400
+
+
 # -- articles ---------------------------------------------------------------------------------------------------
 def test_article_by_id(client: TestClient) -> None:
     hit = seed_hit(client)
