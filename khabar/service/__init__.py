@@ -93,8 +93,10 @@ from khabar.store.base import EntitySummary as EntitySummary
 from khabar.store.base import Facets as Facets
 from khabar.store.base import Feed as Feed
 from khabar.store.base import Hit as Hit
+from khabar.store.base import MonthCount as MonthCount
 from khabar.store.base import SearchPage as SearchPage
 from khabar.store.base import SearchRequest as SearchRequest
+from khabar.store.base import SourceCount as SourceCount
 from khabar.store.base import Stats as Stats
 from khabar.store.base import StoredQuote as StoredQuote
 from khabar.store.base import StoredRejection as StoredRejection
