@@ -8,6 +8,7 @@ article reaches the page unescaped.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path as FilePath
@@ -95,10 +96,10 @@ def search_page(
         return templates.TemplateResponse(
             request, "search.html", {**context, "error": str(error)}, status_code=error.http_status
         )
-    try:
-        facets: dict[str, Any] | None = _facets(service.facets(store, filters), page.request, params)
-    except QueryTimeout:  # the results stand without their counts
-        facets = None
+    facets: dict[str, Any] | None = None  # nothing to count when nothing matched
+    with suppress(QueryTimeout):  # past their budget the results stand without their counts
+        if page.total:
+            facets = _facets(service.facets(store, filters), page.request, params)
     link_query = urlencode({"q": q}) if q.strip() else ""
     context.update(
         page=page,
