@@ -5,12 +5,16 @@ is run once untimed (warming caches and the connection pool), then ``--rounds`` 
 ``khabar.service.search`` — exactly what ``khabar search`` and ``GET /api/search`` call, snippets and highlights
 included. Latencies are per call, in milliseconds, one query at a time (no concurrency). With several ``--db`` the
 top results of every query are compared too, so the same archive in two backends can be checked to answer alike.
+With ``--facets`` each query's facets (``khabar.service.facets``: counts by source, month and entity, what
+``khabar search --facets`` and the web page's sidebar add) are timed too, apart, after its search; their totals
+must equal the search's.
 
 Usage (from the repository root)::
 
     .venv/bin/python bench/scaling.py --workers 1 --repeat 1 --keep /tmp/hamshahri.db     # build an archive
     .venv/bin/python bench/search_latency.py --db /tmp/hamshahri.db
     .venv/bin/python bench/search_latency.py --db /tmp/hamshahri.db --db postgresql://khabar@127.0.0.1/khabar
+    .venv/bin/python bench/search_latency.py --db /tmp/hamshahri.db --facets
 """
 
 from __future__ import annotations
@@ -40,6 +44,7 @@ class Query:
 class Timings:
     db: str
     milliseconds: list[float] = field(default_factory=list)
+    facet_milliseconds: list[float] = field(default_factory=list)  # with --facets
     top: dict[int, list[str]] = field(default_factory=dict)  # query number → ids of the first page
     totals: dict[int, int] = field(default_factory=dict)
 
@@ -66,7 +71,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[int(rank) - 1]
 
 
-def measure(db: str, queries: list[Query], rounds: int, limit: int) -> Timings:
+def measure(db: str, queries: list[Query], rounds: int, limit: int, facets: bool = False) -> Timings:
     sys.path.insert(0, str(ROOT))
     from khabar import service
     from khabar.store import open_archive
@@ -74,21 +79,31 @@ def measure(db: str, queries: list[Query], rounds: int, limit: int) -> Timings:
     archive = open_archive(db)
     timings = Timings(db)
 
-    def run(number: int, query: Query) -> None:
+    def run(number: int, query: Query) -> float:
+        """Search (timings.top, .totals) and, with ``facets``, count its facets: how long the counting took."""
         window = service.Window(query.since, query.until, limit)
-        page = service.search(
-            archive, service.SearchFilters(query.text, query.source, collapse=query.collapse, window=window)
-        )
+        filters = service.SearchFilters(query.text, query.source, collapse=query.collapse, window=window)
+        page = service.search(archive, filters)
         timings.top[number] = [hit.id for hit in page.hits]
         timings.totals[number] = page.total
+        if not facets:
+            return 0.0
+        started = time.perf_counter()
+        counted = service.facets(archive, filters)
+        took = (time.perf_counter() - started) * 1000
+        if counted.total != page.total:
+            raise SystemExit(f"facets of {query} count {counted.total}, the search {page.total}")
+        return took
 
     for number, query in enumerate(queries):  # warm-up: caches, prepared plans, pooled connections
         run(number, query)
     for _ in range(rounds):
         for number, query in enumerate(queries):
             started = time.perf_counter()
-            run(number, query)
-            timings.milliseconds.append((time.perf_counter() - started) * 1000)
+            counting = run(number, query)
+            timings.milliseconds.append((time.perf_counter() - started) * 1000 - counting)
+            if facets:
+                timings.facet_milliseconds.append(counting)
     archive.close()
     return timings
 
@@ -99,19 +114,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--queries", type=Path, default=QUERIES, help="the query list (default: %(default)s)")
     parser.add_argument("--rounds", type=int, default=5, help="timed runs of every query")
     parser.add_argument("--limit", type=int, default=10, help="results per query (one page)")
+    parser.add_argument("--facets", action="store_true", help="time each query's facets too")
     parser.add_argument("--json", type=Path, help="write every latency here")
     args = parser.parse_args(argv)
     queries = read_queries(args.queries)
-    results = [measure(db, queries, args.rounds, args.limit) for db in args.db]
+    results = [measure(db, queries, args.rounds, args.limit, args.facets) for db in args.db]
     print(f"{len(queries)} queries × {args.rounds} rounds, {args.limit} results each, one at a time\n")
-    print("| archive | calls | p50 ms | p90 ms | p99 ms | max ms | mean ms |")
-    print("|---|---|---|---|---|---|---|")
+    print("| archive | what | calls | p50 ms | p90 ms | p99 ms | max ms | mean ms |")
+    print("|---|---|---|---|---|---|---|---|")
     for timing in results:
-        ms = timing.milliseconds
-        print(
-            f"| {_shown(timing.db)} | {len(ms)} | {percentile(ms, 50):.1f} | {percentile(ms, 90):.1f} "
-            f"| {percentile(ms, 99):.1f} | {max(ms):.1f} | {statistics.fmean(ms):.1f} |"
-        )
+        for what, ms in (("search", timing.milliseconds), ("facets", timing.facet_milliseconds)):
+            if ms:
+                print(
+                    f"| {_shown(timing.db)} | {what} | {len(ms)} | {percentile(ms, 50):.1f} "
+                    f"| {percentile(ms, 90):.1f} | {percentile(ms, 99):.1f} | {max(ms):.1f} "
+                    f"| {statistics.fmean(ms):.1f} |"
+                )
     for other in results[1:]:
         same_top = sum(other.top[n] == results[0].top[n] for n in range(len(queries)))
         same_total = sum(other.totals[n] == results[0].totals[n] for n in range(len(queries)))
@@ -121,7 +139,12 @@ def main(argv: list[str] | None = None) -> int:
         )
     if args.json:
         args.json.write_text(
-            json.dumps([{"db": _shown(t.db), "milliseconds": t.milliseconds} for t in results]),
+            json.dumps(
+                [
+                    {"db": _shown(t.db), "milliseconds": t.milliseconds, "facets": t.facet_milliseconds}
+                    for t in results
+                ]
+            ),
             encoding="utf-8",
         )
     return 0

@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 
 from khabar import service
 from khabar.api.app import create_app
+from khabar.errors import QueryTimeout
 from khabar.linking import add_linked
 from khabar.records import RawRecord
 from khabar.store import open_archive
@@ -119,6 +120,38 @@ def test_bad_dates_and_limits_are_400(client: TestClient) -> None:
     assert client.get("/api/search", params={"from": "yesterday"}).status_code == 400
     assert client.get("/api/search", params={"from": "1404-08-01", "to": "1404-07-01"}).status_code == 400
     assert client.get("/api/search", params={"limit": 0}).status_code == 400
+
+
+def test_search_with_facets_counts_all_it_matches(client: TestClient) -> None:
+    plain = client.get("/api/search", params={"q": "همکاری OR شورای", "limit": 1}).json()
+    assert "facets" not in plain  # only when asked for: otherwise what `khabar search --json` prints
+    page = client.get("/api/search", params={"q": "همکاری OR شورای", "limit": 1, "facets": "true"}).json()
+    assert {key: page[key] for key in plain} == plain
+    facets = page["facets"]
+    assert facets["total"] == page["total"] == 3
+    assert facets["sources"] == [
+        {"source": "ILNA", "articles": 1},
+        {"source": "IRNA", "articles": 1},
+        {"source": "ISNA", "articles": 1},
+    ]
+    assert [(month["month"], month["articles"]) for month in facets["jalali_months"]] == [
+        ("1404-07", 2),
+        ("1404-06", 1),
+    ]
+    assert facets["jalali_months"][0] | {"articles": 0} == {
+        "month": "1404-07",
+        "first_day": "2025-09-23",
+        "last_day": "2025-10-22",
+        "articles": 0,
+    }
+    assert [month["month"] for month in facets["gregorian_months"]] == ["2025-10", "2025-09"]
+    assert facets["undated"] == facets["no_source"] == facets["more_sources"] == 0
+    assert {"id", "label", "name", "articles", "mentions"} <= set(facets["entities"][0])
+    narrowed = client.get(
+        "/api/search", params={"q": "همکاری OR شورای", "from": "1404-07-01", "facets": "1"}
+    ).json()
+    assert narrowed["facets"]["total"] == narrowed["total"] == 2
+    assert client.get("/api/search", params={"facets": "maybe"}).status_code == 400
 
 
 # -- articles ---------------------------------------------------------------------------------------------------
@@ -311,6 +344,36 @@ def test_search_page_explains_a_malformed_query(client: TestClient) -> None:
     assert "never closed" in response.text
     assert 'value="&#34;abc"' in response.text  # the form keeps what was typed, escaped
     assert "Traceback" not in response.text
+
+
+def test_search_page_shows_the_facets_as_links_that_narrow_it(client: TestClient) -> None:
+    html = client.get("/", params={"q": "همکاری OR شورای"}).text
+    aside = html.split('<aside class="facets"', 1)[1]
+    q = "q=%D9%87%D9%85%DA%A9%D8%A7%D8%B1%DB%8C+OR+%D8%B4%D9%88%D8%B1%D8%A7%DB%8C"
+    assert f'<a href="/?{q}&amp;source=IRNA">IRNA</a>' in aside
+    # Jalali months by name in Persian digits, narrowing by Jalali days; Gregorian months by Gregorian days.
+    assert f'<a href="/?{q}&amp;from=1404-07-01&amp;to=1404-07-30">مهر ۱۴۰۴</a>' in aside
+    assert '<span class="count">۲</span>' in aside.split("مهر ۱۴۰۴", 1)[1][:40]
+    assert f'href="/?{q}&amp;from=2025-10-01&amp;to=2025-10-31" class="gregorian-month">2025-10</a>' in aside
+    entity = re.search(r'href="/\?[^"]*entity=([0-9a-f]{12})"', aside)
+    assert entity is not None and 'class="chip ent ent-' in aside
+    assert re.search(r'href="/api/search\?q=[^"]*&amp;facets=1"', html)  # the JSON twin carries them too
+
+    narrowed = client.get("/", params={"q": "همکاری OR شورای", "entity": entity.group(1)}).text
+    assert 'aria-current="true"' in narrowed.split('id="facet-entities"', 1)[1]
+    by_source = client.get("/", params={"q": "همکاری OR شورای", "source": "irna"}).text
+    assert by_source.count('class="result"') == 1
+    assert '<strong aria-current="true">IRNA</strong>' in by_source
+
+
+def test_search_page_stands_without_facets_past_their_budget(client: TestClient, monkeypatch) -> None:
+    def too_slow(*args, **kwargs):
+        raise QueryTimeout("the search took longer than 5 s and was stopped")
+
+    monkeypatch.setattr(service, "facets", too_slow)
+    response = client.get("/", params={"q": "همکاری"})
+    assert response.status_code == 200 and response.text.count('class="result"') == 2
+    assert "شمارش نتیجه‌ها در زمان مقرر تمام نشد" in response.text
 
 
 def test_search_page_paginates(client: TestClient) -> None:

@@ -5,6 +5,7 @@ Run alone with ``pytest -m browser``; skipped when Chromium or the ``playwright`
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -42,8 +43,21 @@ def server(tmp_path_factory: pytest.TempPathFactory, khabar_server) -> Iterator[
         **os.environ,
         "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
     }
+    other = folder / "other.jsonl"  # another agency on the seed's subject, a Jalali month earlier
+    other.write_text(
+        json.dumps(
+            {"text": "نشست سازمان اکو در تهران برگزار شد.", "source": "ISNA", "date": "1404-06-10"},
+            ensure_ascii=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
     subprocess.run(
-        _khabar("ingest", str(SEED), "--db", db, "--quiet"), cwd=ROOT, env=env, check=True, timeout=120
+        _khabar("ingest", str(SEED), str(other), "--db", db, "--quiet"),
+        cwd=ROOT,
+        env=env,
+        check=True,
+        timeout=120,
     )
     with khabar_server(["--db", db], env=env, log=folder / "server.log", timeout=START_TIMEOUT) as base:
         yield base
@@ -113,6 +127,38 @@ def test_search_read_and_follow_the_json_link(server: str, browser, tmp_path: Pa
     assert record["source"] == "ILNA"
     assert page.url.startswith(f"{server}/api/articles/")
     page.screenshot(path=tmp_path / "json.png")
+
+
+def test_a_facet_link_narrows_the_results(server: str, browser, tmp_path: Path) -> None:
+    page = browser.new_page(viewport={"width": 1300, "height": 900}, locale="fa-IR")
+    expect = sync_api.expect
+
+    page.goto(f"{server}/?q=اکو")
+    results = page.locator("ol.results li.result")
+    expect(results).to_have_count(2)
+    months = page.locator("#facet-months > ul li")
+    expect(months).to_have_count(2)  # newest first, named as a Persian reader names them
+    expect(months.first).to_contain_text("مهر ۱۴۰۴")
+    expect(months.nth(1)).to_contain_text("شهریور ۱۴۰۴")
+    aside = page.locator("aside.facets").bounding_box()
+    found = page.locator(".found").bounding_box()
+    assert aside and found and aside["x"] + aside["width"] <= found["x"]  # beside the results, at their left
+    page.screenshot(path=tmp_path / "facets.png", full_page=True)
+
+    page.locator("#facet-months").get_by_role("link", name="شهریور ۱۴۰۴").click()
+    page.wait_for_url("**/?q=*from=*")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("ISNA")
+    expect(page.locator("input[name=from]")).to_have_value("1404-06-01")  # the month's Jalali days
+    expect(page.locator("input[name=to]")).to_have_value("1404-06-31")
+    expect(page.locator("#facet-months strong[aria-current=true]")).to_have_text("شهریور ۱۴۰۴")
+
+    page.goto(f"{server}/?q=اکو")
+    page.locator("#facet-sources").get_by_role("link", name="ILNA").click()
+    page.wait_for_url("**/?q=*source=ILNA*")
+    expect(results).to_have_count(1)
+    expect(results.first).to_contain_text("ILNA")
+    expect(page.locator(".summary")).to_contain_text("۱ خبر یافت شد")
 
 
 def test_malformed_query_shows_the_message_in_the_page(server: str, browser, tmp_path: Path) -> None:

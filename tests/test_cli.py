@@ -118,6 +118,33 @@ def test_search_stats_and_rejections(tmp_path, seed_path, db) -> None:
     assert "record 2" in rejected.stdout and "junk.csv" in rejected.stdout
 
 
+def test_search_with_facets(tmp_path, seed_path, db) -> None:
+    batch = tmp_path / "more.jsonl"
+    batch.write_text(
+        json.dumps(
+            {"text": "نمونه: همکاری دو دانشگاه", "source": "ISNA", "date": "1404-06-20"}, ensure_ascii=False
+        )
+        + "\n"
+        + json.dumps({"text": "نمونه: همکاری بدون تاریخ"}, ensure_ascii=False)
+        + "\n",
+        encoding="utf-8",
+    )
+    assert khabar("ingest", str(seed_path), str(batch), "--db", db).returncode == 0
+
+    text = khabar("search", "همکاری", "--db", db, "--limit", "1", "--facets")
+    assert text.returncode == 0, text.stderr
+    assert "3 articles match" in text.stdout
+    assert "sources: ILNA 1 · ISNA 1 (+1 without a source)" in text.stdout
+    assert "Jalali months: 1404-07 1 · 1404-06 1 (+1 undated)" in text.stdout
+    assert "Gregorian months: 2025-10 1 · 2025-09 1 (+1 undated)" in text.stdout
+    assert "entities: " in text.stdout and "PER:" in text.stdout
+
+    page = json.loads(khabar("search", "همکاری", "--db", db, "--facets", "--json").stdout)
+    assert page["facets"]["total"] == page["total"] == 3
+    assert page["facets"]["sources"] == [{"source": "ILNA", "articles": 1}, {"source": "ISNA", "articles": 1}]
+    assert "facets" not in json.loads(khabar("search", "همکاری", "--db", db, "--json").stdout)
+
+
 @pytest.mark.parametrize("query", ['"unclosed', "NOT x", "(a", "a OR"])
 def test_malformed_query_is_a_message_not_a_traceback(seed_path, db, query) -> None:
     khabar("ingest", str(seed_path), "--db", db)

@@ -46,7 +46,9 @@ from khabar.service import (
     MAX_LIMIT,
     MAX_OFFSET,
     EntitySummary,
-    SearchPage,
+    Facets,
+    Hit,
+    SearchRequest,
     Stats,
     StoredQuote,
     StoredRejection,
@@ -182,9 +184,37 @@ writes = APIRouter(
 )
 
 
-@api.get("/search", response_model=SearchPage)
-def search(store: ArchiveDep, filters: SearchQuery) -> dict[str, Any]:
-    return service.search(store, filters).to_dict()
+class SearchAnswer(BaseModel):
+    """What ``GET /api/search`` answers: a page of results (``SearchPage``) and, when asked for, the facets of all
+    it matches (only then: the answer is otherwise what ``khabar search --json`` prints)."""
+
+    request: SearchRequest
+    total: int
+    hits: list[Hit]
+    terms: list[str]
+    facets: Facets | None = None
+
+
+def facets_query(
+    facets: Annotated[
+        bool,
+        Query(
+            description="Also count all the search matches by source, by month (Jalali and Gregorian) and by the "
+            "entities named in the most of them: `facets` in the answer."
+        ),
+    ] = False,
+) -> bool:
+    """Whether a search's answer carries its facets (a dependency of its own: listed after the search's filters)."""
+    return facets
+
+
+@api.get("/search", response_model=SearchAnswer, response_model_exclude_unset=True)
+def search(
+    store: ArchiveDep, filters: SearchQuery, facets: Annotated[bool, Depends(facets_query)]
+) -> dict[str, Any]:
+    """Search (no `q`: the newest articles first); the same object `khabar search --json` prints."""
+    page = service.search(store, filters).to_dict()
+    return {**page, "facets": service.facets(store, filters).to_dict()} if facets else page
 
 
 @api.get("/articles/{article_id}", response_model=Analysis)

@@ -271,14 +271,22 @@ def search(
             "--collapse", help="One result per report: republications of it are counted, not listed."
         ),
     ] = False,
+    facets: Annotated[
+        bool,
+        typer.Option(
+            "--facets",
+            help="Also count all the search matches by source, by month (Jalali and Gregorian) and by entity.",
+        ),
+    ] = False,
 ) -> None:
     """Search the archive, best matches first (BM25), with highlighted snippets. An empty query lists the newest."""
     window = service.Window(since, until, limit, offset)
     filters = service.SearchFilters(query, source, entity, collapse, window)
     with opened(db) as archive:
         page = service.search(archive, filters)
+        counted = service.facets(archive, filters) if facets else None
     if as_json:
-        _print_json(page.to_dict())
+        _print_json({**page.to_dict(), "facets": counted.to_dict()} if counted else page.to_dict())
         return
     out.print(f"[bold]{page.total:,}[/] articles match [bold]{escape(query or '(everything)')}[/]")
     for rank, hit in enumerate(page.hits, start=page.request.offset + 1):
@@ -288,6 +296,37 @@ def search(
             + (f" [cyan](+{hit.collapsed} more copies)[/]" if hit.collapsed else "")
         )
         out.print(_marked(hit.snippet.text, hit.snippet.highlights))
+    if counted:
+        _print_facets(counted)
+
+
+def _print_facets(facets: service.Facets) -> None:
+    """One line a facet: its values, the most matches first (months: the newest), and what was left out."""
+    rows = [
+        (
+            "sources",
+            [(count.source, count.articles) for count in facets.sources],
+            [(facets.more_sources, "more sources"), (facets.no_source, "without a source")],
+        ),
+        (
+            "Jalali months",
+            [(count.month, count.articles) for count in facets.jalali_months],
+            [(facets.more_jalali_months, "earlier months"), (facets.undated, "undated")],
+        ),
+        (
+            "Gregorian months",
+            [(count.month, count.articles) for count in facets.gregorian_months],
+            [(facets.more_gregorian_months, "earlier months"), (facets.undated, "undated")],
+        ),
+        ("entities", [(f"{entity.label}:{entity.name}", entity.articles) for entity in facets.entities], []),
+    ]
+    out.print()
+    for name, values, left_out in rows:
+        line = Text(f"{name}: ", style="bold")
+        line.append(plain(" · ".join(f"{value} {count:,}" for value, count in values) or "–"))
+        if notes := [f"{count:,} {what}" for count, what in left_out if count]:
+            line.append(f" (+{'; '.join(notes)})", style="dim")
+        out.print(line)
 
 
 def _marked(text: str, highlights: list[list[int]]) -> Text:

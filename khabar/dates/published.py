@@ -107,6 +107,12 @@ def jalali_persian(day: date) -> str:
     return f"{j.day} {j.j_months_fa[j.month - 1]} {j.year}".translate(_PERSIAN_DIGITS)
 
 
+def jalali_month_persian(day: date) -> str:
+    """``مهر ۱۴۰۴``: the Jalali month of a day, as Persian readers name it."""
+    j = jdatetime.date.fromgregorian(date=day, locale="fa_IR")
+    return f"{j.j_months_fa[j.month - 1]} {j.year}".translate(_PERSIAN_DIGITS)
+
+
 def _day(year: int, month: int, day: int) -> date:
     if is_jalali_year(year):
         return jdatetime.date(year, month, day).togregorian()

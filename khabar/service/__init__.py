@@ -20,6 +20,7 @@ from khabar.analyzers import IN_PROCESS as IN_PROCESS
 from khabar.analyzers import Analyzer as Analyzer
 from khabar.analyzers import pipeline as pipeline
 from khabar.analyzers import store_only_pipeline as store_only_pipeline
+from khabar.dates import jalali_month_persian as jalali_month_persian
 from khabar.dates import jalali_persian as jalali_persian
 from khabar.dates import parse_published as parse_published
 from khabar.dates import parse_user_date as parse_user_date
@@ -72,6 +73,7 @@ from khabar.service.queries import (
     date_mentions,
     entities,
     entity,
+    facets,
     finding_tables,
     findings,
     places,
@@ -88,10 +90,13 @@ from khabar.store.base import Archive as Archive
 from khabar.store.base import ArticleLinks as ArticleLinks
 from khabar.store.base import EntityDetail as EntityDetail
 from khabar.store.base import EntitySummary as EntitySummary
+from khabar.store.base import Facets as Facets
 from khabar.store.base import Feed as Feed
 from khabar.store.base import Hit as Hit
+from khabar.store.base import MonthCount as MonthCount
 from khabar.store.base import SearchPage as SearchPage
 from khabar.store.base import SearchRequest as SearchRequest
+from khabar.store.base import SourceCount as SourceCount
 from khabar.store.base import Stats as Stats
 from khabar.store.base import StoredQuote as StoredQuote
 from khabar.store.base import StoredRejection as StoredRejection
@@ -134,6 +139,7 @@ __all__ = [
     "decode_text",
     "entities",
     "entity",
+    "facets",
     "fetch",
     "finding_tables",
     "findings",

@@ -20,6 +20,7 @@ from khabar.store.base import (
     DateRequest,
     EntityDetail,
     EntitySummary,
+    Facets,
     Finding,
     FindingRequest,
     QuoteRequest,
@@ -139,8 +140,19 @@ class SearchFilters:
 
 def search(archive: Archive, filters: SearchFilters) -> SearchPage:
     """Search (or, with no query, browse newest first), :data:`SEARCH_LIMIT` results unless the window says."""
+    return archive.search(_search_request(filters))
+
+
+def facets(archive: Archive, filters: SearchFilters) -> Facets:
+    """What the same search matches, counted by source, by month (Jalali and Gregorian) and by the entities named
+    in the most of those articles (:class:`~khabar.store.base.Facets`); the window's page plays no part."""
+    return archive.facets(_search_request(filters))
+
+
+def _search_request(filters: SearchFilters) -> SearchRequest:
+    """The store's request for a search, its filters and window checked (the same for its facets)."""
     window = filters.window.checked(SEARCH_LIMIT)
-    request = SearchRequest(
+    return SearchRequest(
         query=_given(filters.query),
         since=window.since,
         until=window.until,
@@ -150,7 +162,6 @@ def search(archive: Archive, filters: SearchFilters) -> SearchPage:
         offset=window.offset,
         collapse=filters.collapse,
     )
-    return archive.search(request)
 
 
 def query_matches(text: str, query: str) -> list[list[int]]:

@@ -25,15 +25,18 @@ from khabar.store.results import (
     DateRequest,
     EntityDetail,
     EntitySummary,
+    Facets,
     Feed,
     FeedItem,
     Finding,
     FindingRequest,
     Hit,
     LinkedArticle,
+    MonthCount,
     QuoteRequest,
     SearchPage,
     SearchRequest,
+    SourceCount,
     Stats,
     StoredQuote,
     StoredRejection,
@@ -51,6 +54,7 @@ __all__ = [
     "DateRequest",
     "EntityDetail",
     "EntitySummary",
+    "Facets",
     "Feed",
     "FeedItem",
     "FeedStore",
@@ -62,10 +66,12 @@ __all__ = [
     "LinkIndex",
     "LinkLookup",
     "LinkedArticle",
+    "MonthCount",
     "NewLinks",
     "QuoteRequest",
     "SearchPage",
     "SearchRequest",
+    "SourceCount",
     "Stats",
     "StoredQuote",
     "StoredRejection",
@@ -96,6 +102,10 @@ class ArticleStore(Protocol):
         """The stored analysis record; raises :class:`~khabar.errors.NotFound`."""
 
     def search(self, request: SearchRequest) -> SearchPage: ...
+
+    def facets(self, request: SearchRequest) -> Facets:
+        """What the search of ``request`` matches, counted by source, by month (Jalali and Gregorian) and by the
+        entities named in the most of those articles; each list bounded, within the search's time budget."""
 
     def stats(self) -> Stats: ...
 

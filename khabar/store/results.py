@@ -64,6 +64,48 @@ class SearchPage:
 
 
 @dataclass(slots=True)
+class SourceCount:
+    source: str
+    articles: int  # matching articles from this source (with ``collapse``: reports)
+
+
+@dataclass(slots=True)
+class MonthCount:
+    month: str  # YYYY-MM in its calendar: Jalali 1404-07, Gregorian 2025-10
+    first_day: (
+        str  # the month's first and last Gregorian day (ISO) within the search's date range: the from/to
+    )
+    last_day: str  # that narrow the search to this month
+    articles: int  # matching articles published that month (with ``collapse``: reports)
+
+
+@dataclass(slots=True)
+class Facets:
+    """What a search matches, counted by source, by month of publication (Jalali and Gregorian) and by the named
+    entities (people, organisations, places, events, products) of the most matching articles.
+
+    Each count is the total the search narrowed to that value finds (``source=``, ``from``/``to`` a month's first
+    and last day, ``entity=`` its id). Without ``collapse`` an article has one source and one day, so the counts of
+    every source, listed or not, and ``no_source`` sum to ``total``, as do the months' and ``undated``. Each list is
+    bounded (:mod:`khabar.store.facets`); ``more_*`` counts the values with matches left out. Facets are part of a
+    search's answer, which says what was asked (``SearchPage.request``)."""
+
+    total: int  # what the search's own total is (with ``collapse``: reports, not articles)
+    sources: list[SourceCount]  # the most articles first (then by name)
+    more_sources: int
+    no_source: int  # matching articles without a source
+    jalali_months: list[MonthCount]  # the newest first
+    more_jalali_months: int
+    gregorian_months: list[MonthCount]  # the newest first
+    more_gregorian_months: int
+    undated: int  # matching articles without a publication day
+    entities: list[EntitySummary]  # ``articles``: the matching articles naming it; ``mentions`` in them
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+@dataclass(slots=True)
 class StoredRejection:
     origin: str
     record_no: int | None

@@ -33,7 +33,9 @@ class SearchQueries(SQLRole):
         with self._snapshot(), self._time_limit(deadline):
             return self._search(request, deadline)
 
-    def _search(self, request: SearchRequest, deadline: Deadline) -> SearchPage:
+    def _filters(self, request: SearchRequest) -> tuple[list[str], list[Any]]:
+        """The conditions on ``articles a`` of a request's filters (days, source, entity), with their parameters:
+        what the search and its facets (:mod:`khabar.store.facets`) both narrow to."""
         days, params = published_between(request.since, request.until)
         where: list[str] = ["1 = 1", *days]
         if request.source:
@@ -48,6 +50,10 @@ class SearchQueries(SQLRole):
                 else "1 = 0"
             )
             params.extend(ids)
+        return where, params
+
+    def _search(self, request: SearchRequest, deadline: Deadline) -> SearchPage:
+        where, params = self._filters(request)
         if request.collapse:
             return self._collapsed(request, where, params, deadline)
         query = (request.query or "").strip()

@@ -1,8 +1,9 @@
 """The archive over SQL, shared by SQLite and PostgreSQL: its roles combined, and its transactions.
 
 Each role is a module of its own, written once against the connection shape and dialect of
-:mod:`khabar.store.rows`: articles (:mod:`~khabar.store.articles`), search (:mod:`~khabar.store.search`),
-findings (:mod:`~khabar.store.findings`, and the tables steps declare: :mod:`~khabar.store.tables`), links (:mod:`~khabar.store.links`) and feeds
+:mod:`khabar.store.rows`: articles (:mod:`~khabar.store.articles`), search and its facets
+(:mod:`~khabar.store.search`, :mod:`~khabar.store.facets`), findings (:mod:`~khabar.store.findings`, and the tables
+steps declare: :mod:`~khabar.store.tables`), links (:mod:`~khabar.store.links`) and feeds
 (:mod:`~khabar.store.feeds`). A backend (:mod:`~khabar.store.sqlite`, :mod:`~khabar.store.postgres`) opens the
 connection, migrates the schema and writes its own search index; everything else is here.
 """
@@ -15,13 +16,13 @@ from contextlib import contextmanager
 from typing import Self
 
 from khabar.store.articles import ArticleStore
+from khabar.store.facets import FacetQueries
 from khabar.store.feeds import FeedStore
 from khabar.store.links import LinkStore
-from khabar.store.search import SearchQueries
 from khabar.store.tables import TableQueries
 
 
-class SQLArchive(ArticleStore, SearchQueries, TableQueries, LinkStore, FeedStore):
+class SQLArchive(ArticleStore, FacetQueries, TableQueries, LinkStore, FeedStore):
     """The archive over any :class:`~khabar.store.rows.Connection`; subclasses open it, migrate it and write the
     search index (:meth:`_index`, :meth:`_reindex`) and bound a search's time (:meth:`_time_limit`)."""
 

@@ -8,6 +8,7 @@ article reaches the page unescaped.
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path as FilePath
@@ -21,7 +22,19 @@ from markupsafe import Markup, escape
 
 from khabar import service
 from khabar.errors import InputError, QueryTimeout
-from khabar.service import MAX_ID, Archive, ArticleLinks, Hit, jalali_persian, lead, parse_published
+from khabar.service import (
+    MAX_ID,
+    Archive,
+    ArticleLinks,
+    Facets,
+    Hit,
+    MonthCount,
+    SearchRequest,
+    jalali_month_persian,
+    jalali_persian,
+    lead,
+    parse_published,
+)
 from khabar.web.worldmap import world_map
 
 PAGE_SIZE = 20  # search results on a page
@@ -71,7 +84,7 @@ def search_page(
     context: dict[str, Any] = {
         "form": form,
         "json_url": _page_url(
-            {**api_params, **({"collapse": "1"} if collapse else {})}, offset, "/api/search"
+            {**api_params, **({"collapse": "1"} if collapse else {}), "facets": "1"}, offset, "/api/search"
         ),
     }
     filters = service.SearchFilters(
@@ -83,14 +96,66 @@ def search_page(
         return templates.TemplateResponse(
             request, "search.html", {**context, "error": str(error)}, status_code=error.http_status
         )
+    facets: dict[str, Any] | None = None  # nothing to count when nothing matched
+    with suppress(QueryTimeout):  # past their budget the results stand without their counts
+        if page.total:
+            facets = _facets(service.facets(store, filters), page.request, params)
     link_query = urlencode({"q": q}) if q.strip() else ""
     context.update(
         page=page,
         results=[_result(hit, link_query) for hit in page.hits],
+        facets=facets,
         previous_url=_page_url(params, max(0, offset - PAGE_SIZE)) if offset > 0 else None,
         next_url=_page_url(params, offset + PAGE_SIZE) if offset + PAGE_SIZE < page.total else None,
     )
     return templates.TemplateResponse(request, "search.html", context)
+
+
+def _facets(facets: Facets, asked: SearchRequest, params: dict[str, str]) -> dict[str, Any]:
+    """The sidebar: each value of each facet with its count and the link that adds it to the search (from the
+    first page), or marked as the filter in force. Jalali months are named as readers name them (مهر ۱۴۰۴) and
+    narrow the search by Jalali days; Gregorian months by Gregorian days."""
+
+    def link(**narrowed: str) -> str:
+        return _page_url({**params, **narrowed}, 0)
+
+    def month(count: MonthCount, jalali: bool) -> dict[str, Any]:
+        first, last = date.fromisoformat(count.first_day), date.fromisoformat(count.last_day)
+        since, until = count.first_day, count.last_day
+        if jalali and (first_jalali := parse_published(since)) and (last_jalali := parse_published(until)):
+            since, until = first_jalali.jalali, last_jalali.jalali  # the days as a Jalali reader writes them
+        return {
+            "label": jalali_month_persian(first) if jalali else count.month,
+            "count": count.articles,
+            "url": link(**{"from": since, "to": until}),
+            "current": (asked.since, asked.until) == (first, last),
+        }
+
+    source = (asked.source or "").casefold()
+    return {
+        "sources": [
+            {
+                "label": count.source,
+                "count": count.articles,
+                "url": link(source=count.source),
+                "current": count.source.casefold() == source,
+            }
+            for count in facets.sources
+        ],
+        "jalali_months": [month(count, jalali=True) for count in facets.jalali_months],
+        "gregorian_months": [month(count, jalali=False) for count in facets.gregorian_months],
+        "entities": [
+            {
+                "label": entity.name,
+                "type": entity.label,
+                "count": entity.articles,
+                "url": link(entity=entity.id),
+                "current": entity.id == asked.entity,
+            }
+            for entity in facets.entities
+        ],
+        "counts": facets,
+    }
 
 
 def _page_url(params: dict[str, str], offset: int, path: str = "/") -> str:

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from khabar.dates import TEHRAN, jalali_persian, parse_published, parse_user_date
+from khabar.dates import TEHRAN, jalali_month_persian, jalali_persian, parse_published, parse_user_date
 from khabar.dates.identifiers import date_from_identifier
 from khabar.dates.published import published_on
 from khabar.dates.words import JALALI_MONTHS, WEEKDAYS
@@ -42,6 +42,8 @@ def test_user_dates() -> None:
 
 def test_persian_display() -> None:
     assert jalali_persian(date(2025, 10, 9)) == "۱۷ مهر ۱۴۰۴"
+    assert jalali_month_persian(date(2025, 10, 9)) == "مهر ۱۴۰۴"
+    assert jalali_month_persian(date(2026, 3, 20)) == "اسفند ۱۴۰۴"  # the last day of the Jalali year
 
 
 # --- dates as Persian news sites print them -------------------------------------------------------------------

@@ -158,6 +158,24 @@ def test_bad_requests(seeded_archive, kwargs, error, message) -> None:
     filters = SearchFilters(kwargs["query"], window=window)
     with pytest.raises(error, match=message):
         service.search(seeded_archive, filters)
+    with pytest.raises(error, match=message):  # its facets check the same filters
+        service.facets(seeded_archive, filters)
+
+
+def test_facets_count_what_the_search_finds(archive_with_news) -> None:
+    filters = SearchFilters("همکاری OR فوتبال", window=Window(since="1404-05-01", limit=1))
+    facets = service.facets(archive_with_news, filters)
+    assert facets.total == service.search(archive_with_news, filters).total == 2  # not the page's one hit
+    assert [(source.source, source.articles) for source in facets.sources] == [("ILNA", 1), ("ISNA", 1)]
+    assert [month.month for month in facets.jalali_months] == ["1404-07", "1404-05"]
+    assert facets.undated == 0  # the undated article is outside the range
+    data = facets.to_dict()
+    assert data["jalali_months"][1] == {
+        "month": "1404-05",
+        "first_day": "2025-07-23",
+        "last_day": "2025-08-22",
+        "articles": 1,
+    }
 
 
 def test_json_shape(seeded_archive) -> None:

@@ -149,3 +149,23 @@ def rounded(page: dict) -> dict:
     for hit in page["hits"]:
         hit["score"] = float(f"{hit['score']:.12g}") if hit["score"] is not None else None
     return page
+
+
+@pytest.mark.parametrize(
+    "request_",
+    [
+        SearchRequest(),
+        SearchRequest(query="همکاری"),
+        SearchRequest(query='"مواد مخدر" AND (ایران OR افغانستان) NOT اکو'),
+        SearchRequest(query="اکو OR تهران", collapse=True),
+        SearchRequest(source="ilna", since=service.parse_user_date("1404-07-01")),
+        SearchRequest(entity="PER:کاکاوند"),
+        SearchRequest(collapse=True),
+    ],
+    ids=["browse", "query", "formula", "collapsed", "source-since", "entity", "browse-collapsed"],
+)
+def test_the_same_facets(pair, request_: SearchRequest) -> None:
+    sqlite, postgres = pair
+    facets = sqlite.facets(request_)
+    assert facets.to_dict() == postgres.facets(request_).to_dict()
+    assert facets.total == sqlite.search(request_).total
