@@ -7,34 +7,17 @@ import sqlite3
 import pytest
 
 from khabar import service
-from khabar.entities.canonical import canonicalize
 from khabar.errors import NotFound
 from khabar.linking import add_linked
-from khabar.pipeline import prepare
-from khabar.records import RawRecord
 from khabar.store import open_archive
 from khabar.store.migrations import migrations
-from khabar.text.normalize import normalize_text
-
-
-def article(text: str, number: int, published: str, names: list[tuple[str, str]]):
-    """An analysis record with hand-placed entities, as the entity step would leave it."""
-    analysis = prepare(RawRecord(text, "test", number, published=published))
-    spans = []
-    for written, label in names:
-        surface = normalize_text(written)
-        start = analysis.text.find(surface)
-        assert start != -1, surface
-        spans.append({"start": start, "end": start + len(surface), "label": label})
-    analysis.entities = canonicalize(analysis.text, spans)
-    return analysis
 
 
 @pytest.fixture
-def filled(archive):
+def filled(archive, with_entities):
     add_linked(
         archive,
-        article(
+        with_entities(
             "سردار ایرج کاکاوند با دبیر کل سازمان اکو دیدار کرد.",
             1,
             "2025-10-09",
@@ -43,7 +26,7 @@ def filled(archive):
     )
     add_linked(
         archive,
-        article(
+        with_entities(
             "كاكاوند در تهران از همکاری با افغانستان گفت.",
             2,
             "2025-10-12",
@@ -52,7 +35,7 @@ def filled(archive):
     )
     add_linked(
         archive,
-        article(
+        with_entities(
             "سازمان‌ اکو نشست خود را در تهران برگزار کرد.",
             3,
             "2025-11-01",

@@ -6,57 +6,41 @@ from __future__ import annotations
 import pytest
 
 from khabar import service
-from khabar.entities.canonical import canonicalize
 from khabar.errors import QueryError, QueryTimeout
 from khabar.linking import add_linked
-from khabar.pipeline import prepare
 from khabar.records import RawRecord
 from khabar.store import facets as facets_module
 from khabar.store import open_archive
 from khabar.store import sqlite as sqlite_store
 from khabar.store.base import Facets, MonthCount, SearchRequest, SourceCount
-from khabar.text.normalize import normalize_text
-
-
-def article(text: str, number: int, published: str | None, source: str | None, names: list[tuple[str, str]]):
-    """An analysis record with hand-placed entities, as the entity step would leave it."""
-    analysis = prepare(RawRecord(text, "test", number, source=source, published=published))
-    spans = []
-    for written, label in names:
-        surface = normalize_text(written)
-        start = analysis.text.find(surface)
-        assert start != -1, surface
-        spans.append({"start": start, "end": start + len(surface), "label": label})
-    analysis.entities = canonicalize(analysis.text, spans)
-    return analysis
 
 
 @pytest.fixture
-def news(archive):
+def news(archive, with_entities):
     """Four articles across a Jalali month's end (1404-06-31 is 2025-09-22), one without source or day."""
     for analysis in (
-        article(
+        with_entities(
             "سردار ایرج کاکاوند امروز در تهران با دبیر کل سازمان اکو دیدار کرد.",
             1,
             "2025-09-22",
-            "ILNA",
             [("ایرج کاکاوند", "PER"), ("امروز", "DATE"), ("تهران", "LOC"), ("سازمان اکو", "ORG")],
+            source="ILNA",
         ),
-        article(
+        with_entities(
             "نشست سازمان اکو امروز در تهران برگزار شد و سازمان اکو بیانیه داد.",
             2,
             "1404-07-01",
-            "ISNA",
             [("سازمان اکو", "ORG"), ("امروز", "DATE"), ("تهران", "LOC")],
+            source="ISNA",
         ),
-        article(
+        with_entities(
             "کاکاوند در اصفهان از همکاری با افغانستان گفت.",
             3,
             "2025-10-30",
-            "ILNA",
             [("کاکاوند", "PER"), ("اصفهان", "LOC"), ("افغانستان", "LOC")],
+            source="ILNA",
         ),
-        article("گزارشی از تهران درباره آب.", 4, None, None, [("تهران", "LOC")]),
+        with_entities("گزارشی از تهران درباره آب.", 4, None, [("تهران", "LOC")]),
     ):
         add_linked(archive, analysis)
     archive.commit()

@@ -19,7 +19,8 @@ from khabar.store.migrations import migrations
 
 pytest.importorskip("psycopg")
 
-from khabar.store.postgres import _placeholders, _reads_only, shown, tsvector  # noqa: E402
+from khabar.store.pooled import _placeholders, _reads_only  # noqa: E402
+from khabar.store.postgres import shown, tsvector  # noqa: E402
 
 
 def test_migrations_make_the_same_history_as_sqlite_once(postgres_server) -> None:

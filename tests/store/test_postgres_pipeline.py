@@ -17,7 +17,7 @@ from khabar.store import open_archive
 
 psycopg = pytest.importorskip("psycopg")
 
-from khabar.store import postgres  # noqa: E402
+from khabar.store import pooled, postgres  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,8 +126,8 @@ def test_a_linked_article_costs_one_round_trip(stored, monkeypatch) -> None:
     article (the first article of a block reads outside it, the first new story reserves ids)."""
     archive, article = stored
     syncs = []
-    real_sync = postgres._Held.sync
-    monkeypatch.setattr(postgres._Held, "sync", lambda held: syncs.append(1) or real_sync(held))
+    real_sync = pooled._Held.sync
+    monkeypatch.setattr(pooled._Held, "sync", lambda held: syncs.append(1) or real_sync(held))
     texts = [
         "سخنگوی دولت",
         "وزیر امور خارجه",
@@ -168,7 +168,7 @@ def test_story_ids_are_reserved_without_collisions(postgres_server, monkeypatch)
 
 def test_executemany_inserts_and_counts_as_one_statement_a_row(stored, monkeypatch) -> None:
     archive, _ = stored
-    monkeypatch.setattr(postgres, "MAX_PARAMETERS", 6)  # two rows a statement: several statements
+    monkeypatch.setattr(pooled, "MAX_PARAMETERS", 6)  # two rows a statement: several statements
     sql = "INSERT INTO story_keys VALUES (?, ?, ?) ON CONFLICT DO NOTHING"
     rows = [("k1", 1, 1), ("k2", 1, 1), ("k1", 1, 1), ("k3", 1, 1), ("k2", 1, 1)]  # duplicates are skipped
     with archive.writing():
@@ -182,11 +182,11 @@ def test_executemany_inserts_and_counts_as_one_statement_a_row(stored, monkeypat
 
 
 def test_only_inserts_of_one_row_of_placeholders_become_multirow() -> None:
-    assert postgres._multirow("INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING") == (
+    assert pooled._multirow("INSERT INTO t (a, b) VALUES (?, ?) ON CONFLICT DO NOTHING") == (
         "INSERT INTO t (a, b) VALUES ",
         "(?, ?)",
         " ON CONFLICT DO NOTHING",
     )
-    assert postgres._multirow("INSERT INTO t VALUES (?,?)")[1] == "(?,?)"
-    assert postgres._multirow("INSERT INTO t VALUES (?, 0)") is None  # a literal: left as it is
-    assert postgres._multirow("UPDATE t SET a = ? WHERE b = ?") is None
+    assert pooled._multirow("INSERT INTO t VALUES (?,?)")[1] == "(?,?)"
+    assert pooled._multirow("INSERT INTO t VALUES (?, 0)") is None  # a literal: left as it is
+    assert pooled._multirow("UPDATE t SET a = ? WHERE b = ?") is None
