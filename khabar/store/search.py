@@ -101,9 +101,10 @@ class SearchQueries(SQLRole):
     def _with_feedback(self, results: list[tuple[int, float]], tree: Node) -> list[tuple[int, float]]:
         """Results (article key, score) ranked again with the words the best share (:mod:`khabar.search.feedback`):
         each one's score plus a part of its BM25 score for those words. Both backends compute the same."""
+        best_keys = [key for key, _ in results[: feedback.DOCUMENTS]]
         texts = self.db.execute(
-            f"SELECT rowid, title, text FROM articles WHERE rowid IN ({','.join('?' * feedback.DOCUMENTS)})",
-            [key for key, _ in results[: feedback.DOCUMENTS]] + [0] * (feedback.DOCUMENTS - len(results)),
+            f"SELECT rowid, title, text FROM articles WHERE rowid IN ({','.join('?' * len(best_keys))})",
+            best_keys,
         ).fetchall()
         terms = {key: term_texts(title or "") + term_texts(text) for key, title, text in texts}
         best = [(score, terms[key]) for key, score in results[: feedback.DOCUMENTS]]
