@@ -23,6 +23,7 @@ import gzip
 import json
 import re
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,23 +66,35 @@ def passage(text: str, query: str, width: int = 500) -> str:
     return " ".join(text[best_at : best_at + width].split())
 
 
-def pool(queries: list[tuple[str, str, str]], depth: int) -> list[dict]:
+def bm25s_search(
+    docs: list[dict], tokenize: Callable[[str], list[str]], depth: int
+) -> Callable[[str], list[str]]:
+    """BM25 (``bm25s``, k1 1.2, b 0.75) over ``docs`` tokenized by ``tokenize``: a query → the ids of at most
+    ``depth`` documents with a score above 0, best first."""
     import bm25s
 
+    index = bm25s.BM25(k1=1.2, b=0.75)
+    index.index([tokenize(doc["text"]) for doc in docs], show_progress=False)
+
+    def search(query: str) -> list[str]:
+        tokens = [token for token in tokenize(query) if token in index.vocab_dict]
+        if not tokens:
+            return []
+        found, scores = index.retrieve([tokens], k=min(depth, len(docs)), show_progress=False)
+        return [
+            docs[number]["doc_id"] for number, score in zip(found[0], scores[0], strict=True) if score > 0
+        ]
+
+    return search
+
+
+def pool(queries: list[tuple[str, str, str]], depth: int) -> list[dict]:
     docs = documents()
-    texts = [doc["text"] for doc in docs]
     pooled: dict[str, list[str]] = {qid: [] for qid, _, _ in queries}
     for tokenize in (words, stems):
-        index = bm25s.BM25(k1=1.2, b=0.75)
-        index.index([tokenize(text) for text in texts], show_progress=False)
+        search = bm25s_search(docs, tokenize, depth)
         for qid, _, query in queries:
-            tokens = [token for token in tokenize(query) if token in index.vocab_dict] or ["_"]
-            if tokens == ["_"]:
-                continue
-            found, scores = index.retrieve([tokens], k=depth, show_progress=False)
-            for number, score in zip(found[0], scores[0], strict=True):
-                if score > 0 and docs[number]["doc_id"] not in pooled[qid]:
-                    pooled[qid].append(docs[number]["doc_id"])
+            pooled[qid] += [doc_id for doc_id in search(query) if doc_id not in pooled[qid]]
     by_id = {doc["doc_id"]: doc for doc in docs}
     rows = []
     for qid, _, query in queries:

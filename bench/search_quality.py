@@ -41,17 +41,20 @@ reached through ``pyserini.pyclass`` — the Java object behind ``LuceneSearcher
 from __future__ import annotations
 
 import argparse
-import gzip
 import importlib.metadata
-import json
 import re
 import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from search_pool import (  # beside this file: how the judged documents were pooled
+    CORPUS,
+    bm25s_search,
+    documents,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = ROOT.parent / "shared" / "data" / "news" / "hamshahri" / "hamshahri_docs.jsonl.gz"
 COLLECTION = ROOT / "bench" / "data" / "search_eval"
 DEPTH = 1000
 LUCENE = "Lucene PersianAnalyzer (pyserini)"
@@ -84,11 +87,6 @@ def qrels() -> list:
     return rows
 
 
-def documents() -> list[dict]:
-    with gzip.open(CORPUS, "rt", encoding="utf-8") as lines:
-        return [json.loads(line) for line in lines]
-
-
 def khabar_search(archive_path: Path) -> tuple[Search, Search]:
     """khabar's search over an archive of the corpus (ingested once, without analysis: search needs none)."""
     sys.path.insert(0, str(ROOT))
@@ -112,24 +110,6 @@ def khabar_search(archive_path: Path) -> tuple[Search, Search]:
         return search(" AND ".join(term_texts(query)) or query)
 
     return search, every_word
-
-
-def bm25s_search(docs: list[dict], tokenize: Callable[[str], list[str]]) -> Search:
-    import bm25s
-
-    index = bm25s.BM25(k1=1.2, b=0.75)
-    index.index([tokenize(doc["text"]) for doc in docs], show_progress=False)
-
-    def search(query: str) -> list[str]:
-        tokens = [token for token in tokenize(query) if token in index.vocab_dict]
-        if not tokens:
-            return []
-        found, scores = index.retrieve([tokens], k=min(DEPTH, len(docs)), show_progress=False)
-        return [
-            docs[number]["doc_id"] for number, score in zip(found[0], scores[0], strict=True) if score > 0
-        ]
-
-    return search
 
 
 def lucene_search(docs: list[dict], index_path: Path) -> Search | None:
@@ -241,8 +221,8 @@ def main(argv: list[str] | None = None) -> int:
     systems: dict[str, Search] = {
         "khabar": khabar,
         "khabar, every word": every_word,
-        "bm25s, whitespace": bm25s_search(docs, whitespace),
-        "bm25s, folded": bm25s_search(docs, folded),
+        "bm25s, whitespace": bm25s_search(docs, whitespace, DEPTH),
+        "bm25s, folded": bm25s_search(docs, folded, DEPTH),
     }
     lucene = lucene_search(docs, args.lucene_index)
     if lucene is not None:

@@ -159,7 +159,7 @@ def _question(lexemes: list[tuple[str, str]]) -> Node:
         if sign is not None:
             if not terms:
                 raise QueryError(f"{sign}{' '.join(words)!r} has no searchable words")
-            single = [Phrase((term,)) for term in _unique_terms(terms)]
+            single = _unique([Phrase((term,)) for term in terms])
             (required if sign == "+" else excluded).append(
                 single[0] if len(single) == 1 else And(tuple(single))
             )
@@ -202,10 +202,6 @@ def _question_tree(required: list[Node], optional: list[Node], excluded: list[No
         return core
     left_out = _unique(excluded)
     return Not(core, left_out[0] if len(left_out) == 1 else Or(left_out))
-
-
-def _unique_terms(terms: list[str]) -> list[str]:
-    return list(dict.fromkeys(terms))
 
 
 def term_count(node: Node) -> int:
