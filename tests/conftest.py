@@ -16,6 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 
@@ -58,6 +59,13 @@ MARKED = {"slow": SLOW, "timed": TIMED}
 
 
 @pytest.hookimpl(tryfirst=True)  # before -m and -k deselect, so that ``-m "not slow"`` sees the marks
+def pytest_configure(config: pytest.Config) -> None:
+    """The search indexes of the tests' PostgreSQL archives go to a folder of the run, never the user's own
+    (``khabar.store.postgres.search_index_folder``); the CLI and servers the tests start inherit it."""
+    if "KHABAR_SEARCH_INDEXES" not in os.environ:
+        os.environ["KHABAR_SEARCH_INDEXES"] = tempfile.mkdtemp(prefix="khabar-test-search-")
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     checked: set[tuple[str, str]] = set()
     for item in items:

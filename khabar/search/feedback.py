@@ -14,8 +14,7 @@ constants chosen there on a coarse grid and kept where both sets gained.
 from __future__ import annotations
 
 import math
-from collections import Counter
-from collections.abc import Callable, Collection, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from khabar.search.stopwords import STOPWORDS
 
@@ -30,24 +29,30 @@ MIN_RESULTS = (
 SHORTEST = 3  # characters of a word worth adding
 
 
+def worth_adding(term: str) -> bool:
+    """A word feedback may add: a word of letters, not too short, no function word."""
+    return len(term) >= SHORTEST and term.isalpha() and term not in STOPWORDS
+
+
 def expansion_terms(
-    results: Sequence[tuple[float, list[str]]],
+    results: Sequence[tuple[float, Mapping[str, int], int]],
     query_terms: Collection[str],
     articles: int,
     frequency: Callable[[list[str]], dict[str, int]],
 ) -> list[str]:
-    """The words that best describe the top ``results`` (each its BM25 score and its terms), other than the query's
-    own and function words; ``frequency`` gives the number of articles holding each of some words."""
+    """The words that best describe the top ``results`` (each its BM25 score, the counts of its words and how many
+    terms it has), other than the query's own and function words; ``frequency`` gives the number of articles
+    holding each of some words."""
     if not results or articles < 2:
         return []
-    best = max(score for score, _ in results)
+    best = max(score for score, _, _ in results)
     weights: dict[str, float] = {}
-    for score, terms in results[:DOCUMENTS]:
-        if not terms:
+    for score, counts, length in results[:DOCUMENTS]:
+        if not length:
             continue
-        likelihood = math.exp(score - best) / len(terms)
-        for term, count in Counter(terms).items():
-            if len(term) >= SHORTEST and term.isalpha() and term not in STOPWORDS and term not in query_terms:
+        likelihood = math.exp(score - best) / length
+        for term, count in counts.items():
+            if worth_adding(term) and term not in query_terms:
                 weights[term] = weights.get(term, 0.0) + likelihood * count
     candidates = sorted(weights, key=lambda term: (-weights[term], term))[:CANDIDATES]
     holding = frequency(candidates)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from khabar.text.terms import terms
+from khabar.text.terms import spans_of
 
 
 @dataclass(slots=True)
@@ -24,7 +24,7 @@ class Snippet:
 def match_spans(text: str, wanted: set[str]) -> list[list[int]]:
     if not wanted:  # browsing: no need to analyze the article
         return []
-    return [[term.start, term.end] for term in terms(text) if term.text in wanted]
+    return [[start, end] for start, end in spans_of(text, wanted)]
 
 
 def snippet(text: str, wanted: set[str], width: int = 240) -> Snippet:

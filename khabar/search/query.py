@@ -86,6 +86,26 @@ def is_question(query: str) -> bool:
     return not any(kind in ("operator", "paren") for kind, _ in _lex(query))
 
 
+def neighbours(query: str) -> list[tuple[str, str]]:
+    """The content words a plain question types next to each other, as pairs in their order (function words
+    between them left out): its ranking rewards articles where they stand near each other in that order
+    (``مرگ و میر نهنگ`` → ``(مرگ, میر), (میر, نهنگ)``). A phrase, a sign or a formula's syntax breaks the run; a
+    formula has none (its phrases say exactly what must stand together)."""
+    if not is_question(query):
+        return []
+    runs: list[list[str]] = [[]]  # words typed one after another (a suffix typed apart joins its word)
+    for kind, value in _lex(query):
+        if kind == "word":
+            runs[-1].append(value)
+        elif runs[-1]:
+            runs.append([])
+    pairs: list[tuple[str, str]] = []
+    for run in runs:
+        words = [term for term in _searchable(term_texts(" ".join(run))) if term not in STOPWORDS]
+        pairs += [(left, right) for left, right in zip(words, words[1:], strict=False) if left != right]
+    return list(dict.fromkeys(pairs))[: MAX_QUERY_TERMS - 1]
+
+
 def query_terms(node: Node) -> set[str]:
     """Every term a tree names, excluded ones too (what feedback must not add back)."""
     if isinstance(node, Phrase):
@@ -124,9 +144,8 @@ def _question(lexemes: list[tuple[str, str]]) -> Node:
     Its words are optional: an article matches with any of them, and BM25 ranks first those holding more of them,
     the rarer ones, and in the title. Function words (:mod:`khabar.search.stopwords`) are not searched for (unless
     the query has nothing else). A word typed with a ZWNJ also matches its parts written apart (:func:`_compounds`).
-    Neighbouring words as optional phrases (``"مرگ و میر"``) were tried and left out: FTS5's BM25 gives a rare
-    phrase a weight of its own that cannot be scaled down, and they lowered MAP on both dev sets of
-    ``bench/search_quality.py`` (0.814 → 0.781 and 0.726 → 0.720).
+    Words typed next to each other are rewarded for standing near each other in an article (:func:`neighbours`),
+    in the ranking only.
     ``+word`` or ``+"phrase"`` must match, ``-word`` or ``-"phrase"`` must not; a ``"phrase"`` is one optional
     clause. The tree: ``Or(optional)``, or with required clauses ``And(required…, Or(required…, optional…))`` (the
     optional clauses count in the ranking, not in what matches), inside ``Not(…, excluded)`` when words are

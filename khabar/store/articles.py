@@ -29,6 +29,7 @@ from khabar.store.rows import (
     stored_original,
 )
 from khabar.store.tables import forget_table_rows, write_table_rows
+from khabar.store.term_index import Indexed, TermIndex
 from khabar.text.terms import term_texts
 
 if TYPE_CHECKING:
@@ -62,6 +63,7 @@ TRANSFERRED_COLUMNS = {  # what ``restore_rows`` may write: an export's keys bec
 class ArticleStore(SQLRole):
     """The archive's :class:`~khabar.store.base.ArticleStore` role (search is :mod:`khabar.store.search`)."""
 
+    term_index: TermIndex  # the ranked search's index (each backend opens it)
     finding_tables: tuple[
         FindingTable, ...
     ] = ()  # the tables the steps declare (khabar.service.open_archive)
@@ -107,7 +109,11 @@ class ArticleStore(SQLRole):
         )
         if rowid is None:
             return None
-        self._index(rowid, *_index_terms(analysis))
+        title_terms, body_terms = _index_terms(analysis)
+        self._index(rowid, title_terms, body_terms)
+        self.term_index.stage(
+            Indexed(rowid, title_terms, body_terms, analysis.published_day, analysis.source)
+        )
         write_entities(self.db, rowid, analysis)
         write_findings(self.db, rowid, analysis)
         write_table_rows(self.db, rowid, analysis, self.finding_tables)
@@ -117,7 +123,7 @@ class ArticleStore(SQLRole):
         """Put a new analysis in place of a stored article's (same id), with everything derived from it; its
         rowid (its links are brought up to date by :func:`khabar.linking.relink`)."""
         before = self.db.execute(
-            "SELECT rowid, title, text FROM articles WHERE id = ?", (analysis.id,)
+            "SELECT rowid, title, text, published_day, source FROM articles WHERE id = ?", (analysis.id,)
         ).fetchone()
         if before is None:
             raise NotFound(f"no article with id {analysis.id!r} in this archive")
@@ -139,7 +145,11 @@ class ArticleStore(SQLRole):
         for table in ("entity_mentions", "quotes", "amounts", "date_mentions"):
             self.db.execute(f"DELETE FROM {table} WHERE article_rowid = ?", (rowid,))
         forget_table_rows(self.db, rowid, self.finding_tables)
-        self._reindex(rowid, before, *_index_terms(analysis))
+        title_terms, body_terms = _index_terms(analysis)
+        self._reindex(rowid, before, title_terms, body_terms)
+        self.term_index.stage(
+            Indexed(rowid, title_terms, body_terms, before["published_day"], before["source"])
+        )
         write_entities(self.db, rowid, analysis)
         write_findings(self.db, rowid, analysis)
         write_table_rows(self.db, rowid, analysis, self.finding_tables)
@@ -254,11 +264,39 @@ class ArticleStore(SQLRole):
                 ).fetchall()
             )
         self._rows_restored(table)
+        if table == "articles" and added:
+            self._reconcile_terms()
         return added
 
     def _rows_restored(self, table: str) -> None:
         """After rows were inserted with their own ids (a backend whose ids come from a sequence moves it on)."""
         return None  # noqa: PLR1711 - a hook: SQLite has nothing to do
+
+    def _reconcile_terms(self) -> int:
+        """Bring the ranked search's index level with the articles (:meth:`TermIndex.reconcile`): at opening, and
+        after rows were restored. How many articles it indexed or forgot."""
+
+        def stored_keys() -> set[int]:
+            return {row[0] for row in self.db.execute("SELECT rowid FROM articles")}
+
+        def read(keys: list[int]) -> Iterator[Indexed]:
+            for start in range(0, len(keys), 500):
+                chunk = keys[start : start + 500]
+                for row in self.db.execute(
+                    f"""SELECT rowid, title, text, published_day, source FROM articles
+                        WHERE rowid IN ({",".join("?" * len(chunk))})""",
+                    chunk,
+                ):
+                    yield Indexed(
+                        row["rowid"],
+                        term_texts(row["title"] or ""),
+                        term_texts(row["text"]),
+                        row["published_day"],
+                        row["source"],
+                    )
+
+        count = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
+        return self.term_index.reconcile(stored_keys, count, read)
 
 
 def _index_terms(analysis: Analysis) -> tuple[list[str], list[str]]:

@@ -28,6 +28,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
@@ -38,6 +39,7 @@ from khabar.store.migrations import migrations
 from khabar.store.pooled import PooledConnection
 from khabar.store.rows import Connection, Dialect, Row, now
 from khabar.store.sql import SQLArchive
+from khabar.store.term_index import TermIndex
 
 try:
     import psycopg
@@ -59,6 +61,17 @@ K1, B = 1.2, 0.75
 FREQUENCY = "4 * ts_rank_cd('{0.25, 0.25, 0.25, 0.75}', articles_fts.document, CAST(? AS tsquery), 0)::float8"
 SHARDS = 16  # rows of search_totals
 STORY_IDS = 100  # story ids reserved at once
+
+
+def search_index_folder() -> Path:
+    """Where the ranked search's indexes of PostgreSQL archives live on this machine, one folder per archive named
+    by its identity: ``KHABAR_SEARCH_INDEXES``, else ``$XDG_DATA_HOME/khabar/search`` (``~/.local/share/…``). The
+    index is this machine's: a server on another machine builds its own from the database when it first opens the
+    archive (:meth:`~khabar.store.term_index.TermIndex.reconcile`)."""
+    if folder := os.environ.get("KHABAR_SEARCH_INDEXES"):
+        return Path(folder)
+    data = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(data) / "khabar" / "search"
 
 
 def shown(url: str) -> str:
@@ -177,6 +190,14 @@ class PostgresArchive(SQLArchive):
         self._story_ids: deque[int] = deque()
         self._story_lock = threading.Lock()
         _migrate(url)
+        # A database made from another as its template copies its identity: its own oid tells the two apart.
+        identity, oid = self.db.execute(
+            """SELECT i.id, d.oid FROM archive_identity i, pg_database d WHERE d.datname = current_database()"""
+        ).fetchone()
+        self.db.commit()
+        self.term_index = TermIndex(search_index_folder() / f"{identity}-{oid}")
+        self._reconcile_terms()
+        self.db.commit()
 
     @property
     def db(self) -> PooledConnection:
@@ -219,6 +240,7 @@ class PostgresArchive(SQLArchive):
 
     def close(self) -> None:
         """Give back this thread's connection (what it did not commit is rolled back) and close the pool."""
+        self.term_index.commit()
         with self._lock:
             if self._connection is not None:
                 self._connection.close()

@@ -1,8 +1,11 @@
 """Search over the archive's articles: full-text with BM25 ranking, filters, browsing newest first, and one result
 per duplicate group (``collapse``), all within a time budget (:mod:`khabar.search.budget`).
 
-The query is parsed once (:mod:`khabar.search.query`) and rendered in the backend's index language by its
-:class:`~khabar.store.rows.Dialect`; a query the index cannot run becomes a ``QueryError``, never a traceback.
+The query is parsed once (:mod:`khabar.search.query`). A ranked search asks the archive's term index
+(:mod:`khabar.store.term_index`, the same on both backends) for its total and its best matches, and reads only
+those articles' rows. Browsing, and one result per duplicate group, are SQL over the database's own full-text index,
+rendered by the backend's :class:`~khabar.store.rows.Dialect`. A query the index cannot run becomes a
+``QueryError``, never a traceback.
 """
 
 from __future__ import annotations
@@ -15,17 +18,27 @@ from khabar.errors import QueryError
 from khabar.search import feedback
 from khabar.search.budget import Deadline, query_timeout
 from khabar.search.highlight import snippet
-from khabar.search.query import Node, Or, Phrase, highlight_terms, is_question, parse, query_terms
+from khabar.search.query import (
+    Node,
+    Or,
+    Phrase,
+    highlight_terms,
+    is_question,
+    neighbours,
+    parse,
+    query_terms,
+)
 from khabar.store.findings import entity_ids
 from khabar.store.results import SearchPage, SearchRequest
 from khabar.store.rows import Row, SQLRole, hit_of, published_between
-from khabar.text.terms import term_texts
+from khabar.store.term_index import Filters, TermIndex
 
 
 class SearchQueries(SQLRole):
     """The archive's search (part of :class:`~khabar.store.base.ArticleStore`)."""
 
     query_timeout: float | None = None  # seconds a search may take; None: KHABAR_QUERY_TIMEOUT or 5
+    term_index: TermIndex  # ranks a query's matches (each backend opens it)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Search within the time budget: the database stops a search that outlasts it (``QueryTimeout``)."""
@@ -60,71 +73,67 @@ class SearchQueries(SQLRole):
         if not query:
             return self._browse(request, " AND ".join(where), params)
         tree = parse(query)
-        match = self.dialect.render(tree)
         wanted = highlight_terms(tree)
-        sql_from = f"FROM {self.dialect.search_from}"
-        condition = f"{self.dialect.match} AND " + " AND ".join(where)
+        self.term_index.commit()  # what this process stored outside a write block
+        filters = Filters(request.since, request.until, request.source, self._entity_keys(request))
+        near = neighbours(query)
+        end = request.offset + request.limit
         try:
-            total = self.db.execute(
-                f"SELECT count(*) {sql_from} WHERE {condition}", [match, *params]
-            ).fetchone()[0]
-            rank, rank_params = self.dialect.ranking(self.db, tree) if total else ("0", [])
-
-            def ranked(limit: int, offset: int, columns: str = "a.*") -> list[Row]:
-                return self.db.execute(
-                    f"""SELECT {columns}, {rank} AS score {sql_from} WHERE {condition}
-                        ORDER BY score, a.rowid LIMIT ? OFFSET ?""",
-                    [*rank_params, match, *params, limit, offset],
-                ).fetchall()
-
-            end = request.offset + request.limit
-            if total >= feedback.MIN_RESULTS and is_question(query) and request.offset < feedback.WINDOW:
+            if is_question(query) and request.offset < feedback.WINDOW:
                 # The whole window, whatever the page, so that every page follows one order.
-                window = self._with_feedback(
-                    [(row["rowid"], -row["score"]) for row in ranked(feedback.WINDOW, 0, "a.rowid")], tree
-                )
+                total, window = self.term_index.search(tree, filters, feedback.WINDOW, near=near)
+                if total >= feedback.MIN_RESULTS:
+                    window = self._with_feedback(window, tree, near)
                 chosen = window[request.offset : end]
-                rows = self._articles([key for key, _ in chosen])
-                page = [(rows[key], score) for key, score in chosen]
                 if end > feedback.WINDOW:  # past the window: BM25's order
-                    page += [(row, -row["score"]) for row in ranked(end - feedback.WINDOW, feedback.WINDOW)]
+                    rest = self.term_index.search(tree, filters, end - feedback.WINDOW, feedback.WINDOW, near)
+                    chosen += rest[1]
             else:
-                page = [(row, -row["score"]) for row in ranked(request.limit, request.offset)]
-        except self.dialect.query_errors as error:  # the parser should prevent this; never show a traceback
+                total, chosen = self.term_index.search(tree, filters, request.limit, request.offset, near)
+        except ValueError as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None
+        deadline.check()  # the index answers in milliseconds and is not stopped inside; past the budget: stop here
+        rows = self._articles([key for key, _ in chosen])
         hits = []
-        for row, score in page:  # a snippet reads its article through: 200 long ones take seconds
+        for key, score in chosen:  # a snippet reads its article through: 200 long ones take seconds
             deadline.check()
-            hits.append(hit_of(row, snippet(row["text"], wanted), score))
+            if (row := rows.get(key)) is not None:  # an index ahead of the database (a crash between commits)
+                hits.append(hit_of(row, snippet(row["text"], wanted), score))
         return SearchPage(request, total, hits, sorted(wanted))
 
-    def _with_feedback(self, results: list[tuple[int, float]], tree: Node) -> list[tuple[int, float]]:
+    def _entity_keys(self, request: SearchRequest) -> list[int] | None:
+        """The articles that name the requested entity (in any spelling), or None when none is requested."""
+        if not request.entity:
+            return None
+        ids = entity_ids(self.db, request.entity)
+        if not ids:
+            return []
+        return [
+            row[0]
+            for row in self.db.execute(
+                f"SELECT DISTINCT article_rowid FROM entity_mentions WHERE entity_id IN ({','.join('?' * len(ids))})",
+                ids,
+            )
+        ]
+
+    def _with_feedback(
+        self, results: list[tuple[int, float]], tree: Node, near: list[tuple[str, str]]
+    ) -> list[tuple[int, float]]:
         """Results (article key, score) ranked again with the words the best share (:mod:`khabar.search.feedback`):
-        each one's score plus a part of its BM25 score for those words. Both backends compute the same."""
-        best_keys = [key for key, _ in results[: feedback.DOCUMENTS]]
-        texts = self.db.execute(
-            f"SELECT rowid, title, text FROM articles WHERE rowid IN ({','.join('?' * len(best_keys))})",
-            best_keys,
-        ).fetchall()
-        terms = {key: term_texts(title or "") + term_texts(text) for key, title, text in texts}
-        best = [(score, terms[key]) for key, score in results[: feedback.DOCUMENTS]]
-        articles = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        added = feedback.expansion_terms(best, query_terms(tree), articles, self._holding)
+        each one's score plus a part of its BM25 score for those words."""
+        summaries = self.term_index.summaries([key for key, _ in results[: feedback.DOCUMENTS]])
+        best = [
+            (score, summaries[key].counts, summaries[key].length)
+            for key, score in results[: feedback.DOCUMENTS]
+            if key in summaries
+        ]
+        added = feedback.expansion_terms(
+            best, query_terms(tree), self.term_index.articles, self.term_index.holding
+        )
         if not added:
             return results
         expansion = Or(tuple(Phrase((term,)) for term in added))
-        rank, rank_params = self.dialect.ranking(self.db, expansion)
-        keys = [key for key, _ in results]
-        extra = {
-            key: -score
-            for key, score in self.db.execute(
-                f"""SELECT a.rowid, {rank} FROM {self.dialect.search_from}
-                    WHERE {self.dialect.match} AND a.rowid IN ({",".join("?" * len(keys))})""",
-                [*rank_params, self.dialect.render(expansion), *keys],
-            )
-        }
-        rescored = [(key, score + feedback.WEIGHT * extra.get(key, 0.0)) for key, score in results]
-        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
+        return self.term_index.rescored(tree, [key for key, _ in results], expansion, feedback.WEIGHT, near)
 
     def _articles(self, keys: list[int]) -> dict[int, Row]:
         if not keys:
@@ -133,13 +142,6 @@ class SearchQueries(SQLRole):
             f"SELECT a.* FROM articles a WHERE a.rowid IN ({','.join('?' * len(keys))})", keys
         )
         return {row["rowid"]: row for row in rows}
-
-    def _holding(self, terms: list[str]) -> dict[str, int]:
-        """How many articles hold each term (:attr:`~khabar.store.rows.Dialect.holding`)."""
-        return {
-            term: self.db.execute(self.dialect.holding, [self.dialect.render(Phrase((term,)))]).fetchone()[0]
-            for term in terms
-        }
 
     def _browse(self, request: SearchRequest, condition: str, params: list) -> SearchPage:
         total = self.db.execute(f"SELECT count(*) FROM articles a WHERE {condition}", params).fetchone()[0]

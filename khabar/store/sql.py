@@ -37,11 +37,15 @@ class SQLArchive(ArticleStore, FacetQueries, TableQueries, LinkStore, FeedStore)
             yield
         except BaseException:
             self.db.rollback()
+            self.term_index.discard()
             raise
-        self.db.commit()
+        self.commit()
 
     def commit(self) -> None:
+        """Commit the database's transaction, then what the ranked search's index staged for it (an index left
+        behind by a crash between the two is brought level when the archive next opens)."""
         self.db.commit()
+        self.term_index.commit()
 
     @abstractmethod
     def close(self) -> None:

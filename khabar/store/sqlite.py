@@ -24,6 +24,7 @@ from khabar.search.query import Node, to_fts5
 from khabar.store.migrations import migrations
 from khabar.store.rows import INTO_ARTICLES, Dialect, Row, now
 from khabar.store.sql import SQLArchive
+from khabar.store.term_index import TermIndex
 from khabar.text.terms import term_texts
 
 
@@ -44,6 +45,10 @@ SQLITE = Dialect(
     starts_with_a_year="{column} GLOB '[0-9][0-9][0-9][0-9]*'",
 )
 
+
+SEARCH_INDEX_SUFFIX = "-search"
+"""The ranked search's index (:mod:`khabar.store.term_index`) is the folder ``ARCHIVE-search`` beside the file, as
+SQLite keeps ``ARCHIVE-wal`` beside it: copy or remove them together."""
 
 BUSY_TIMEOUT = 60.0
 """Seconds a writer waits for another's write block to end (blocks last about a second; see ``service.ingest``)."""
@@ -69,6 +74,9 @@ class SQLiteArchive(SQLArchive):
                 )
         self._local = threading.local()
         self._migrate()
+        memory = self.path == ":memory:"
+        self.term_index = TermIndex(None if memory else self.path + SEARCH_INDEX_SUFFIX)
+        self._reconcile_terms()
 
     # -- connections -------------------------------------------------------------------------------------------
     @property
@@ -119,8 +127,9 @@ class SQLiteArchive(SQLArchive):
             yield
         except BaseException:
             db.rollback()
+            self.term_index.discard()
             raise
-        db.commit()
+        self.commit()
 
     @contextmanager
     def _time_limit(self, deadline: Deadline) -> Iterator[None]:
@@ -139,6 +148,7 @@ class SQLiteArchive(SQLArchive):
             db.set_progress_handler(None, PROGRESS_STEPS)
 
     def close(self) -> None:
+        self.term_index.commit()
         connection = getattr(self._local, "connection", None)
         if connection is not None:
             connection.close()

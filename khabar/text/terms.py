@@ -11,8 +11,10 @@ A term keeps the span of the word(s) it came from, so matches can be highlighted
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 
 from khabar.text.alphabet import ZWNJ
 from khabar.text.tokens import TOKEN
@@ -144,12 +146,21 @@ _ADJACENT_GAPS = frozenset({" ", ZWNJ, ""})
 _AFFIX_WORDS = VERB_PREFIXES | SUFFIX_WORDS
 
 
+def spans_of(text: str, wanted: Collection[str]) -> list[tuple[int, int]]:
+    """Where the terms in ``wanted`` occur in ``text``: the character spans of those of :func:`terms`, found the
+    lean way of :func:`term_texts` (a search's snippets look through ten long articles for a few words)."""
+    return [(start, end) for word, start, end in _term_spans(text) if word in wanted]
+
+
 def _term_spans(text: str) -> list[tuple[str, int, int]]:
-    words = []
-    for match in TOKEN.finditer(text):
-        folded = _folded(match.group())
-        if folded:
-            words.append((folded, match.start(), match.end()))
+    pieces = _PIECES.split(text)
+    offsets = list(
+        accumulate(map(len, pieces), initial=0)
+    )  # token i spans offsets[2i + 1] to offsets[2i + 2]
+    folded = list(map(_folded, pieces[1::2]))
+    words = [(word, offsets[2 * i + 1], offsets[2 * i + 2]) for i, word in enumerate(folded) if word]
+    if _AFFIX_WORDS.isdisjoint(folded):
+        return [(_cached_stem(word), start, end) for word, start, end in words]
     return [(_cached_stem(word), start, end) for word, start, end in _merge_split_affixes(words, text)]
 
 

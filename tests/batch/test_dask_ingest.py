@@ -126,7 +126,8 @@ def _dump(db: Path) -> dict[str, list[tuple]]:
             for (name,) in connection.execute(
                 "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"
             )
-            if name != "schema_migrations" and not name.endswith(("_fts_data", "_fts_idx"))
+            if name not in ("schema_migrations", "archive_identity")  # the identity is each archive's own
+            and not name.endswith(("_fts_data", "_fts_idx"))
         ]
         connection.execute("CREATE VIRTUAL TABLE temp.terms USING fts5vocab(main, articles_fts, instance)")
         terms = connection.execute("SELECT * FROM temp.terms ORDER BY doc, col, offset").fetchall()

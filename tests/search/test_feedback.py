@@ -3,6 +3,8 @@ what matches does not change, pages stay consistent, a formula keeps BM25's orde
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 
 from khabar import service
@@ -16,11 +18,12 @@ ABOUT_DIVORCE = "دادگاه خانواده پرونده زوجین مهریه 
 
 
 def test_the_words_the_best_results_share_weighted_by_rarity() -> None:
-    results = [
+    articles = [
         (12.0, ["طلاق", "دادگاه", "خانواده", "زوجین", "و", "در", "۱۲", "اب"]),
         (11.5, ["طلاق", "دادگاه", "زوجین", "تهران"]),
         (3.0, ["طلاق", "فوتبال", "فوتبال", "فوتبال"]),  # a poor match: its words count little
     ]
+    results = [(score, Counter(words), len(words)) for score, words in articles]
     holding = {"دادگاه": 5, "خانواده": 50, "زوجین": 3, "تهران": 900, "فوتبال": 40}
     added = expansion_terms(results, {"طلاق"}, 1000, lambda terms: {term: holding[term] for term in terms})
     assert added[:2] == ["زوجین", "دادگاه"]  # shared by both best results, and rare
