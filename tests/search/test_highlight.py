@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from khabar.search.highlight import densest_window, snippet
+from khabar.search.highlight import match_spans as match_spans_of
 
 
 def densest_window_by_counting(spans: list[list[int]], width: int) -> int:
@@ -56,3 +57,36 @@ def test_a_long_article_full_of_the_word_gets_its_snippet() -> None:
     passage = snippet(text, {"ایران"})
     assert passage.start == 0
     assert len(passage.highlights) == passage.text.count("ایران") >= 18
+
+
+WORDS = [
+    "ایران",
+    "ایرانی",
+    "همکاری",
+    "همکاری\u200cهای",
+    "ها",
+    "می",
+    "کنیم",
+    "آب",
+    "و",
+    "نفت",
+    "نفتی",
+    "\n",
+    "،",
+]
+
+
+@given(
+    st.lists(st.sampled_from(WORDS), max_size=120), st.sets(st.sampled_from(["ایران", "همکاری", "نفت", "آب"]))
+)
+def test_a_snippet_highlights_only_real_matches_and_finds_one_when_there_is_one(words, wanted) -> None:
+    """The passage is found by plain substring search first (``ایران`` inside ``ایرانی``, which is another term):
+    whatever it picks, each highlight is a match the whole text's analysis finds, and an article with a match
+    gets a highlighted passage."""
+    text = " ".join(words)
+    passage = snippet(text, wanted)
+    exact = {tuple(span) for span in match_spans_of(text, wanted)}
+    shown = {(passage.start + start, passage.start + end) for start, end in passage.highlights}
+    assert shown <= exact
+    assert bool(shown) == bool(exact)
+    assert text[passage.start : passage.start + len(passage.text)] == passage.text
