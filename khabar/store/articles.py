@@ -10,6 +10,7 @@ article republishes is decided by :mod:`khabar.linking`, which the ingest servic
 from __future__ import annotations
 
 from abc import abstractmethod
+from collections import Counter
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
@@ -29,7 +30,7 @@ from khabar.store.rows import (
     stored_original,
 )
 from khabar.store.tables import forget_table_rows, write_table_rows
-from khabar.store.term_index import Indexed, TermIndex
+from khabar.store.term_index import NAMED_LABELS, Indexed, TermIndex
 from khabar.text.terms import term_texts
 
 if TYPE_CHECKING:
@@ -112,7 +113,15 @@ class ArticleStore(SQLRole):
         title_terms, body_terms = _index_terms(analysis)
         self._index(rowid, title_terms, body_terms)
         self.term_index.stage(
-            Indexed(rowid, title_terms, body_terms, analysis.published_day, analysis.source)
+            Indexed(
+                rowid,
+                title_terms,
+                body_terms,
+                analysis.published_day,
+                analysis.source,
+                analysis.published_jalali,
+                _named_entities(analysis),
+            )
         )
         write_entities(self.db, rowid, analysis)
         write_findings(self.db, rowid, analysis)
@@ -123,7 +132,8 @@ class ArticleStore(SQLRole):
         """Put a new analysis in place of a stored article's (same id), with everything derived from it; its
         rowid (its links are brought up to date by :func:`khabar.linking.relink`)."""
         before = self.db.execute(
-            "SELECT rowid, title, text, published_day, source FROM articles WHERE id = ?", (analysis.id,)
+            "SELECT rowid, title, text, published_day, published_jalali, source FROM articles WHERE id = ?",
+            (analysis.id,),
         ).fetchone()
         if before is None:
             raise NotFound(f"no article with id {analysis.id!r} in this archive")
@@ -148,7 +158,15 @@ class ArticleStore(SQLRole):
         title_terms, body_terms = _index_terms(analysis)
         self._reindex(rowid, before, title_terms, body_terms)
         self.term_index.stage(
-            Indexed(rowid, title_terms, body_terms, before["published_day"], before["source"])
+            Indexed(
+                rowid,
+                title_terms,
+                body_terms,
+                before["published_day"],
+                before["source"],
+                before["published_jalali"],
+                _named_entities(analysis),
+            )
         )
         write_entities(self.db, rowid, analysis)
         write_findings(self.db, rowid, analysis)
@@ -280,11 +298,22 @@ class ArticleStore(SQLRole):
             return {row[0] for row in self.db.execute("SELECT rowid FROM articles")}
 
         def read(keys: list[int]) -> Iterator[Indexed]:
+            labels = ",".join("?" * len(NAMED_LABELS))
             for start in range(0, len(keys), 500):
                 chunk = keys[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                named: dict[int, dict[str, int]] = {}
+                for key, entity, mentions in self.db.execute(
+                    f"""SELECT m.article_rowid, m.entity_id, count(*) FROM entity_mentions m
+                        JOIN entities e ON e.id = m.entity_id
+                        WHERE m.article_rowid IN ({marks}) AND e.label IN ({labels})
+                        GROUP BY m.article_rowid, m.entity_id""",
+                    [*chunk, *NAMED_LABELS],
+                ):
+                    named.setdefault(key, {})[entity] = mentions
                 for row in self.db.execute(
-                    f"""SELECT rowid, title, text, published_day, source FROM articles
-                        WHERE rowid IN ({",".join("?" * len(chunk))})""",
+                    f"""SELECT rowid, title, text, published_day, published_jalali, source FROM articles
+                        WHERE rowid IN ({marks})""",
                     chunk,
                 ):
                     yield Indexed(
@@ -293,10 +322,23 @@ class ArticleStore(SQLRole):
                         term_texts(row["text"]),
                         row["published_day"],
                         row["source"],
+                        row["published_jalali"],
+                        named.get(row["rowid"], {}),
                     )
 
         count = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
         return self.term_index.reconcile(stored_keys, count, read)
+
+
+def _named_entities(analysis: Analysis) -> dict[str, int]:
+    """The article's named entities (the kinds facets count) with their mentions, as the index holds them."""
+    return dict(
+        Counter(
+            entity["entity_id"]
+            for entity in analysis.entities
+            if "entity_id" in entity and entity.get("label") in NAMED_LABELS
+        )
+    )
 
 
 def _index_terms(analysis: Analysis) -> tuple[list[str], list[str]]:

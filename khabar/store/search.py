@@ -75,7 +75,7 @@ class SearchQueries(SQLRole):
         tree = parse(query)
         wanted = highlight_terms(tree)
         self.term_index.commit()  # what this process stored outside a write block
-        filters = Filters(request.since, request.until, request.source, self._entity_keys(request))
+        filters = self._index_filters(request)
         near = neighbours(query)
         end = request.offset + request.limit
         try:
@@ -100,6 +100,10 @@ class SearchQueries(SQLRole):
             if (row := rows.get(key)) is not None:  # an index ahead of the database (a crash between commits)
                 hits.append(hit_of(row, snippet(row["text"], wanted), score))
         return SearchPage(request, total, hits, sorted(wanted))
+
+    def _index_filters(self, request: SearchRequest) -> Filters:
+        """The request's filters as the term index applies them (:meth:`_filters` is the same in SQL)."""
+        return Filters(request.since, request.until, request.source, self._entity_keys(request))
 
     def _entity_keys(self, request: SearchRequest) -> list[int] | None:
         """The articles that name the requested entity (in any spelling), or None when none is requested."""

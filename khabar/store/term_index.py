@@ -19,14 +19,16 @@ at a time across processes; each commit takes the writer and gives it back, as t
 from __future__ import annotations
 
 import math
+import re
 import shutil
 import threading
 import time
 from collections import Counter
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import tantivy
 
@@ -40,7 +42,10 @@ NEAR_SLOP = 8  # positions a loose phrase's words may move (in order, a few word
 SUMMARY_WORDS = 100  # an article's commonest words kept for feedback
 WRITER_HEAP = 50_000_000  # bytes tantivy buffers before it writes a segment
 WRITER_WAIT = 60.0  # seconds to wait for another process's writer (the database's busy timeout)
-SCHEMA_VERSION = "1"  # a folder written with another version is rebuilt
+NAMED_LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO")
+"""The entity types a search is narrowed by and its facets count: names, not the dates, times, sums and
+percentages NER also tags."""
+SCHEMA_VERSION = "2"  # a folder written with another version is rebuilt
 
 _TERMS = "khabar_terms"  # the tokenizer: the terms are khabar's already; split on spaces only
 _EXACT = "khabar_exact"  # a source name, matched whole (lower-cased by us)
@@ -55,6 +60,8 @@ class Indexed:
     body_terms: Sequence[str]
     day: str | None = None  # ISO day of publication
     source: str | None = None
+    jalali: str | None = None  # the same day in the Jalali calendar, 1404-07-17
+    entities: Mapping[str, int] = field(default_factory=dict)  # named entities' ids, with their mentions
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,6 +90,14 @@ def _schema() -> tantivy.Schema:
     builder.add_integer_field("day", indexed=True, fast=True)
     builder.add_text_field("source", tokenizer_name=_EXACT, index_option="basic")
     builder.add_bytes_field("summary", stored=True, indexed=False)
+    # What the facets count (:meth:`TermIndex.facets`): columns tantivy aggregates without reading documents.
+    builder.add_text_field("source_name", tokenizer_name=_EXACT, index_option="basic", fast=True)
+    builder.add_integer_field("month", fast=True)  # 202510
+    builder.add_integer_field("jalali_month", fast=True)  # 140407
+    builder.add_text_field("entity", tokenizer_name=_EXACT, index_option="basic", fast=True)
+    builder.add_text_field(
+        "entity_mentions", tokenizer_name=_EXACT, index_option="basic", fast=True
+    )  # "id 3"
     return builder.build()
 
 
@@ -90,6 +105,22 @@ def index_tokens(terms: Iterable[str]) -> list[str]:
     """The tokens the index holds for some terms: the database's tokens (:func:`khabar.search.query.tokens`),
     lower-cased as FTS5's tokenizer does."""
     return [token.lower() for token in tokens(terms)]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexFacets:
+    """The counts of :meth:`TermIndex.facets`: every value's matching articles (months as ``YYYY-MM``); for the
+    entities named in the most, (articles, mentions)."""
+
+    total: int
+    sources: dict[str, int]
+    months: dict[str, int]
+    jalali_months: dict[str, int]
+    entities: dict[str, tuple[int, int]]
+
+
+def _month_text(month: int) -> str:
+    return f"{month // 100:04d}-{month % 100:02d}"
 
 
 def _keys(searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress]) -> list[int]:
@@ -146,7 +177,9 @@ class TermIndex:
                 raise ArchiveError(f"cannot open the search index {self.path}: {error}") from None
             version.write_text(SCHEMA_VERSION)
         index.register_tokenizer(_TERMS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
-        index.register_tokenizer(_EXACT, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).build())
+        exact = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).build()
+        index.register_tokenizer(_EXACT, exact)
+        index.register_fast_field_tokenizer(_EXACT, exact)
         return index
 
     # -- writing -----------------------------------------------------------------------------------------------
@@ -196,8 +229,15 @@ class TermIndex:
         )
         if (day := _day_number(article.day)) is not None:
             document.add_integer("day", day)
+            document.add_integer("month", day // 100)
+            if (jalali := _day_number(article.jalali)) is not None:
+                document.add_integer("jalali_month", jalali // 100)
         if article.source:
             document.add_text("source", article.source.lower())
+            document.add_text("source_name", article.source)
+        for entity, mentions in article.entities.items():
+            document.add_text("entity", entity)
+            document.add_text("entity_mentions", f"{entity} {mentions}")
         return document
 
     def _writer_now(self) -> tantivy.IndexWriter:
@@ -298,9 +338,9 @@ class TermIndex:
         scores: the older article first). ``near``: pairs of words rewarded for standing near each other."""
         searcher = self._index.searcher()
         query = self._filtered(self._scored(searcher, node, near), filters)
-        found = searcher.search(query, limit, count=True, offset=offset)
+        found = searcher.search(query, max(limit, 1), count=True, offset=offset)  # tantivy needs a limit
         total: int = found.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
-        return total, self._ranked(searcher, found.hits)
+        return total, self._ranked(searcher, found.hits)[:limit]
 
     @staticmethod
     def _ranked(searcher: tantivy.Searcher, hits: list) -> list[tuple[int, float]]:
@@ -360,6 +400,44 @@ class TermIndex:
     def articles(self) -> int:
         return self._index.searcher().num_docs
 
+    def facets(self, node: Node | None, filters: Filters, entities_wanted: int) -> IndexFacets:
+        """What a search (``node``; None: browsing) matches, counted by source, by month of each calendar and by
+        named entity, in one pass of tantivy's aggregations over its columns."""
+        searcher = self._index.searcher()
+        query = tantivy.Query.all_query() if node is None else self._scored(searcher, node)
+        query = self._filtered(query, filters)
+        everything = {"terms": {"size": 100_000}}
+        counted = searcher.aggregate(
+            query,
+            {
+                name: {"terms": {**everything["terms"], "field": name}}
+                for name in ("source_name", "month", "jalali_month")
+            }
+            | {"entity": {"terms": {"field": "entity", "size": 2 * entities_wanted, "segment_size": 10_000}}},
+        )
+        total: int = searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
+        entities = {bucket["key"]: bucket["doc_count"] for bucket in counted["entity"]["buckets"]}
+        mentions: dict[str, int] = dict.fromkeys(entities, 0)
+        if entities:  # each article holds "id mentions": the counts of the listed entities, summed
+            include = "(" + "|".join(re.escape(entity) for entity in entities) + ") [0-9]+"
+            found = searcher.aggregate(
+                query, {"m": {"terms": {"field": "entity_mentions", "size": 100_000, "include": include}}}
+            )
+            for bucket in found["m"]["buckets"]:
+                entity, _, count = bucket["key"].rpartition(" ")
+                mentions[entity] += int(count) * bucket["doc_count"]
+
+        def buckets(name: str) -> dict[Any, int]:
+            return {bucket["key"]: bucket["doc_count"] for bucket in counted[name]["buckets"]}
+
+        return IndexFacets(
+            total,
+            buckets("source_name"),
+            {_month_text(int(month)): count for month, count in buckets("month").items()},
+            {_month_text(int(month)): count for month, count in buckets("jalali_month").items()},
+            {entity: (articles, mentions[entity]) for entity, articles in entities.items()},
+        )
+
 
 class _Scoring:
     """A parsed query as tantivy's, scored as khabar ranks.
@@ -406,9 +484,9 @@ class _Scoring:
             words = index_tokens(pair)
             if len(words) != 2:  # a word of several tokens: its own phrase already
                 continue
-            for field in ("title", "body"):
+            for where in ("title", "body"):
                 loose = tantivy.Query.phrase_query(
-                    self.schema, field, list[str | tuple[int, str]](words), NEAR_SLOP
+                    self.schema, where, list[str | tuple[int, str]](words), NEAR_SLOP
                 )
                 clauses.append((tantivy.Occur.Should, tantivy.Query.boost_query(loose, NEAR_WEIGHT)))
         return clauses

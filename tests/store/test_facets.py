@@ -137,6 +137,12 @@ def test_each_count_is_what_the_narrowed_search_finds(news, request_: SearchRequ
         assert sum(month.articles for month in facets.gregorian_months) + facets.undated == facets.total
 
 
+@pytest.mark.parametrize("request_", REQUESTS[:7], ids=[str(n) for n in range(7)])
+def test_the_index_counts_what_sql_counts_over_every_match(news, request_: SearchRequest) -> None:
+    """Without collapse the term index's columns count (fast at any size); SQL over every match is the reference."""
+    assert news._indexed_facets(request_) == news._sql_facets(request_)
+
+
 def vars_of(request: SearchRequest) -> dict:
     return {name: getattr(request, name) for name in SearchRequest.__slots__}
 
