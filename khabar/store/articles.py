@@ -26,6 +26,7 @@ from khabar.store.rows import (
     SQLRole,
     analysis_json,
     analysis_of,
+    indexed_articles,
     now,
     stored_original,
 )
@@ -297,37 +298,8 @@ class ArticleStore(SQLRole):
         def stored_keys() -> set[int]:
             return {row[0] for row in self.db.execute("SELECT rowid FROM articles")}
 
-        def read(keys: list[int]) -> Iterator[Indexed]:
-            labels = ",".join("?" * len(NAMED_LABELS))
-            for start in range(0, len(keys), 500):
-                chunk = keys[start : start + 500]
-                marks = ",".join("?" * len(chunk))
-                named: dict[int, dict[str, int]] = {}
-                for key, entity, mentions in self.db.execute(
-                    f"""SELECT m.article_rowid, m.entity_id, count(*) FROM entity_mentions m
-                        JOIN entities e ON e.id = m.entity_id
-                        WHERE m.article_rowid IN ({marks}) AND e.label IN ({labels})
-                        GROUP BY m.article_rowid, m.entity_id""",
-                    [*chunk, *NAMED_LABELS],
-                ):
-                    named.setdefault(key, {})[entity] = mentions
-                for row in self.db.execute(
-                    f"""SELECT rowid, title, text, published_day, published_jalali, source FROM articles
-                        WHERE rowid IN ({marks})""",
-                    chunk,
-                ):
-                    yield Indexed(
-                        row["rowid"],
-                        term_texts(row["title"] or ""),
-                        term_texts(row["text"]),
-                        row["published_day"],
-                        row["source"],
-                        row["published_jalali"],
-                        named.get(row["rowid"], {}),
-                    )
-
         count = self.db.execute("SELECT count(*) FROM articles").fetchone()[0]
-        return self.term_index.reconcile(stored_keys, count, read)
+        return self.term_index.reconcile(stored_keys, count, lambda keys: indexed_articles(self.db, keys))
 
 
 def _named_entities(analysis: Analysis) -> dict[str, int]:

@@ -18,7 +18,8 @@ from khabar.errors import NotFound
 from khabar.records import Analysis
 from khabar.store.base import LinkCandidate, LinkLookup, NewLinks, StoryState
 from khabar.store.results import ArticleLinks, StoryDetail
-from khabar.store.rows import SQLRole, analysis_of, linked_of
+from khabar.store.rows import SQLRole, analysis_of, indexed_articles, linked_of
+from khabar.store.term_index import TermIndex
 from khabar.stories import day_number
 
 MAX_COPIES = 100
@@ -58,6 +59,9 @@ def _story_query(
 
 
 class LinkStore(SQLRole):
+    term_index: (
+        TermIndex  # holds each article's duplicate group, for one result per group (each backend opens it)
+    )
     """The archive's :class:`~khabar.store.base.LinkIndex` role: the links of its articles, and their views."""
 
     # -- what linking looks up -------------------------------------------------------------------------------------
@@ -147,6 +151,8 @@ class LinkStore(SQLRole):
                 [(key, number, links.key) for key in links.story_keys],
             )
         self._count_in_story(links.story_id, links.day)
+        if not self.term_index.regroup(links.key, links.dup_group):  # an article stored before its links
+            self._restage([links.key])
 
     def repoint_copy(self, copy: int, original: int, similarity: float) -> None:
         self.db.execute(
@@ -155,10 +161,21 @@ class LinkStore(SQLRole):
         )
 
     def merge_groups(self, root: int, merged: list[int]) -> None:
-        self.db.execute(
-            f"UPDATE article_links SET dup_group = ? WHERE dup_group IN ({','.join('?' * len(merged))})",
-            [root, *merged],
-        )
+        moved = [
+            row[0]
+            for row in self.db.execute(
+                f"""UPDATE article_links SET dup_group = ? WHERE dup_group IN ({",".join("?" * len(merged))})
+                    RETURNING article_rowid""",
+                [root, *merged],
+            ).fetchall()
+        ]
+        self._restage([key for key in moved if not self.term_index.regroup(key, root)])
+
+    def _restage(self, keys: list[int]) -> None:
+        """Have the term index hold some stored articles again (their duplicate group changed): read back from the
+        database, written when the transaction commits."""
+        for article in indexed_articles(self.db, keys):
+            self.term_index.stage(article)
 
     def add_story_keys(self, key: int, story_keys: Collection[str], day: str) -> int:
         number = day_number(day)

@@ -22,6 +22,8 @@ from khabar.records import Analysis
 from khabar.search.highlight import Snippet, lead, snippet
 from khabar.search.query import Node
 from khabar.store.results import EntitySummary, Feed, Hit, LinkedArticle
+from khabar.store.term_index import NAMED_LABELS, Indexed
+from khabar.text.terms import term_texts
 
 
 class Row(Protocol):
@@ -200,3 +202,37 @@ def published_between(since: date | None, until: date | None) -> tuple[list[str]
 
 def now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
+def indexed_articles(db: Connection, keys: Sequence[int]) -> Iterator[Indexed]:
+    """What the term index holds of some stored articles (:class:`~khabar.store.term_index.Indexed`), read back
+    from the database: their terms computed again, their named entities, their duplicate group."""
+    labels = ",".join("?" * len(NAMED_LABELS))
+    for start in range(0, len(keys), 500):
+        chunk = list(keys[start : start + 500])
+        marks = ",".join("?" * len(chunk))
+        named: dict[int, dict[str, int]] = {}
+        for key, entity, mentions in db.execute(
+            f"""SELECT m.article_rowid, m.entity_id, count(*) FROM entity_mentions m
+                JOIN entities e ON e.id = m.entity_id
+                WHERE m.article_rowid IN ({marks}) AND e.label IN ({labels})
+                GROUP BY m.article_rowid, m.entity_id""",
+            [*chunk, *NAMED_LABELS],
+        ):
+            named.setdefault(key, {})[entity] = mentions
+        for row in db.execute(
+            f"""SELECT a.rowid, a.title, a.text, a.published_day, a.published_jalali, a.source, l.dup_group
+                FROM articles a LEFT JOIN article_links l ON l.article_rowid = a.rowid
+                WHERE a.rowid IN ({marks})""",
+            chunk,
+        ):
+            yield Indexed(
+                row["rowid"],
+                term_texts(row["title"] or ""),
+                term_texts(row["text"]),
+                row["published_day"],
+                row["source"],
+                row["published_jalali"],
+                named.get(row["rowid"], {}),
+                row["dup_group"],
+            )

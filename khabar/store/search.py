@@ -67,9 +67,11 @@ class SearchQueries(SQLRole):
 
     def _search(self, request: SearchRequest, deadline: Deadline) -> SearchPage:
         where, params = self._filters(request)
+        query = (request.query or "").strip()
+        if request.collapse and query:
+            return self._collapsed_search(request, query, deadline)
         if request.collapse:
             return self._collapsed(request, where, params, deadline)
-        query = (request.query or "").strip()
         if not query:
             return self._browse(request, " AND ".join(where), params)
         tree = parse(query)
@@ -104,6 +106,29 @@ class SearchQueries(SQLRole):
     def _index_filters(self, request: SearchRequest) -> Filters:
         """The request's filters as the term index applies them (:meth:`_filters` is the same in SQL)."""
         return Filters(request.since, request.until, request.source, self._entity_keys(request))
+
+    def _collapsed_search(self, request: SearchRequest, query: str, deadline: Deadline) -> SearchPage:
+        """A ranked search with one result per duplicate group, in the term index: each group's best article, with
+        how many more of the group matched (feedback plays no part: groups rank by BM25)."""
+        tree = parse(query)
+        wanted = highlight_terms(tree)
+        self.term_index.commit()
+        try:
+            total, chosen = self.term_index.collapsed(
+                tree, self._index_filters(request), request.limit, request.offset, neighbours(query)
+            )
+        except ValueError as error:
+            raise QueryError(f"the search engine cannot run this query ({error})") from None
+        deadline.check()
+        rows = self._articles([key for key, _, _ in chosen])
+        hits = []
+        for key, score, members in chosen:
+            deadline.check()
+            if (row := rows.get(key)) is not None:
+                hit = hit_of(row, snippet(row["text"], wanted), score)
+                hit.collapsed = members - 1
+                hits.append(hit)
+        return SearchPage(request, total, hits, sorted(wanted))
 
     def _entity_keys(self, request: SearchRequest) -> list[int] | None:
         """The articles that name the requested entity (in any spelling), or None when none is requested."""

@@ -25,7 +25,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -45,7 +45,8 @@ WRITER_WAIT = 60.0  # seconds to wait for another process's writer (the database
 NAMED_LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO")
 """The entity types a search is narrowed by and its facets count: names, not the dates, times, sums and
 percentages NER also tags."""
-SCHEMA_VERSION = "2"  # a folder written with another version is rebuilt
+EXACT_GROUPS = 50_000  # matches up to which a collapsed search counts its groups exactly
+SCHEMA_VERSION = "3"  # a folder written with another version is rebuilt
 
 _TERMS = "khabar_terms"  # the tokenizer: the terms are khabar's already; split on spaces only
 _EXACT = "khabar_exact"  # a source name, matched whole (lower-cased by us)
@@ -62,6 +63,7 @@ class Indexed:
     source: str | None = None
     jalali: str | None = None  # the same day in the Jalali calendar, 1404-07-17
     entities: Mapping[str, int] = field(default_factory=dict)  # named entities' ids, with their mentions
+    group: int | None = None  # its duplicate group (article_links.dup_group); None: a group of its own
 
 
 @dataclass(frozen=True, slots=True)
@@ -88,6 +90,7 @@ def _schema() -> tantivy.Schema:
     builder.add_text_field("title", tokenizer_name=_TERMS, index_option="position")
     builder.add_text_field("body", tokenizer_name=_TERMS, index_option="position")
     builder.add_integer_field("day", indexed=True, fast=True)
+    builder.add_integer_field("group", indexed=True, fast=True)  # one result per group (collapse)
     builder.add_text_field("source", tokenizer_name=_EXACT, index_option="basic")
     builder.add_bytes_field("summary", stored=True, indexed=False)
     # What the facets count (:meth:`TermIndex.facets`): columns tantivy aggregates without reading documents.
@@ -123,9 +126,13 @@ def _month_text(month: int) -> str:
     return f"{month // 100:04d}-{month % 100:02d}"
 
 
+def _column(searcher: tantivy.Searcher, name: str, addresses: list[tantivy.DocAddress]) -> list[int]:
+    return [int(value or 0) for value in searcher.fast_field_values(name, addresses)]
+
+
 def _keys(searcher: tantivy.Searcher, addresses: list[tantivy.DocAddress]) -> list[int]:
     """The article keys of some documents, read from the key's column."""
-    return [int(key or 0) for key in searcher.fast_field_values("key", addresses)]
+    return _column(searcher, "key", addresses)
 
 
 def _day_number(day: str | date | None) -> int | None:
@@ -195,6 +202,15 @@ class TermIndex:
         (:meth:`commit`)."""
         self._staged.append(article)
 
+    def regroup(self, key: int, group: int) -> bool:
+        """Put an article this thread staged into a duplicate group; False when it is not staged."""
+        staged = self._staged
+        for place in range(len(staged) - 1, -1, -1):
+            if staged[place].key == key:
+                staged[place] = replace(staged[place], group=group)
+                return True
+        return False
+
     def discard(self) -> None:
         """Forget what this thread staged: the database rolled it back."""
         self._staged.clear()
@@ -227,6 +243,7 @@ class TermIndex:
         document.add_bytes(
             "summary", _summary_text(summary_of([*article.title_terms, *article.body_terms])).encode()
         )
+        document.add_integer("group", article.key if article.group is None else article.group)
         if (day := _day_number(article.day)) is not None:
             document.add_integer("day", day)
             document.add_integer("month", day // 100)
@@ -341,6 +358,59 @@ class TermIndex:
         found = searcher.search(query, max(limit, 1), count=True, offset=offset)  # tantivy needs a limit
         total: int = found.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
         return total, self._ranked(searcher, found.hits)[:limit]
+
+    def collapsed(
+        self,
+        node: Node,
+        filters: Filters,
+        limit: int,
+        offset: int = 0,
+        near: Sequence[tuple[str, str]] = (),
+    ) -> tuple[int, list[tuple[int, float, int]]]:
+        """One result per duplicate group: how many groups match, and the ``limit`` best groups after ``offset``,
+        each as its best article (key, score) and how many of its articles match. A group ranks by its best article,
+        so the first groups of the ranked articles are the best groups: the ranking is read deeper until enough."""
+        searcher = self._index.searcher()
+        query = self._filtered(self._scored(searcher, node, near), filters)
+        wanted = offset + limit
+        depth = 2 * wanted + 20
+        while True:
+            found = searcher.search(query, depth, count=True)
+            matches: int = found.count  # type: ignore[attr-defined]
+            addresses = [address for _, address in found.hits]
+            keys = _keys(searcher, addresses)
+            groups = dict(zip(keys, _column(searcher, "group", addresses), strict=True))
+            best: dict[int, tuple[int, float]] = {}
+            for key, score in sorted(
+                zip(keys, (score for score, _ in found.hits), strict=True),
+                key=lambda pair: (-pair[1], pair[0]),
+            ):
+                best.setdefault(groups[key], (key, score))
+            if len(best) >= wanted or depth >= matches:
+                break
+            depth *= 4
+        chosen = list(best.items())[offset:wanted]
+        members: dict[int, int] = {}
+        if chosen:
+            page = tantivy.Query.term_set_query(self._schema, "group", [group for group, _ in chosen])
+            counted = searcher.aggregate(
+                tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, page)]),
+                {"g": {"terms": {"field": "group", "size": len(chosen)}}},
+            )
+            members = {int(bucket["key"]): bucket["doc_count"] for bucket in counted["g"]["buckets"]}
+        pages = [(key, score, members.get(group, 1)) for group, (key, score) in chosen]
+        return self._groups(searcher, query, matches), pages
+
+    @staticmethod
+    def _groups(searcher: tantivy.Searcher, query: tantivy.Query, matches: int) -> int:
+        """How many duplicate groups the ``matches`` articles matching ``query`` make: counted exactly up to
+        :data:`EXACT_GROUPS` matches, estimated beyond (HyperLogLog, within about 1 %)."""
+        if not matches:
+            return 0
+        if matches <= EXACT_GROUPS:
+            counted = searcher.aggregate(query, {"g": {"terms": {"field": "group", "size": matches}}})
+            return len(counted["g"]["buckets"])
+        return round(searcher.cardinality(query, "group"))
 
     @staticmethod
     def _ranked(searcher: tantivy.Searcher, hits: list) -> list[tuple[int, float]]:

@@ -145,6 +145,9 @@ def test_a_bridging_article_merges_two_groups(archive) -> None:
     service.ingest_mappings(archive, [article(text, url, "X", day) for text, url, day in rows])
     groups = {group for _, _, group, _ in links_table(archive).values()}
     assert groups == {"https://a.ir/1"}
+    # the term index follows the merge: the second article, alone in its group when stored, is in the first's
+    collapsed = archive.search(SearchRequest(query="درباره", collapse=True))
+    assert collapsed.total == 1 and collapsed.hits[0].collapsed == 2
 
 
 def test_different_reports_are_not_linked(archive, report) -> None:
@@ -293,6 +296,8 @@ def test_articles_stored_before_links_existed_are_linked_when_the_archive_is_ope
     links = links_table(archive)
     assert links["https://isna.ir/2"][0] == "https://ilna.ir/1"
     assert link_unlinked(archive) == 0  # nothing left to link
+    collapsed = archive.search(SearchRequest(query="اکو", collapse=True))  # the term index knows the group
+    assert collapsed.total == 1 and collapsed.hits[0].collapsed == 1
     archive.close()
 
 
