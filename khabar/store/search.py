@@ -31,7 +31,8 @@ from khabar.search.query import (
 from khabar.store.findings import entity_ids
 from khabar.store.results import SearchPage, SearchRequest
 from khabar.store.rows import Row, SQLRole, hit_of, published_between
-from khabar.store.term_index import Filters, TermIndex
+from khabar.store.term_index import TermIndex
+from khabar.store.term_search import Filters
 
 
 class SearchQueries(SQLRole):

@@ -14,7 +14,8 @@ from khabar.records import RawRecord
 from khabar.search.query import neighbours, parse
 from khabar.store import open_archive
 from khabar.store.sqlite import SEARCH_INDEX_SUFFIX
-from khabar.store.term_index import Filters, Indexed, TermIndex
+from khabar.store.term_index import Indexed, TermIndex
+from khabar.store.term_search import Filters
 
 ZWNJ = "\u200c"
 
