@@ -133,7 +133,9 @@ class ArticleStore(SQLRole):
         """Put a new analysis in place of a stored article's (same id), with everything derived from it; its
         rowid (its links are brought up to date by :func:`khabar.linking.relink`)."""
         before = self.db.execute(
-            "SELECT rowid, title, text, published_day, published_jalali, source FROM articles WHERE id = ?",
+            """SELECT a.rowid AS rowid, a.title AS title, a.text AS text, a.published_day AS published_day,
+                   a.published_jalali AS published_jalali, a.source AS source, l.dup_group AS dup_group
+               FROM articles a LEFT JOIN article_links l ON l.article_rowid = a.rowid WHERE a.id = ?""",
             (analysis.id,),
         ).fetchone()
         if before is None:
@@ -167,6 +169,7 @@ class ArticleStore(SQLRole):
                 before["source"],
                 before["published_jalali"],
                 _named_entities(analysis),
+                before["dup_group"],  # a new analysis leaves the article in its duplicate group
             )
         )
         write_entities(self.db, rowid, analysis)

@@ -19,6 +19,7 @@ at a time across processes; each commit takes the writer and gives it back, as t
 
 from __future__ import annotations
 
+import logging
 import shutil
 import threading
 import time
@@ -31,11 +32,14 @@ import tantivy
 from khabar.errors import ArchiveError
 from khabar.store.term_search import TermSearches, day_number, index_tokens, keys_of, summary_of, summary_text
 
+log = logging.getLogger(__name__)
+
 WRITER_HEAP = 50_000_000  # bytes tantivy buffers before it writes a segment
 WRITER_WAIT = 60.0  # seconds to wait for another process's writer (the database's busy timeout)
 NAMED_LABELS = ("PER", "ORG", "LOC", "FAC", "EVENT", "PRO")
 """The entity types a search is narrowed by and its facets count: names, not the dates, times, sums and
 percentages NER also tags."""
+NOTICE_FROM = 10_000  # articles to index at opening from which the wait is announced
 SCHEMA_VERSION = "3"  # a folder written with another version is rebuilt
 
 _TERMS = "khabar_terms"  # the tokenizer: the terms are khabar's already; split on spaces only
@@ -216,6 +220,12 @@ class TermIndex(TermSearches):
         indexed = set(self._keys(searcher))
         missing = sorted(stored - indexed)
         extra = sorted(indexed - stored)
+        if len(missing) >= NOTICE_FROM:  # an upgrade or a lost folder: minutes for a large archive, said once
+            log.warning(
+                "building the search index of %s articles in %s (about 1,000 a second)…",
+                len(missing),
+                self.path,
+            )
         with self._lock:
             for start in range(0, max(len(missing), 1), 10_000):
                 batch = missing[start : start + 10_000]

@@ -329,3 +329,18 @@ def test_a_reanalysis_that_finds_entities_can_join_a_story(archive) -> None:
     after = stories_of(archive)
     assert after["https://s.ir/2"] == after["https://s.ir/1"]
     assert tuple(archive.db.execute("SELECT count(*), sum(articles) FROM stories").fetchone()) == (1, 2)
+
+
+def test_a_reanalyzed_copy_stays_in_its_group_for_collapse(archive, report) -> None:
+    service.ingest_mappings(
+        archive,
+        [
+            article(report, "https://ilna.ir/1", "ILNA", "2025-10-09"),
+            article(republished(report), "https://isna.ir/2", "ISNA", "2025-10-09"),
+        ],
+    )
+    copy = archive.search(SearchRequest(source="ISNA")).hits[0]
+    with archive.writing():
+        replace_relinked(archive, archive.get(copy.id))  # khabar reanalyze: the same article, analyzed again
+    collapsed = archive.search(SearchRequest(query="اکو", collapse=True))
+    assert collapsed.total == 1 and collapsed.hits[0].collapsed == 1
