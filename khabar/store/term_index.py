@@ -24,6 +24,7 @@ import shutil
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
@@ -188,25 +189,29 @@ class TermIndex(TermSearches):
                     raise ArchiveError(f"cannot write the search index {self.path}: {error}") from None
                 time.sleep(0.05)
 
-    class _Writing:
-        def __init__(self, owner: TermIndex) -> None:
-            self.owner = owner
-
-        def __enter__(self) -> tantivy.IndexWriter:
-            self.writer = self.owner._writer_now()
-            return self.writer
-
-        def __exit__(self, kind: object, *rest: object) -> None:
-            if kind is None:
-                self.writer.commit()
-            else:
-                self.writer.rollback()
-            # Let the merges this commit started finish: a writer dropped mid-merge leaves many small segments.
-            self.writer.wait_merging_threads()
-            self.owner._index.reload()
-
-    def _writer(self) -> TermIndex._Writing:
-        return TermIndex._Writing(self)
+    @contextmanager
+    def _writer(self) -> Iterator[tantivy.IndexWriter]:
+        """The index's writer for one commit: committed at the end (rolled back on an exception), its merges let
+        finish (a writer dropped mid-merge leaves many small segments), then given back for other processes."""
+        writer = self._writer_now()
+        try:
+            yield writer
+        except BaseException:
+            writer.rollback()
+            raise
+        else:
+            try:
+                writer.commit()
+                writer.wait_merging_threads()
+            except (
+                OSError,
+                ValueError,
+            ) as error:  # a full disk: the database has the articles, the index not yet
+                raise ArchiveError(
+                    f"cannot write the search index {self.path}: {error} (the archive's articles are stored; the"
+                    " index takes them in when the archive is next opened)"
+                ) from None
+        self._index.reload()
 
     def reconcile(
         self, stored_keys: Callable[[], set[int]], count: int, read: Callable[[list[int]], Iterator[Indexed]]
