@@ -34,6 +34,8 @@ from khabar.store.rows import Row, SQLRole, hit_of, published_between
 from khabar.store.term_index import TermIndex
 from khabar.store.term_search import Filters
 
+NEAR_RESULTS = 30  # a question's best results ranked again by how near its words stand
+
 
 class SearchQueries(SQLRole):
     """The archive's search (part of :class:`~khabar.store.base.ArticleStore`)."""
@@ -83,16 +85,16 @@ class SearchQueries(SQLRole):
         end = request.offset + request.limit
         try:
             if is_question(query) and request.offset < feedback.WINDOW:
-                # The whole window, whatever the page, so that every page follows one order.
-                total, window = self.term_index.search(tree, filters, feedback.WINDOW, near=near)
-                if total >= feedback.MIN_RESULTS:
-                    window = self._with_feedback(window, tree, near)
+                # The whole window, whatever the page, so that every page follows one order: ranked by BM25, then
+                # again with its words' proximity and feedback (only these hundred articles pay for either).
+                total, window = self.term_index.search(tree, filters, feedback.WINDOW)
+                if window and (near or total >= feedback.MIN_RESULTS):
+                    window = self._ranked_again(window, tree, near, total >= feedback.MIN_RESULTS)
                 chosen = window[request.offset : end]
                 if end > feedback.WINDOW:  # past the window: BM25's order
-                    rest = self.term_index.search(tree, filters, end - feedback.WINDOW, feedback.WINDOW, near)
-                    chosen += rest[1]
+                    chosen += self.term_index.search(tree, filters, end - feedback.WINDOW, feedback.WINDOW)[1]
             else:
-                total, chosen = self.term_index.search(tree, filters, request.limit, request.offset, near)
+                total, chosen = self.term_index.search(tree, filters, request.limit, request.offset)
         except ValueError as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None
         deadline.check()  # the index answers in milliseconds and is not stopped inside; past the budget: stop here
@@ -116,7 +118,7 @@ class SearchQueries(SQLRole):
         self.term_index.commit()
         try:
             total, chosen = self.term_index.collapsed(
-                tree, self._index_filters(request), request.limit, request.offset, neighbours(query)
+                tree, self._index_filters(request), request.limit, request.offset
             )
         except ValueError as error:
             raise QueryError(f"the search engine cannot run this query ({error})") from None
@@ -146,24 +148,35 @@ class SearchQueries(SQLRole):
             )
         ]
 
-    def _with_feedback(
-        self, results: list[tuple[int, float]], tree: Node, near: list[tuple[str, str]]
+    def _ranked_again(
+        self, results: list[tuple[int, float]], tree: Node, near: list[tuple[str, str]], with_feedback: bool
     ) -> list[tuple[int, float]]:
-        """Results (article key, score) ranked again with the words the best share (:mod:`khabar.search.feedback`):
-        each one's score plus a part of its BM25 score for those words."""
+        """A question's best results (article key, score) ranked again: each one's score plus what its words'
+        proximity adds (:func:`~khabar.search.query.neighbours`) and, ``with_feedback``, a part of its BM25 score
+        for the words the best results share (:mod:`khabar.search.feedback`)."""
+        keys = [key for key, _ in results]
+        if near:  # proximity first, among the best (positions are costly): feedback reads this order
+            closer = self.term_index.rescored(tree, keys[:NEAR_RESULTS], None, 0.0, near)
+            results = sorted([*closer, *results[NEAR_RESULTS:]], key=lambda pair: (-pair[1], pair[0]))
+        added = self._expansion(results, tree) if with_feedback else []
+        if not added:
+            return results
+        expansion = Or(tuple(Phrase((term,)) for term in added))
+        extra = dict(self.term_index.scored_among(keys, expansion))
+        rescored = [(key, score + feedback.WEIGHT * extra.get(key, 0.0)) for key, score in results]
+        return sorted(rescored, key=lambda pair: (-pair[1], pair[0]))
+
+    def _expansion(self, results: list[tuple[int, float]], tree: Node) -> list[str]:
+        """The words feedback adds to a question, from its best results' word summaries in the term index."""
         summaries = self.term_index.summaries([key for key, _ in results[: feedback.DOCUMENTS]])
         best = [
             (score, summaries[key].counts, summaries[key].length)
             for key, score in results[: feedback.DOCUMENTS]
             if key in summaries
         ]
-        added = feedback.expansion_terms(
+        return feedback.expansion_terms(
             best, query_terms(tree), self.term_index.articles, self.term_index.holding
         )
-        if not added:
-            return results
-        expansion = Or(tuple(Phrase((term,)) for term in added))
-        return self.term_index.rescored(tree, [key for key, _ in results], expansion, feedback.WEIGHT, near)
 
     def _articles(self, keys: list[int]) -> dict[int, Row]:
         if not keys:

@@ -19,7 +19,7 @@ from typing import Any
 import tantivy
 
 from khabar.search.feedback import worth_adding
-from khabar.search.query import And, Node, Not, Phrase, tokens
+from khabar.search.query import And, Node, Not, Or, Phrase, tokens
 
 TITLE_WEIGHT = 3.0  # a title's BM25 counts three times a body's (FTS5's column weights before this index)
 NEAR_WEIGHT = 0.1  # of a pair of neighbouring query words' BM25 as a loose phrase, added to the query's
@@ -140,17 +140,12 @@ class TermSearches:
         )
 
     def search(
-        self,
-        node: Node,
-        filters: Filters,
-        limit: int,
-        offset: int = 0,
-        near: Sequence[tuple[str, str]] = (),
+        self, node: Node, filters: Filters, limit: int, offset: int = 0
     ) -> tuple[int, list[tuple[int, float]]]:
         """How many articles match, and the ``limit`` best after ``offset``: (key, score), best first (equal
-        scores: the older article first). ``near``: pairs of words rewarded for standing near each other."""
+        scores: the older article first)."""
         searcher = self._index.searcher()
-        query = self._filtered(self._scored(searcher, node, near), filters)
+        query = self._filtered(self._scored(searcher, node), filters)
         found = searcher.search(query, max(limit, 1), count=True, offset=offset)  # tantivy needs a limit
         total: int = found.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
         return total, self._ranked(searcher, found.hits)[:limit]
@@ -161,13 +156,12 @@ class TermSearches:
         filters: Filters,
         limit: int,
         offset: int = 0,
-        near: Sequence[tuple[str, str]] = (),
     ) -> tuple[int, list[tuple[int, float, int]]]:
         """One result per duplicate group: how many groups match, and the ``limit`` best groups after ``offset``,
         each as its best article (key, score) and how many of its articles match. A group ranks by its best article,
         so the first groups of the ranked articles are the best groups: the ranking is read deeper until enough."""
         searcher = self._index.searcher()
-        query = self._filtered(self._scored(searcher, node, near), filters)
+        query = self._filtered(self._scored(searcher, node), filters)
         wanted = offset + limit
         depth = 2 * wanted + 20
         while True:
@@ -217,6 +211,8 @@ class TermSearches:
 
     def summaries(self, keys: Sequence[int]) -> dict[int, Summary]:
         """The word summaries of some articles, by key."""
+        if not keys:
+            return {}
         searcher = self._index.searcher()
         wanted = tantivy.Query.term_set_query(self._schema, "key", list(keys))
         addresses = [address for _, address in searcher.search(wanted, len(keys), count=False).hits]
@@ -229,27 +225,40 @@ class TermSearches:
         self,
         node: Node,
         keys: Sequence[int],
-        added: Node,
+        added: Node | None,
         weight: float,
         near: Sequence[tuple[str, str]] = (),
     ) -> list[tuple[int, float]]:
-        """Some matching articles ranked by their score for ``node`` (and ``near``) plus ``weight`` × their score
-        for ``added``."""
+        """Some matching articles ranked by their score for ``node`` and ``near``, plus ``weight`` × their score for
+        ``added`` (None: nothing added). The articles' keys lead the search, so only they are scored."""
+        if not keys:
+            return []
         searcher = self._index.searcher()
-        query = tantivy.Query.boolean_query(
-            [
-                (
-                    tantivy.Occur.Must,
-                    tantivy.Query.const_score_query(
-                        tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
-                    ),
-                ),
-                (tantivy.Occur.Must, self._scored(searcher, node, near)),
-                (tantivy.Occur.Should, tantivy.Query.boost_query(self._scored(searcher, added), weight)),
-            ]
+        only = tantivy.Query.const_score_query(
+            tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
         )
+        clauses = [(tantivy.Occur.Must, only), (tantivy.Occur.Must, self._scored(searcher, node, near))]
+        if added is not None:
+            clauses.append(
+                (tantivy.Occur.Should, tantivy.Query.boost_query(self._scored(searcher, added), weight))
+            )
+        query = tantivy.Query.boolean_query(clauses)
         found = searcher.search(query, len(keys), count=False)
         return self._ranked(searcher, found.hits)
+
+    def scored_among(self, keys: Sequence[int], node: Node) -> list[tuple[int, float]]:
+        """The scores for ``node`` of those of some articles that match it (feedback's added words: scored alone,
+        they cost a third of scoring the query with them)."""
+        if not keys:
+            return []
+        searcher = self._index.searcher()
+        only = tantivy.Query.const_score_query(
+            tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
+        )
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, only), (tantivy.Occur.Must, self._scored(searcher, node))]
+        )
+        return self._ranked(searcher, searcher.search(query, len(keys), count=False).hits)
 
     def holding(self, terms: Iterable[str]) -> dict[str, int]:
         """About how many articles hold each term: the larger of its title and body counts (an article's title
@@ -322,17 +331,6 @@ class _Scoring:
         self.articles = searcher.num_docs
 
     def query(self, node: Node) -> tantivy.Query:
-        if isinstance(node, Phrase):
-            words = index_tokens(node.terms)
-            return tantivy.Query.boolean_query(
-                [
-                    (
-                        tantivy.Occur.Should,
-                        tantivy.Query.boost_query(self._words("title", words), TITLE_WEIGHT),
-                    ),
-                    (tantivy.Occur.Should, self._words("body", words)),
-                ]
-            )
         if isinstance(node, Not):
             return tantivy.Query.boolean_query(
                 [
@@ -340,8 +338,28 @@ class _Scoring:
                     (tantivy.Occur.MustNot, self.query(node.exclude)),
                 ]
             )
-        occur = tantivy.Occur.Must if isinstance(node, And) else tantivy.Occur.Should
-        return tantivy.Query.boolean_query([(occur, self.query(item)) for item in node.items])
+        if isinstance(node, And):
+            return tantivy.Query.boolean_query(
+                [(tantivy.Occur.Must, self.query(item)) for item in node.items]
+            )
+        # A phrase, or OR: one flat disjunction of what may match in each field, which tantivy ranks by skipping
+        # blocks that cannot reach the top (block-max WAND); nested, the same query took three times as long.
+        return tantivy.Query.boolean_query([(tantivy.Occur.Should, clause) for clause in self._either(node)])
+
+    def _either(self, node: Node) -> list[tantivy.Query]:
+        """The clauses any of which matches ``node`` (a phrase: in the title or the body; OR: any of its items)."""
+        if isinstance(node, Or):
+            return [clause for item in node.items for clause in self._either(item)]
+        if not isinstance(node, Phrase):
+            return [self.query(node)]
+        words = index_tokens(node.terms)
+        weight = self._rarity(words[0]) if len(words) == 1 else 1.0
+        return [
+            tantivy.Query.boost_query(self._words("title", words), TITLE_WEIGHT * weight),
+            tantivy.Query.boost_query(self._words("body", words), weight)
+            if weight != 1.0
+            else self._words("body", words),
+        ]
 
     def near(self, pairs: Sequence[tuple[str, str]]) -> list[tuple[tantivy.Occur, tantivy.Query]]:
         """Optional clauses rewarding each pair of words in this order within :data:`NEAR_SLOP` positions."""
@@ -360,11 +378,13 @@ class _Scoring:
     def _words(self, field: str, words: list[str]) -> tantivy.Query:
         if len(words) > 1:
             return tantivy.Query.phrase_query(self.schema, field, list[str | tuple[int, str]](words))
-        query = tantivy.Query.term_query(self.schema, field, words[0])
-        holding = max(self.searcher.doc_freq("title", words[0]), self.searcher.doc_freq("body", words[0]))
+        return tantivy.Query.term_query(self.schema, field, words[0])
+
+    def _rarity(self, word: str) -> float:
+        """How much more (or less) a word weighs by its Robertson–Spärck Jones rarity than by tantivy's."""
+        holding = max(self.searcher.doc_freq("title", word), self.searcher.doc_freq("body", word))
         if not holding:
-            return query
+            return 1.0
         smoothed = math.log(1 + (self.articles - holding + 0.5) / (holding + 0.5))
         ratio = (self.articles - holding + 0.5) / (holding + 0.5)
-        plain = math.log(ratio) if ratio > 1.0 else 1e-6
-        return tantivy.Query.boost_query(query, max(plain, 1e-6) / smoothed)
+        return max(math.log(ratio) if ratio > 1.0 else 1e-6, 1e-6) / smoothed

@@ -98,7 +98,7 @@ def test_words_near_each_other_rank_first() -> None:
     assert neighbours(query) == [("مرگ", "نهنگ")]
     _, plain = index.search(parse(query), Filters(), 10)
     assert plain[0][1] == plain[1][1] == plain[2][1]  # the same words as often: one score without proximity
-    _, ranked = index.search(parse(query), Filters(), 10, near=neighbours(query))
+    ranked = index.rescored(parse(query), [1, 2, 3], None, 0.0, near=neighbours(query))
     assert [key for key, _ in ranked] == [
         2,
         3,
@@ -132,3 +132,13 @@ def test_a_postgresql_archive_keeps_its_index_under_its_identity(
             assert archive.term_index.path != first and _total(archive, "ترکیه") == 0
     finally:
         postgres_server.drop_database(url)
+
+
+def test_a_question_that_finds_nothing_has_nothing_to_rank_again(tmp_path: Path) -> None:
+    with open_archive(tmp_path / "a.db") as archive:
+        service.ingest(archive, _records(2), analyze=False)
+        assert (
+            _total(archive, "نهنگ آبی اقیانوس") == 0
+        )  # neighbouring words, no match: no rescoring of nothing
+    index = TermIndex(None)
+    assert index.rescored(parse("نهنگ"), [], None, 0.0) == [] and index.summaries([]) == {}
