@@ -29,7 +29,7 @@ from khabar.search.query import (
     query_terms,
 )
 from khabar.store.findings import entity_ids
-from khabar.store.results import SearchPage, SearchRequest
+from khabar.store.results import Hit, SearchPage, SearchRequest
 from khabar.store.rows import Row, SQLRole, hit_of, published_between
 from khabar.store.term_index import TermIndex
 from khabar.store.term_search import Filters
@@ -97,14 +97,29 @@ class SearchQueries(SQLRole):
                 total, chosen = self.term_index.search(tree, filters, request.limit, request.offset)
         except ValueError as error:  # the parser should prevent this; never show a traceback
             raise QueryError(f"the search engine cannot run this query ({error})") from None
+        return SearchPage(request, total, self._hits(chosen, wanted, deadline), sorted(wanted))
+
+    def _hits(
+        self,
+        chosen: list[tuple[int, float]],
+        wanted: set[str],
+        deadline: Deadline,
+        members: dict[int, int] | None = None,
+    ) -> list[Hit]:
+        """The page's hits (article key, score) with their snippets; ``members``: how many of each one's
+        duplicate group matched (a collapsed search)."""
         deadline.check()  # the index answers in milliseconds and is not stopped inside; past the budget: stop here
         rows = self._articles([key for key, _ in chosen])
         hits = []
         for key, score in chosen:  # a snippet reads its article through: 200 long ones take seconds
             deadline.check()
-            if (row := rows.get(key)) is not None:  # an index ahead of the database (a crash between commits)
-                hits.append(hit_of(row, snippet(row["text"], wanted), score))
-        return SearchPage(request, total, hits, sorted(wanted))
+            if (row := rows.get(key)) is None:  # an index ahead of the database (a crash between commits)
+                continue
+            hit = hit_of(row, snippet(row["text"], wanted), score)
+            if members is not None:
+                hit.collapsed = members[key] - 1
+            hits.append(hit)
+        return hits
 
     def _index_filters(self, request: SearchRequest) -> Filters:
         """The request's filters as the term index applies them (:meth:`_filters` is the same in SQL)."""
@@ -122,15 +137,8 @@ class SearchQueries(SQLRole):
             )
         except ValueError as error:
             raise QueryError(f"the search engine cannot run this query ({error})") from None
-        deadline.check()
-        rows = self._articles([key for key, _, _ in chosen])
-        hits = []
-        for key, score, members in chosen:
-            deadline.check()
-            if (row := rows.get(key)) is not None:
-                hit = hit_of(row, snippet(row["text"], wanted), score)
-                hit.collapsed = members - 1
-                hits.append(hit)
+        members = {key: count for key, _, count in chosen}
+        hits = self._hits([(key, score) for key, score, _ in chosen], wanted, deadline, members)
         return SearchPage(request, total, hits, sorted(wanted))
 
     def _entity_keys(self, request: SearchRequest) -> list[int] | None:
