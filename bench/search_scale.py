@@ -9,8 +9,9 @@ One archive of ``bench/synthetic_archive.py`` (the folder of ``part-NNN.jsonl.gz
   ``--query-timeout`` so that a slow search is measured instead of stopped; calls over 5 s are counted apart, as
   they would have failed with the default.
 - **Lucene**: Lucene 9.9.1's ``PersianAnalyzer`` and BM25 (k1 1.2, b 0.75 as in ``bench/search_quality.py`` and
-  khabar's FTS5; ``--bm25`` sets others) through pyserini 0.25.0: the index (``--lucene-index``) is built once from the same files, each
-  document's contents its title and text (``SimpleIndexer``, ``-language fa``, ``--index-threads`` threads), and
+  khabar's FTS5; ``--bm25`` sets others) through pyserini 0.25.0: the index (``--lucene-index``) is built once
+  from the same files, each document's contents its title and text (``SimpleIndexer``, ``-language fa``,
+  ``--index-threads`` threads; ids, frequencies and norms, no positions or stored text), and
   searched by Anserini's ``SimpleSearcher`` — the Java object behind pyserini's ``LuceneSearcher``, reached through
   ``pyserini.pyclass`` as in ``bench/search_quality.py`` (``pyserini.search`` imports torch). Each query is its words
   as a bag, what Lucene makes of a typed question: khabar's syntax (AND, OR, NOT, quotes, «», parentheses, a leading
@@ -21,10 +22,16 @@ source) and the 48 natural-language topics of ``bench/data/search_eval/topics.ts
 ranks again with feedback from its best results). Each system runs every query once untimed (warm-up: page cache,
 JIT, prepared statements), then ``--rounds`` times, one query at a time, in one thread; each call is timed with
 ``time.perf_counter`` in this process (for Lucene, the Python→Java call included). khabar runs first, before the
-JVM starts. The table gives p50 / p95 / p99 / max / mean in milliseconds per system and query set, and each system's
-slowest queries. The script does not pin itself: run it under ``taskset -c 1`` for the one-core figures (the JVM's
-compiler and collector threads then share the core with the search), without for the free ones; the affinity it
-ran with is printed.
+JVM starts. The table gives p50 / p95 / p99 / max / mean in milliseconds per system and query set, the queries
+with less than a page of results, and each system's slowest queries (khabar's with their number of matches).
+
+The two do not do the same work for a result page, and the numbers say what each costs as it is: khabar counts
+every match and makes a snippet for each result (reading its text); Lucene's collector skips documents that
+cannot enter the top 10 (block-max WAND) and stops counting at 1,000 hits, and returns ids only.
+
+The script does not pin itself: run it under ``taskset -c 1`` for the one-core figures (the JVM's compiler and
+collector threads then share the core with the search), without for the free ones; the affinity it ran with and
+the load average before and after are printed.
 
 Usage (from the repository root; the Lucene part needs ``pip install -e ".[bench,lucene]"``, ``pip install
 --no-deps pyserini==0.25.0`` and Java 11–17, as ``bench/search_quality.py`` says)::

@@ -365,9 +365,8 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"| articles | {summary.articles:,} in {summary.files} files, {summary.bytes_written / 1e6:,.0f} MB gzip |"
     )
-    print(
-        f"| words per text | mean {statistics.fmean(summary.words):.0f}, median {statistics.median(summary.words):.0f} |"
-    )
+    mean, median = statistics.fmean(summary.words), statistics.median(summary.words)
+    print(f"| words per text | mean {mean:.0f}, median {median:.0f} |")
     print(f"| words in all | {sum(summary.words):,} |")
     print(f"| distinct terms | {summary.distinct_terms:,} |")
     print(f"| sources | {len(summary.by_source):,} |")
