@@ -8,6 +8,9 @@ One archive of ``bench/synthetic_archive.py`` (the folder of ``part-NNN.jsonl.gz
   matches counted. The search time budget (``KHABAR_QUERY_TIMEOUT``, 5 s by default) is lifted to
   ``--query-timeout`` so that a slow search is measured instead of stopped; calls over 5 s are counted apart, as
   they would have failed with the default.
+- **khabar ranking**: khabar's ranking alone, what Lucene's figure is comparable to: each query's bag of words
+  as Lucene gets it, searched in the archive's term index (``TermIndex.search``), its best 10 keys and the number of
+  matches, without proximity, feedback, rows or snippets.
 - **Lucene**: Lucene 9.9.1's ``PersianAnalyzer`` and BM25 (k1 1.2, b 0.75 as in ``bench/search_quality.py`` and
   khabar's FTS5; ``--bm25`` sets others) through pyserini 0.25.0: the index (``--lucene-index``) is built once
   from the same files, each document's contents its title and text (``SimpleIndexer``, ``-language fa``,
@@ -115,6 +118,34 @@ def measure_khabar(db: str, sets: dict[str, list[Query]], rounds: int, limit: in
         runs.append(
             Run("khabar", name, [q.text for q in queries], timings.milliseconds, dict(timings.totals))
         )
+    return runs
+
+
+def measure_ranking(db: str, sets: dict[str, list[Query]], rounds: int, limit: int) -> list[Run]:
+    """khabar's ranking alone, like for like with Lucene's: each query's bag of words (:func:`bag_of_words`) as a
+    question, its best ``limit`` article keys from the archive's term index (``TermIndex.search``: BM25 over the
+    same terms as a search, no proximity, no feedback, no rows, no snippets), the matches counted as a search
+    counts them."""
+    sys.path.insert(0, str(ROOT))
+    from khabar.search.query import parse
+    from khabar.store import open_archive
+    from khabar.store.term_search import Filters
+
+    archive = open_archive(db)
+    runs = []
+    for name, queries in sets.items():
+        bags = [bag_of_words(query.text) for query in queries]
+        run = Run("khabar ranking", name, bags)
+        for number, bag in enumerate(bags):  # warm-up
+            total, best = archive.term_index.search(parse(bag), Filters(), limit)
+            run.totals[number], run.returned[number] = total, len(best)
+        for _ in range(rounds):
+            for bag in bags:
+                started = time.perf_counter()
+                archive.term_index.search(parse(bag), Filters(), limit)
+                run.milliseconds.append((time.perf_counter() - started) * 1000)
+        runs.append(run)
+    archive.close()
     return runs
 
 
@@ -252,7 +283,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=Path, required=True, help="the synthetic archive's folder")
     parser.add_argument("--db", help="khabar's archive of it (SQLite path or PostgreSQL URL)")
     parser.add_argument("--lucene-index", type=Path, help="Lucene's index of it (built when absent)")
-    parser.add_argument("--systems", default="khabar,lucene", help="khabar, lucene or both (default)")
+    parser.add_argument(
+        "--systems",
+        default="khabar,ranking,lucene",
+        help="khabar (its search, as users get it), ranking (its top ids alone, like Lucene's), lucene (default: all)",
+    )
     parser.add_argument("--sets", default="queries,questions", help="query sets (default: both)")
     parser.add_argument(
         "--rounds", type=int, default=3, help="timed runs of every query (default: %(default)s)"
@@ -279,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(
             f"no part-*.jsonl.gz in {args.articles}: write the archive first with bench/synthetic_archive.py"
         )
-    if "khabar" in systems and not args.build_only and not args.db:
+    if systems & {"khabar", "ranking"} and not args.build_only and not args.db:
         parser.error("--db is needed to measure khabar")
     if "lucene" in systems and not args.lucene_index:
         parser.error("--lucene-index is needed for Lucene")
@@ -302,6 +337,8 @@ def main(argv: list[str] | None = None) -> int:
     if "khabar" in systems:  # before the JVM starts
         described.append(f"khabar: {args.db}, {article_count(args.db):,} articles")
         runs += measure_khabar(args.db, sets, args.rounds, args.limit)
+    if "ranking" in systems:
+        runs += measure_ranking(args.db, sets, args.rounds, args.limit)
     if "lucene" in systems:
         searcher, line = open_lucene(args.lucene_index, (args.bm25[0], args.bm25[1]))
         described.append(f"Lucene: {args.lucene_index}, {line}")
