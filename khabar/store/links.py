@@ -59,10 +59,9 @@ def _story_query(
 
 
 class LinkStore(SQLRole):
-    term_index: (
-        TermIndex  # holds each article's duplicate group, for one result per group (each backend opens it)
-    )
     """The archive's :class:`~khabar.store.base.LinkIndex` role: the links of its articles, and their views."""
+
+    term_index: TermIndex  # holds each article's duplicate group, for collapse (each backend opens it)
 
     # -- what linking looks up -------------------------------------------------------------------------------------
     def link_candidates(

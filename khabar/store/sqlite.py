@@ -48,7 +48,7 @@ SQLITE = Dialect(
 
 SEARCH_INDEX_SUFFIX = "-search"
 """The ranked search's index (:mod:`khabar.store.term_index`) is the folder ``ARCHIVE-search`` beside the file, as
-SQLite keeps ``ARCHIVE-wal`` beside it: copy or remove them together."""
+SQLite keeps ``ARCHIVE-wal`` beside it. It is rebuilt from the archive when missing (minutes for a large one)."""
 
 BUSY_TIMEOUT = 60.0
 """Seconds a writer waits for another's write block to end (blocks last about a second; see ``service.ingest``)."""
