@@ -31,7 +31,7 @@ from khabar.store.rows import (
     stored_original,
 )
 from khabar.store.tables import forget_table_rows, write_table_rows
-from khabar.store.term_index import NAMED_LABELS, Indexed, TermIndex
+from khabar.store.term_index import NAMED_LABELS, Indexed
 from khabar.text.terms import term_texts
 
 if TYPE_CHECKING:
@@ -65,7 +65,6 @@ TRANSFERRED_COLUMNS = {  # what ``restore_rows`` may write: an export's keys bec
 class ArticleStore(SQLRole):
     """The archive's :class:`~khabar.store.base.ArticleStore` role (search is :mod:`khabar.store.search`)."""
 
-    term_index: TermIndex  # the ranked search's index (each backend opens it)
     finding_tables: tuple[
         FindingTable, ...
     ] = ()  # the tables the steps declare (khabar.service.open_archive)

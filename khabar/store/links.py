@@ -19,7 +19,6 @@ from khabar.records import Analysis
 from khabar.store.base import LinkCandidate, LinkLookup, NewLinks, StoryState
 from khabar.store.results import ArticleLinks, StoryDetail
 from khabar.store.rows import SQLRole, analysis_of, indexed_articles, linked_of
-from khabar.store.term_index import TermIndex
 from khabar.stories import day_number
 
 MAX_COPIES = 100
@@ -60,8 +59,6 @@ def _story_query(
 
 class LinkStore(SQLRole):
     """The archive's :class:`~khabar.store.base.LinkIndex` role: the links of its articles, and their views."""
-
-    term_index: TermIndex  # holds each article's duplicate group, for collapse (each backend opens it)
 
     # -- what linking looks up -------------------------------------------------------------------------------------
     def link_candidates(

@@ -22,7 +22,7 @@ from khabar.records import Analysis
 from khabar.search.highlight import Snippet, lead, snippet
 from khabar.search.query import Node
 from khabar.store.results import EntitySummary, Feed, Hit, LinkedArticle
-from khabar.store.term_index import NAMED_LABELS, Indexed
+from khabar.store.term_index import NAMED_LABELS, Indexed, TermIndex
 from khabar.text.terms import term_texts
 
 
@@ -80,9 +80,11 @@ class Dialect:
 
 class SQLRole(ABC):
     """What each role of the SQL archive (articles, search, findings, links, feeds) works with: this thread's
-    connection and the backend's dialect. :class:`khabar.store.sql.SQLArchive` combines the roles."""
+    connection, the backend's dialect and the archive's term index. :class:`khabar.store.sql.SQLArchive` combines
+    the roles."""
 
     dialect: Dialect
+    term_index: TermIndex  # the ranked search's index beside the database (each backend opens it)
 
     @property
     @abstractmethod

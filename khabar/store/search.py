@@ -31,7 +31,6 @@ from khabar.search.query import (
 from khabar.store.findings import entity_ids
 from khabar.store.results import Hit, SearchPage, SearchRequest
 from khabar.store.rows import Row, SQLRole, hit_of, published_between
-from khabar.store.term_index import TermIndex
 from khabar.store.term_search import Filters
 
 NEAR_RESULTS = 30  # a question's best results ranked again by how near its words stand
@@ -41,7 +40,6 @@ class SearchQueries(SQLRole):
     """The archive's search (part of :class:`~khabar.store.base.ArticleStore`)."""
 
     query_timeout: float | None = None  # seconds a search may take; None: KHABAR_QUERY_TIMEOUT or 5
-    term_index: TermIndex  # ranks a query's matches (each backend opens it)
 
     def search(self, request: SearchRequest) -> SearchPage:
         """Search within the time budget: the database stops a search that outlasts it (``QueryTimeout``)."""
