@@ -18,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: setup
-	rm -f $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm
+	rm -rf $(DEMO_DB) $(DEMO_DB)-wal $(DEMO_DB)-shm $(DEMO_DB)-search
 	mkdir -p $(dir $(DEMO_DB))
 	$(BIN)/khabar ingest examples --db $(DEMO_DB)
 	$(BIN)/khabar serve --db $(DEMO_DB) --host $(HOST) --port $(PORT)
