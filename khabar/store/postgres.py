@@ -195,7 +195,7 @@ class PostgresArchive(SQLArchive):
             """SELECT i.id, d.oid FROM archive_identity i, pg_database d WHERE d.datname = current_database()"""
         ).fetchone()
         self.db.commit()
-        self.term_index = TermIndex(search_index_folder() / f"{identity}-{oid}")
+        self.term_index = TermIndex(search_index_folder() / f"{identity}-{oid}", f"{identity}-{oid}")
         self._reconcile_terms()
         self.db.commit()
 

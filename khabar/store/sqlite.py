@@ -75,7 +75,8 @@ class SQLiteArchive(SQLArchive):
         self._local = threading.local()
         self._migrate()
         memory = self.path == ":memory:"
-        self.term_index = TermIndex(None if memory else self.path + SEARCH_INDEX_SUFFIX)
+        identity = self.db.execute("SELECT id FROM archive_identity").fetchone()[0]
+        self.term_index = TermIndex(None if memory else self.path + SEARCH_INDEX_SUFFIX, identity)
         self._reconcile_terms()
 
     # -- connections -------------------------------------------------------------------------------------------

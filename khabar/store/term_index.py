@@ -82,10 +82,13 @@ def _schema() -> tantivy.Schema:
 
 
 class TermIndex(TermSearches):
-    """One archive's tantivy index: at ``path`` (a folder, made when missing), or in memory when ``path`` is None."""
+    """One archive's tantivy index: at ``path`` (a folder, made when missing), or in memory when ``path`` is None.
+    ``archive``: the archive's identity (``archive_identity``); a folder written for another archive (one removed
+    and made again at the same path) is rebuilt, never read."""
 
-    def __init__(self, path: str | Path | None) -> None:
+    def __init__(self, path: str | Path | None, archive: str = "") -> None:
         self.path = None if path is None else Path(path)
+        self.archive = archive
         self._schema = _schema()
         self._index = self._open()
         self._local = threading.local()  # each thread stages for its own transaction
@@ -97,14 +100,17 @@ class TermIndex(TermSearches):
             index = tantivy.Index(self._schema)
         else:
             version = self.path / "khabar-version"
-            if self.path.exists() and (not version.exists() or version.read_text() != SCHEMA_VERSION):
-                shutil.rmtree(self.path)  # another layout: rebuilt from the database by reconcile()
+            written_for = f"{SCHEMA_VERSION} {self.archive}"
+            if self.path.exists() and (not version.exists() or version.read_text() != written_for):
+                shutil.rmtree(
+                    self.path
+                )  # another layout or archive: rebuilt from the database by reconcile()
             self.path.mkdir(parents=True, exist_ok=True)
             try:
                 index = tantivy.Index(self._schema, path=str(self.path))
             except (OSError, ValueError) as error:
                 raise ArchiveError(f"cannot open the search index {self.path}: {error}") from None
-            version.write_text(SCHEMA_VERSION)
+            version.write_text(written_for)
         index.register_tokenizer(_TERMS, tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.whitespace()).build())
         exact = tantivy.TextAnalyzerBuilder(tantivy.Tokenizer.raw()).build()
         index.register_tokenizer(_EXACT, exact)
@@ -203,10 +209,8 @@ class TermIndex(TermSearches):
             try:
                 writer.commit()
                 writer.wait_merging_threads()
-            except (
-                OSError,
-                ValueError,
-            ) as error:  # a full disk: the database has the articles, the index not yet
+            except (OSError, ValueError) as error:
+                # a full disk: the database has the articles, the index not yet
                 raise ArchiveError(
                     f"cannot write the search index {self.path}: {error} (the archive's articles are stored; the"
                     " index takes them in when the archive is next opened)"

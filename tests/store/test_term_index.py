@@ -63,9 +63,19 @@ def test_an_index_of_another_layout_is_rebuilt(tmp_path: Path) -> None:
     path = tmp_path / "a.db"
     with open_archive(path) as archive:
         service.ingest(archive, _records(3), analyze=False)
-    (Path(str(path) + SEARCH_INDEX_SUFFIX) / "khabar-version").write_text("0")
+    (Path(str(path) + SEARCH_INDEX_SUFFIX) / "khabar-version").write_text("0 another")
     with open_archive(path) as archive:
         assert _total(archive, "ترکیه") == 3
+
+
+def test_an_index_left_by_another_archive_at_the_same_path_is_never_read(tmp_path: Path) -> None:
+    path = tmp_path / "a.db"
+    with open_archive(path) as archive:
+        service.ingest(archive, _records(3), analyze=False)
+    path.unlink()  # the archive removed, its index folder left behind; a new one made at the same path
+    with open_archive(path) as archive:
+        service.ingest(archive, [RawRecord("خبری دیگر درباره باران.", "other.jsonl", 1)], analyze=False)
+        assert _total(archive, "ترکیه") == 0 and _total(archive, "باران") == 1
 
 
 def test_filters_and_replacements_in_the_index() -> None:
