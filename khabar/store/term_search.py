@@ -222,29 +222,20 @@ class TermSearches:
         }
 
     def rescored(
-        self,
-        node: Node,
-        keys: Sequence[int],
-        added: Node | None,
-        weight: float,
-        near: Sequence[tuple[str, str]] = (),
+        self, node: Node, keys: Sequence[int], near: Sequence[tuple[str, str]]
     ) -> list[tuple[int, float]]:
-        """Some matching articles ranked by their score for ``node`` and ``near``, plus ``weight`` × their score for
-        ``added`` (None: nothing added). The articles' keys lead the search, so only they are scored."""
+        """Some matching articles ranked by their score for ``node`` with the proximity of ``near`` rewarded. The
+        articles' keys lead the search, so only they are scored."""
         if not keys:
             return []
         searcher = self._index.searcher()
         only = tantivy.Query.const_score_query(
             tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
         )
-        clauses = [(tantivy.Occur.Must, only), (tantivy.Occur.Must, self._scored(searcher, node, near))]
-        if added is not None:
-            clauses.append(
-                (tantivy.Occur.Should, tantivy.Query.boost_query(self._scored(searcher, added), weight))
-            )
-        query = tantivy.Query.boolean_query(clauses)
-        found = searcher.search(query, len(keys), count=False)
-        return self._ranked(searcher, found.hits)
+        query = tantivy.Query.boolean_query(
+            [(tantivy.Occur.Must, only), (tantivy.Occur.Must, self._scored(searcher, node, near))]
+        )
+        return self._ranked(searcher, searcher.search(query, len(keys), count=False).hits)
 
     def scored_among(self, keys: Sequence[int], node: Node) -> list[tuple[int, float]]:
         """The scores for ``node`` of those of some articles that match it (feedback's added words: scored alone,
@@ -281,15 +272,13 @@ class TermSearches:
         searcher = self._index.searcher()
         query = tantivy.Query.all_query() if node is None else self._scored(searcher, node)
         query = self._filtered(query, filters)
-        everything = {"terms": {"size": 100_000}}
-        counted = searcher.aggregate(
-            query,
-            {
-                name: {"terms": {**everything["terms"], "field": name}}
-                for name in ("source_name", "month", "jalali_month")
-            }
-            | {"entity": {"terms": {"field": "entity", "size": 2 * entities_wanted, "segment_size": 10_000}}},
-        )
+        every_value = {
+            name: {"terms": {"field": name, "size": 100_000}}
+            for name in ("source_name", "month", "jalali_month")
+        }
+        # The entities named in the most matches (twice as many as shown: ties are broken by their mentions).
+        most_named = {"terms": {"field": "entity", "size": 2 * entities_wanted, "segment_size": 10_000}}
+        counted = searcher.aggregate(query, every_value | {"entity": most_named})
         total: int = searcher.search(query, 1, count=True).count  # type: ignore[attr-defined]
         entities = {bucket["key"]: bucket["doc_count"] for bucket in counted["entity"]["buckets"]}
         mentions: dict[str, int] = dict.fromkeys(entities, 0)
@@ -322,7 +311,7 @@ class _Scoring:
     ``ln((N − n + ½) / (n + ½))`` (at least 10⁻⁶, as FTS5 computed it before this index), rather than tantivy's
     Lucene-smoothed ``ln(1 + …)``, which gives a word in half the archive half the weight of a rare one: each word's
     query is boosted by the ratio of the two. On both dev sets of ``bench/search_quality.py`` it ranks better
-    (``docs/benchmarks.md``, "Search at scale").
+    (``docs/benchmarks.md``, "Search quality").
     """
 
     def __init__(self, schema: tantivy.Schema, searcher: tantivy.Searcher) -> None:

@@ -108,7 +108,7 @@ def test_words_near_each_other_rank_first() -> None:
     assert neighbours(query) == [("مرگ", "نهنگ")]
     _, plain = index.search(parse(query), Filters(), 10)
     assert plain[0][1] == plain[1][1] == plain[2][1]  # the same words as often: one score without proximity
-    ranked = index.rescored(parse(query), [1, 2, 3], None, 0.0, near=neighbours(query))
+    ranked = index.rescored(parse(query), [1, 2, 3], neighbours(query))
     assert [key for key, _ in ranked] == [
         2,
         3,
@@ -151,4 +151,4 @@ def test_a_question_that_finds_nothing_has_nothing_to_rank_again(tmp_path: Path)
             _total(archive, "نهنگ آبی اقیانوس") == 0
         )  # neighbouring words, no match: no rescoring of nothing
     index = TermIndex(None)
-    assert index.rescored(parse("نهنگ"), [], None, 0.0) == [] and index.summaries([]) == {}
+    assert index.rescored(parse("نهنگ"), [], []) == [] and index.summaries([]) == {}
