@@ -108,6 +108,12 @@ class TermSearches:
     _index: tantivy.Index
     _schema: tantivy.Schema
 
+    def _searcher(self) -> tantivy.Searcher:
+        """A searcher of the index as last committed, by any process: tantivy's own reader would notice another
+        process's commit up to a second later, and checking costs ~0.04 ms."""
+        self._index.reload()
+        return self._index.searcher()
+
     def _scored(
         self, searcher: tantivy.Searcher, node: Node, near: Sequence[tuple[str, str]] = ()
     ) -> tantivy.Query:
@@ -144,7 +150,7 @@ class TermSearches:
     ) -> tuple[int, list[tuple[int, float]]]:
         """How many articles match, and the ``limit`` best after ``offset``: (key, score), best first (equal
         scores: the older article first)."""
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         query = self._filtered(self._scored(searcher, node), filters)
         found = searcher.search(query, max(limit, 1), count=True, offset=offset)  # tantivy needs a limit
         total: int = found.count  # type: ignore[attr-defined]  # missing from tantivy's stubs
@@ -160,7 +166,7 @@ class TermSearches:
         """One result per duplicate group: how many groups match, and the ``limit`` best groups after ``offset``,
         each as its best article (key, score) and how many of its articles match. A group ranks by its best article,
         so the first groups of the ranked articles are the best groups: the ranking is read deeper until enough."""
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         query = self._filtered(self._scored(searcher, node), filters)
         wanted = offset + limit
         depth = 2 * wanted + 20
@@ -213,7 +219,7 @@ class TermSearches:
         """The word summaries of some articles, by key."""
         if not keys:
             return {}
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         wanted = tantivy.Query.term_set_query(self._schema, "key", list(keys))
         addresses = [address for _, address in searcher.search(wanted, len(keys), count=False).hits]
         return {
@@ -228,7 +234,7 @@ class TermSearches:
         articles' keys lead the search, so only they are scored."""
         if not keys:
             return []
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         only = tantivy.Query.const_score_query(
             tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
         )
@@ -242,7 +248,7 @@ class TermSearches:
         they cost a third of scoring the query with them)."""
         if not keys:
             return []
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         only = tantivy.Query.const_score_query(
             tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
         )
@@ -254,7 +260,7 @@ class TermSearches:
     def holding(self, terms: Iterable[str]) -> dict[str, int]:
         """About how many articles hold each term: the larger of its title and body counts (an article's title
         words are nearly always in its body too), read from the index's statistics without a search."""
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         counts = {}
         for term in terms:
             words = index_tokens([term])
@@ -264,12 +270,12 @@ class TermSearches:
 
     @property
     def articles(self) -> int:
-        return self._index.searcher().num_docs
+        return self._searcher().num_docs
 
     def facets(self, node: Node | None, filters: Filters, entities_wanted: int) -> IndexFacets:
         """What a search (``node``; None: browsing) matches, counted by source, by month of each calendar and by
         named entity, in one pass of tantivy's aggregations over its columns."""
-        searcher = self._index.searcher()
+        searcher = self._searcher()
         query = tantivy.Query.all_query() if node is None else self._scored(searcher, node)
         query = self._filtered(query, filters)
         every_value = {

@@ -152,3 +152,11 @@ def test_a_question_that_finds_nothing_has_nothing_to_rank_again(tmp_path: Path)
         )  # neighbouring words, no match: no rescoring of nothing
     index = TermIndex(None)
     assert index.rescored(parse("نهنگ"), [], []) == [] and index.summaries([]) == {}
+
+
+def test_what_another_process_commits_is_searchable_at_once(tmp_path: Path) -> None:
+    """A server and a CLI ingest open the same archive apart: each search reads the index as last committed."""
+    with open_archive(tmp_path / "a.db") as writer, open_archive(tmp_path / "a.db") as server:
+        assert _total(server, "ترکیه") == 0
+        service.ingest(writer, _records(2), analyze=False)
+        assert _total(server, "ترکیه") == 2
