@@ -134,7 +134,9 @@ def bm25(db: Connection, tree: Node) -> tuple[str, list[Any]]:
     parts, params = [], []
     for phrase, within in _phrases(tree):
         query = to_tsquery(phrase)
-        holding = db.execute(POSTGRES.holding, (query,)).fetchone()[0]
+        holding = db.execute(
+            "SELECT count(*) FROM articles_fts WHERE document @@ CAST(? AS tsquery)", (query,)
+        ).fetchone()[0]
         ratio = (rows - holding + 0.5) / (holding + 0.5)
         idf = math.log(ratio) if ratio > 1.0 else 1e-6  # FTS5: at least 1e-6
         length = f"(1::float8 - {B!r}::float8 + {B!r}::float8 * articles_fts.length / {average!r}::float8)"
@@ -169,7 +171,6 @@ POSTGRES = Dialect(
     ranking=bm25,
     render=to_tsquery,
     query_errors=_query_errors(),
-    holding="SELECT count(*) FROM articles_fts WHERE document @@ CAST(? AS tsquery)",
     same_text_ignoring_case="lower({column}) = lower(?)",
     starts_with_a_year="{column} ~ '^[0-9]{{4}}'",
 )

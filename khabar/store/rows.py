@@ -73,7 +73,6 @@ class Dialect:
     ranking: Callable[[Any, Node], tuple[str, list[Any]]]
     render: Callable[[Node], str]  # the query tree as the index's query language
     query_errors: tuple[type[Exception], ...]  # what a query the index cannot run raises
-    holding: str  # how many articles the index holds matching one rendered query ``?``, without the join
     same_text_ignoring_case: str  # ``{column} = ?`` without regard to (ASCII) case
     starts_with_a_year: str  # ``{column}`` begins with four digits
 

@@ -162,7 +162,7 @@ class SearchQueries(SQLRole):
         for the words the best results share (:mod:`khabar.search.feedback`)."""
         keys = [key for key, _ in results]
         if near:  # proximity first, among the best (positions are costly): feedback reads this order
-            closer = self.term_index.rescored(tree, keys[:NEAR_RESULTS], near)
+            closer = self.term_index.scored_among(keys[:NEAR_RESULTS], tree, near)
             results = sorted([*closer, *results[NEAR_RESULTS:]], key=lambda pair: (-pair[1], pair[0]))
         added = self._expansion(results, tree) if with_feedback else []
         if not added:

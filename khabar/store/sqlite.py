@@ -40,7 +40,6 @@ SQLITE = Dialect(
     ranking=_bm25,
     render=to_fts5,
     query_errors=(sqlite3.OperationalError,),
-    holding="SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?",
     same_text_ignoring_case="{column} = ? COLLATE NOCASE",
     starts_with_a_year="{column} GLOB '[0-9][0-9][0-9][0-9]*'",
 )

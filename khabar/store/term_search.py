@@ -227,11 +227,12 @@ class TermSearches:
             for key, address in zip(keys_of(searcher, addresses), addresses, strict=True)
         }
 
-    def rescored(
-        self, node: Node, keys: Sequence[int], near: Sequence[tuple[str, str]]
+    def scored_among(
+        self, keys: Sequence[int], node: Node, near: Sequence[tuple[str, str]] = ()
     ) -> list[tuple[int, float]]:
-        """Some matching articles ranked by their score for ``node`` with the proximity of ``near`` rewarded. The
-        articles' keys lead the search, so only they are scored."""
+        """Those of some articles that match ``node``, ranked by their score for it, with the proximity of ``near``
+        rewarded. The articles' keys lead the search, so only they are scored (a question's best results ranked
+        again; feedback's added words, scored alone, cost a third of scoring the query with them)."""
         if not keys:
             return []
         searcher = self._searcher()
@@ -240,20 +241,6 @@ class TermSearches:
         )
         query = tantivy.Query.boolean_query(
             [(tantivy.Occur.Must, only), (tantivy.Occur.Must, self._scored(searcher, node, near))]
-        )
-        return self._ranked(searcher, searcher.search(query, len(keys), count=False).hits)
-
-    def scored_among(self, keys: Sequence[int], node: Node) -> list[tuple[int, float]]:
-        """The scores for ``node`` of those of some articles that match it (feedback's added words: scored alone,
-        they cost a third of scoring the query with them)."""
-        if not keys:
-            return []
-        searcher = self._searcher()
-        only = tantivy.Query.const_score_query(
-            tantivy.Query.term_set_query(self._schema, "key", list(keys)), 0.0
-        )
-        query = tantivy.Query.boolean_query(
-            [(tantivy.Occur.Must, only), (tantivy.Occur.Must, self._scored(searcher, node))]
         )
         return self._ranked(searcher, searcher.search(query, len(keys), count=False).hits)
 

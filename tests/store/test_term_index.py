@@ -108,7 +108,7 @@ def test_words_near_each_other_rank_first() -> None:
     assert neighbours(query) == [("مرگ", "نهنگ")]
     _, plain = index.search(parse(query), Filters(), 10)
     assert plain[0][1] == plain[1][1] == plain[2][1]  # the same words as often: one score without proximity
-    ranked = index.rescored(parse(query), [1, 2, 3], neighbours(query))
+    ranked = index.scored_among([1, 2, 3], parse(query), neighbours(query))
     assert [key for key, _ in ranked] == [
         2,
         3,
@@ -151,7 +151,7 @@ def test_a_question_that_finds_nothing_has_nothing_to_rank_again(tmp_path: Path)
             _total(archive, "نهنگ آبی اقیانوس") == 0
         )  # neighbouring words, no match: no rescoring of nothing
     index = TermIndex(None)
-    assert index.rescored(parse("نهنگ"), [], []) == [] and index.summaries([]) == {}
+    assert index.scored_among([], parse("نهنگ")) == [] and index.summaries([]) == {}
 
 
 def test_what_another_process_commits_is_searchable_at_once(tmp_path: Path) -> None:
